@@ -1,0 +1,114 @@
+"""The whole build: validate the data, run every (notebook, phase) job, merge resultater.json,
+render each phase's document and publish the output directory only when everything succeeded.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from evalkit import formatting, paths, pipeline, results
+from evalkit.config import Config, load_config
+from evalkit.loading import load_tables
+from evalkit.render import Renderer, select
+
+# Copied from the project into the render tree; the notebooks' outputs join them under _build/.
+RENDER_SOURCES = ("_quarto.yml", "reports")
+
+
+@dataclass
+class BuildResult:
+    output_dir: Path
+    renderer: str
+    files: list[Path] = field(default_factory=list)
+
+
+def document_metadata(config: Config, fase_key: str) -> dict[str, str]:
+    """Title block of a phase's document, all from the configuration."""
+    fase = config.fase(fase_key)
+    return {
+        "title": config.titel,
+        "subtitle": fase.navn,
+        "author": config.organisation,
+        "date": formatting.month(fase.udgivelsesdato),
+    }
+
+
+def _publish(staged: Path, output_dir: Path) -> None:
+    """Swap the finished output in place of the old one; the old one is removed only afterwards."""
+    old = None
+    if output_dir.exists():
+        old = output_dir.with_name(f".{output_dir.name}.gammel")
+        if old.exists():
+            shutil.rmtree(old)
+        output_dir.rename(old)
+    staged.rename(output_dir)
+    if old is not None:
+        shutil.rmtree(old)
+
+
+def build(
+    data_dir: Path | None = None,
+    output_dir: Path | None = None,
+    faser: list[str] | None = None,
+    renderer: str | Renderer = "auto",
+    config_path: Path | None = None,
+    progress: Callable[[str], None] = lambda _msg: None,
+) -> BuildResult:
+    """Build the documents of `faser` (all phases by default) from `data_dir` into `output_dir`."""
+    project = paths.project_root()
+    config_path = Path(config_path or paths.default_config())
+    data_dir = Path(data_dir or paths.default_data())
+    output_dir = Path(output_dir or project / "_output").absolute()
+    config = load_config(config_path)
+    faser = list(faser or config.faser)
+    for fase in faser:
+        config.fase(fase)  # unknown phase: a Danish ConfigError before any work is done
+
+    progress(f"Tjekker data i {data_dir}")
+    load_tables(data_dir)
+    chosen = renderer if isinstance(renderer, Renderer) else select(renderer)
+
+    output_dir.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{output_dir.name}.", dir=output_dir.parent) as tmp:
+        work, staged = Path(tmp) / "kilde", Path(tmp) / "ud"
+        work.mkdir()
+        for name in RENDER_SOURCES:
+            src = project / name
+            (shutil.copytree if src.is_dir() else shutil.copy2)(src, work / name)
+        if output_dir.is_dir() and set(faser) != set(config.faser):
+            shutil.copytree(output_dir, staged)  # keep the other phases' documents
+        else:
+            staged.mkdir()
+
+        result = BuildResult(output_dir=output_dir, renderer=chosen.version())
+        for fase_key in faser:
+            fase = config.fase(fase_key)
+            jobs = pipeline.plan(project / "notebooks", [fase_key], data_dir, config_path, work / "_build")
+            for job in jobs:
+                progress(f"Kører notesbogen {job.notebook} for fasen {fase_key}")
+                pipeline.run(job)
+            fragments = [json.loads(job.fragment.read_text(encoding="utf-8")) for job in jobs]
+            phase_out = staged / fase_key
+            if phase_out.exists():
+                shutil.rmtree(phase_out)
+            phase_out.mkdir()
+            results.write_json(phase_out / "resultater.json", results.assemble(fase, fragments))
+            for job in jobs:
+                shutil.copy2(job.executed, phase_out / job.executed.name)
+
+            progress(f"Renderer {fase.dokument} med {chosen.name}")
+            source = Path("reports") / f"{fase.dokument}.qmd"
+            outputs = chosen.render(work, source, document_metadata(config, fase_key))
+            for fmt, path in outputs.items():
+                target = staged / f"{fase.dokument}.{'html' if fmt == 'html' else 'pdf'}"
+                shutil.copy2(path, target)
+                result.files.append(output_dir / target.name)
+            result.files.append(output_dir / fase_key / "resultater.json")
+
+        _publish(staged, output_dir)
+    return result

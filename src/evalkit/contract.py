@@ -1,0 +1,138 @@
+"""The data contract: the seven input tables, their columns, types and codes (data contract, section 1).
+
+This module is the single description of what analysts must deliver; `loading` enforces it and
+`data/README.md` explains it in Danish.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["string", "code", "flag", "integer", "decimal", "date", "week", "month"]
+
+YDELSER = (
+    "kontanthjaelp",
+    "smaajob",
+    "beskaeftigelse",
+    "uddannelse",
+    "ressourceforloeb",
+    "fleksjob",
+    "foertidspension",
+    "sygedagpenge",
+    "andet",
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind
+    nullable: bool = False
+    codes: tuple[str, ...] = ()
+    minimum: float | None = None
+    strictly_positive: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+    references_borgere: bool = False
+    description: str = ""
+    column_names: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "column_names", tuple(c.name for c in self.columns))
+
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "borgere",
+            (
+                Column("borger_id", "string"),
+                Column("gruppe", "code", codes=("forsoeg", "kontrol")),
+                Column("afdeling", "string"),
+                Column("koen", "code", codes=("K", "M")),
+                Column("alder", "integer", minimum=0),
+                Column("herkomst", "code", codes=("dansk", "vestlig", "ikke-vestlig")),
+                Column("offentlig_forsoergelse_aar", "decimal", minimum=0),
+                Column("kontanthjaelp_siden", "date", nullable=True),
+            ),
+            key=("borger_id",),
+            description="én række pr. borger i forsøget på startdatoen",
+        ),
+        Table(
+            "ydelser",
+            (
+                Column("borger_id", "string"),
+                Column("uge", "week"),
+                Column("ydelse", "code", codes=YDELSER),
+            ),
+            key=("borger_id", "uge"),
+            references_borgere=True,
+            description="ydelse pr. borger pr. uge",
+        ),
+        Table(
+            "virksomhedsplaceringer",
+            (
+                Column("borger_id", "string"),
+                Column("type", "code", codes=("praktik", "loentilskud")),
+                Column("start", "date"),
+                Column("slut", "date", nullable=True),
+            ),
+            references_borgere=True,
+            description="virksomhedspraktik og løntilskud",
+        ),
+        Table(
+            "samtaler",
+            (
+                Column("borger_id", "string"),
+                Column("dato", "date"),
+                Column("frist", "date"),
+            ),
+            references_borgere=True,
+            description="afholdte jobsamtaler",
+        ),
+        Table(
+            "forberedende_planer",
+            (
+                Column("borger_id", "string"),
+                Column("dato", "date"),
+                Column("markeret", "flag"),
+                Column("rehab_resultat", "code", nullable=True, codes=("indstillet", "udskudt", "afvist")),
+            ),
+            references_borgere=True,
+            description="færdige forberedende planer",
+        ),
+        Table(
+            "sygefravaer",
+            (
+                Column("afdeling", "string"),
+                Column("maaned", "month"),
+                Column("fuldtidsansatte", "decimal", strictly_positive=True),
+                Column("sygedage_kort", "decimal", minimum=0),
+                Column("sygedage_lang", "decimal", minimum=0),
+            ),
+            key=("afdeling", "maaned"),
+            description="sygefravær pr. afdeling pr. måned",
+        ),
+        Table(
+            "medarbejderomsaetning",
+            (
+                Column("afdeling", "string"),
+                Column("maaned", "month"),
+                Column("ansatte", "decimal", strictly_positive=True),
+                Column("fratraadte_eksterne", "integer", minimum=0),
+                Column("fratraadte_interne", "integer", minimum=0),
+            ),
+            key=("afdeling", "maaned"),
+            description="medarbejderomsætning pr. afdeling pr. måned",
+        ),
+    )
+}
+
+FILE_FORMATS = (".csv", ".parquet", ".xlsx")

@@ -1,0 +1,53 @@
+"""Matplotlib helpers: one house style, Danish number labels, deterministic SVG output.
+
+Figures are built on `matplotlib.figure.Figure` directly (not pyplot), so the notebook's inline
+backend does not show them a second time; `as_svg` returns the one output a notebook cell displays.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import matplotlib
+from IPython.display import SVG
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from evalkit import formatting
+
+# Colour-blind safe pair (Okabe–Ito): trial group blue, control group orange.
+GROUP_COLOURS = {"forsoeg": "#0072B2", "kontrol": "#E69F00"}
+WIDTH_INCHES = 6.3  # the text width of an A4 page with normal margins
+
+_STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 10,
+    "svg.hashsalt": "evalkit",
+    "svg.fonttype": "path",
+}
+
+
+def new_figure(height_inches: float = 3.2) -> Figure:
+    """An empty figure in the house style, the width of the text."""
+    matplotlib.rcParams.update(_STYLE)  # axes read some of these when they are created
+    return Figure(figsize=(WIDTH_INCHES, height_inches), layout="constrained")
+
+
+def percent_axis(axis) -> None:
+    """Format an axis of shares (0–1) as Danish percentages without decimals."""
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{formatting.number(100 * v)} %"))
+
+
+def as_svg(fig: Figure) -> SVG:
+    """Render `fig` to SVG with fixed ids and no timestamps, so rebuilds give identical bytes."""
+    buffer = io.StringIO()
+    with matplotlib.rc_context(_STYLE):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    text = buffer.getvalue()
+    # drop the XML prolog and doctype: the SVG is embedded in HTML and in Typst
+    text = re.sub(r"^<\?xml[^>]*>\s*<!DOCTYPE[^>]*>\s*", "", text, flags=re.S)
+    return SVG(data=text)

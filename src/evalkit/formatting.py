@@ -1,0 +1,71 @@
+"""Danish number and date formatting for report text and tables (decimal comma, `pct.`, Danish months).
+
+Rounding is half-up, as analysts expect from Excel; Babel supplies the Danish separators and month names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+LOCALE = "da_DK"
+EN_DASH = "\u2013"
+
+
+def round_half_up(value: float, decimals: int = 0) -> Decimal:
+    """`value` rounded half-up to `decimals` places (via its shortest decimal representation)."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def number(value: float, decimals: int = 0) -> str:
+    """A number with Danish separators: 1.234 or 5,3."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(round_half_up(value, decimals), pattern, locale=LOCALE)
+
+
+def count(value: int) -> str:
+    """A whole count: 1.773."""
+    return number(int(value))
+
+
+def pct(share: float, decimals: int = 0) -> str:
+    """A share (0–1) as Danish percent text: '11 pct.'."""
+    return f"{number(100 * share, decimals)} pct."
+
+
+def pct_points(diff: float, decimals: int = 1) -> str:
+    """A difference of shares as percentage points with sign: '+9,8 procentpoint'."""
+    text = number(abs(100 * diff), decimals)
+    sign = "+" if diff > 0 else ("\u2212" if diff < 0 else "")
+    return f"{sign}{text} procentpoint"
+
+
+def share_with_count(share: float, n: int) -> str:
+    """'66 pct. (606)'."""
+    return f"{pct(share)} ({count(n)})"
+
+
+def date(value: dt.date) -> str:
+    """'1. januar 2018'."""
+    return format_date(value, "d. MMMM y", locale=LOCALE)
+
+
+def month(value: dt.date) -> str:
+    """'januar 2018'."""
+    return format_date(value, "MMMM y", locale=LOCALE)
+
+
+def date_range(start: dt.date, end: dt.date) -> str:
+    """'1. januar 2018–30. april 2020'."""
+    return f"{date(start)}{EN_DASH}{date(end)}"
+
+
+def month_range(start: dt.date, end: dt.date) -> str:
+    """'maj–december 2018' or 'januar 2018–april 2020'."""
+    if start.year == end.year:
+        first = format_date(start, "MMMM", locale=LOCALE)
+        return f"{first}{EN_DASH}{month(end)}" if start != end else month(end)
+    return f"{month(start)}{EN_DASH}{month(end)}"

@@ -1,0 +1,185 @@
+"""Exits from kontanthjælp and their destinations (måleparameter 1 and 2; Tabel 3 and Tabel 5).
+
+Definition (data contract, section 3): an exit is a week t whose Monday lies in the phase's
+måleperiode, with a status other than kontanthjælp in week t and kontanthjælp in week t − 1.
+Its destination is the status in week t + k (k = the configured follow-up lag); an exit without a
+row in week t + k has no known destination. A citizen's outcome is the destination of the earliest
+exit whose destination is known and is not kontanthjælp; citizens without one are still on
+kontanthjælp. Shares use the whole group as denominator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from IPython.display import SVG
+
+from evalkit import figures, formatting
+from evalkit.config import GROUPS, Config, Fase, Periode
+from evalkit.results import share
+from evalkit.tables import Table
+
+TABLES = ("borgere", "ydelser")
+
+KONTANTHJAELP = "kontanthjaelp"
+STILL_ON_KH = "fortsat"
+
+# status in the follow-up week -> outcome
+DESTINATION = {
+    "beskaeftigelse": "beskaeftigelse",
+    "smaajob": "smaajob",
+    "uddannelse": "uddannelse",
+    "ressourceforloeb": "ressourceforloeb",
+    "fleksjob": "fleksjob",
+    "foertidspension": "foertidspension",
+    "sygedagpenge": "andet",
+    "andet": "andet",
+}
+LABELS = {
+    "beskaeftigelse": "Beskæftigelse",
+    "smaajob": "Småjob",
+    "uddannelse": "Uddannelse",
+    "ressourceforloeb": "Ressourceforløb",
+    "fleksjob": "Fleksjob/fleksjobberettiget",
+    "foertidspension": "Førtidspension",
+    "andet": "Andet",
+    STILL_ON_KH: "Fortsat på kontanthjælp",
+}
+OUTCOMES = tuple(LABELS)
+JOB_AND_EDUCATION = ("beskaeftigelse", "smaajob", "uddannelse")  # måleparameter 1, Tabel 3
+OTHER_BENEFITS = ("ressourceforloeb", "fleksjob", "foertidspension")  # måleparameter 2, Tabel 5
+
+
+def find_exits(ydelser: pd.DataFrame, periode: Periode, lag_weeks: int) -> pd.DataFrame:
+    """Every exit from kontanthjælp in `periode`: borger_id, uge, ydelse and destination (NaN if unknown)."""
+    week = pd.Timedelta(weeks=1)
+    status = ydelser[["borger_id", "uge", "ydelse"]]
+    in_period = status[
+        (status["uge"] >= pd.Timestamp(periode.start))
+        & (status["uge"] <= pd.Timestamp(periode.slut))
+        & (status["ydelse"] != KONTANTHJAELP)
+    ]
+    previous = status.assign(uge=status["uge"] + week).rename(columns={"ydelse": "forrige"})
+    exits = in_period.merge(previous, on=["borger_id", "uge"], how="inner")
+    exits = exits[exits["forrige"] == KONTANTHJAELP].drop(columns="forrige")
+    follow_up = status.assign(uge=status["uge"] - lag_weeks * week).rename(columns={"ydelse": "destination"})
+    exits = exits.merge(follow_up, on=["borger_id", "uge"], how="left")
+    return exits.sort_values(["borger_id", "uge"], ignore_index=True)
+
+
+def outcomes(borgere: pd.DataFrame, ydelser: pd.DataFrame, periode: Periode, lag_weeks: int) -> pd.Series:
+    """Each citizen's outcome key (see `OUTCOMES`), indexed by borger_id."""
+    exits = find_exits(ydelser, periode, lag_weeks)
+    counted = exits[exits["destination"].notna() & (exits["destination"] != KONTANTHJAELP)]
+    first = counted.drop_duplicates("borger_id", keep="first").set_index("borger_id")["destination"]
+    result = first.map(DESTINATION).reindex(borgere["borger_id"]).fillna(STILL_ON_KH)
+    result.name = "udfald"
+    return result
+
+
+@dataclass(frozen=True)
+class Afgange:
+    fase: Fase
+    lag_weeks: int
+    n: dict[str, int]
+    antal: dict[str, dict[str, int]]  # group -> outcome -> count
+
+    def andel(self, group: str, outcome: str) -> float:
+        return self.antal[group][outcome] / self.n[group]
+
+
+def compute(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Afgange:
+    """Outcome counts per group for the phase's måleperiode."""
+    borgere = data["borgere"]
+    udfald = outcomes(borgere, data["ydelser"], fase.maaleperiode, config.opfoelgning_uger)
+    gruppe = borgere.set_index("borger_id")["gruppe"]
+    counts = pd.crosstab(gruppe.reindex(udfald.index), udfald).reindex(index=list(GROUPS), columns=list(OUTCOMES))
+    counts = counts.fillna(0).astype(int)
+    return Afgange(
+        fase=fase,
+        lag_weeks=config.opfoelgning_uger,
+        n={g: int((borgere["gruppe"] == g).sum()) for g in GROUPS},
+        antal={g: {o: int(counts.loc[g, o]) for o in OUTCOMES} for g in GROUPS},
+    )
+
+
+def _note(a: Afgange, config: Config) -> str:
+    periode = a.fase.maaleperiode
+    return (
+        f"Note: Måleperiode {formatting.date_range(periode.start, periode.slut)}. Destinationen er borgerens ydelse "
+        f"{a.lag_weeks} uger efter den første afgang fra kontanthjælp, hvor borgeren ikke var tilbage på "
+        f"kontanthjælp. Andelene er beregnet af alle borgere i gruppen "
+        f"({formatting.count(a.n['forsoeg'])} i {config.grupper_bestemt['forsoeg']} og "
+        f"{formatting.count(a.n['kontrol'])} i {config.grupper_bestemt['kontrol']})."
+    )
+
+
+def table(a: Afgange, config: Config, keys: tuple[str, ...]) -> Table:
+    """Counts and shares per group for the outcomes `keys`."""
+    columns = [""]
+    for key in keys:
+        columns += [f"{LABELS[key]}, antal", f"{LABELS[key]}, andel"]
+    result = Table(columns)
+    for g in GROUPS:
+        cells = []
+        for key in keys:
+            cells += [formatting.count(a.antal[g][key]), formatting.pct(a.andel(g, key))]
+        result.add_row(config.grupper[g], *cells)
+    return result.add_note(_note(a, config))
+
+
+def table_job(a: Afgange, config: Config) -> Table:
+    """Tabel 3: exits to job, small job and education."""
+    return table(a, config, JOB_AND_EDUCATION)
+
+
+def table_other_benefits(a: Afgange, config: Config) -> Table:
+    """Tabel 5: exits to resource programmes, flex job and disability pension."""
+    return table(a, config, OTHER_BENEFITS)
+
+
+def figure(a: Afgange, config: Config) -> SVG:
+    """Share of each group per destination."""
+    keys = [k for k in OUTCOMES if k != STILL_ON_KH]
+    fig = figures.new_figure(3.4)
+    ax = fig.subplots()
+    height = 0.38
+    positions = range(len(keys))
+    for offset, g in ((-height / 2, "forsoeg"), (height / 2, "kontrol")):
+        ax.barh(
+            [p + offset for p in positions],
+            [a.andel(g, k) for k in keys],
+            height=height,
+            color=figures.GROUP_COLOURS[g],
+            label=config.grupper[g],
+        )
+    ax.set_yticks(list(positions), [LABELS[k] for k in keys])
+    ax.invert_yaxis()
+    figures.percent_axis(ax.xaxis)
+    ax.set_xlabel("Andel af gruppen")
+    ax.legend(loc="lower right", frameon=False)
+    return figures.as_svg(fig)
+
+
+def summary(a: Afgange, config: Config, keys: tuple[str, ...]) -> str:
+    """A Danish paragraph comparing the groups on `keys`, every number computed."""
+    f, k = "forsoeg", "kontrol"
+    sentences = []
+    for key in keys:
+        sentences.append(
+            f"{LABELS[key]}: {formatting.pct(a.andel(f, key))} ({formatting.count(a.antal[f][key])} borgere) i "
+            f"{config.grupper_bestemt[f]} mod {formatting.pct(a.andel(k, key))} "
+            f"({formatting.count(a.antal[k][key])} borgere) i {config.grupper_bestemt[k]}, en forskel på "
+            f"{formatting.pct_points(a.andel(f, key) - a.andel(k, key))}."
+        )
+    periode = a.fase.maaleperiode
+    intro = f"I måleperioden {formatting.date_range(periode.start, periode.slut)} var fordelingen:"
+    return intro + "\n\n" + "\n".join(f"- {s}" for s in sentences)
+
+
+def to_json(a: Afgange) -> dict:
+    """The `udfald` entries of resultater.json for every destination, plus those still on kontanthjælp."""
+    udfald = {key: {g: share(a.antal[g][key], a.n[g]) for g in GROUPS} for key in OUTCOMES if key != STILL_ON_KH}
+    udfald["fortsat_kontanthjaelp"] = {g: share(a.antal[g][STILL_ON_KH], a.n[g]) for g in GROUPS}
+    return {"udfald": udfald, "opfoelgning_uger": a.lag_weeks}

@@ -1,0 +1,206 @@
+"""Baseline: who was in the two groups at the start date (Tabel 1 and Tabel 2).
+
+Definitions (data contract, section 3): counts and shares by herkomst and koen, mean alder and mean
+years on public benefits over all citizens of a group; the long-history split by
+`kontanthjaelp_siden` against the start date minus the configured number of years, citizens without
+a date left out of that table and counted in its note.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from IPython.display import SVG
+
+from evalkit import figures, formatting
+from evalkit.config import GROUPS, Config, Fase
+from evalkit.results import share
+from evalkit.tables import Table
+
+TABLES = ("borgere",)
+
+HERKOMST = {"dansk": "Dansk herkomst", "vestlig": "Vestlig herkomst", "ikke-vestlig": "Ikke-vestlig herkomst"}
+KOEN = {"K": "Kvinder", "M": "Mænd"}
+
+
+@dataclass(frozen=True)
+class Baseline:
+    n: dict[str, int]
+    herkomst: dict[str, dict[str, int]]
+    koen: dict[str, dict[str, int]]
+    alder: dict[str, float]
+    forsoergelse_aar: dict[str, float]
+    lang_historik: dict[str, int]
+    kort_historik: dict[str, int]
+    uden_startdato: dict[str, int]
+
+
+def _counts(borgere: pd.DataFrame, column: str, categories: list[str]) -> dict[str, dict[str, int]]:
+    table = pd.crosstab(borgere["gruppe"], borgere[column]).reindex(index=list(GROUPS), columns=categories)
+    return {g: {c: int(table.loc[g, c]) if pd.notna(table.loc[g, c]) else 0 for c in categories} for g in GROUPS}
+
+
+def compute(data: dict[str, pd.DataFrame], config: Config) -> Baseline:
+    """The baseline figures of both groups."""
+    borgere = data["borgere"]
+    by_group = borgere.groupby("gruppe")
+    siden = borgere["kontanthjaelp_siden"]
+    lang = siden.notna() & (siden <= pd.Timestamp(config.lang_historik_graense))
+    kort = siden.notna() & ~lang
+
+    def per_group(mask: pd.Series) -> dict[str, int]:
+        return {g: int((mask & (borgere["gruppe"] == g)).sum()) for g in GROUPS}
+
+    return Baseline(
+        n={g: int((borgere["gruppe"] == g).sum()) for g in GROUPS},
+        herkomst=_counts(borgere, "herkomst", list(HERKOMST)),
+        koen=_counts(borgere, "koen", list(KOEN)),
+        alder={g: float(by_group["alder"].mean()[g]) for g in GROUPS},
+        forsoergelse_aar={g: float(by_group["offentlig_forsoergelse_aar"].mean()[g]) for g in GROUPS},
+        lang_historik=per_group(lang),
+        kort_historik=per_group(kort),
+        uden_startdato=per_group(siden.isna()),
+    )
+
+
+def _history_n(b: Baseline, g: str) -> int:
+    return b.lang_historik[g] + b.kort_historik[g]
+
+
+def table_characteristics(b: Baseline, config: Config) -> Table:
+    """Tabel 1: herkomst, køn, alder and years on public benefits per group."""
+    table = Table(["", *(config.grupper[g] for g in GROUPS)])
+    table.add_row("Antal borgere", *(formatting.count(b.n[g]) for g in GROUPS))
+    for source, labels in ((b.herkomst, HERKOMST), (b.koen, KOEN)):
+        for code, label in labels.items():
+            table.add_row(label, *(formatting.share_with_count(source[g][code] / b.n[g], source[g][code]) for g in GROUPS))
+    table.add_row("Alder, gennemsnit", *(f"{formatting.number(b.alder[g])} år" for g in GROUPS))
+    table.add_row(
+        "År på offentlig forsørgelse, gennemsnit",
+        *(f"{formatting.number(b.forsoergelse_aar[g], 1)} år" for g in GROUPS),
+    )
+    table.add_note(
+        f"Note: Borgere i de to grupper på forsøgets startdato, {formatting.date(config.startdato)}. "
+        "Andele er beregnet af alle borgere i gruppen; antal i parentes."
+    )
+    return table
+
+
+def table_history(b: Baseline, config: Config) -> Table:
+    """Tabel 2: citizens by how long they had been on kontanthjælp at the start date."""
+    years = config.lang_historik_aar
+    table = Table(
+        [
+            "",
+            f"Under {years} år, antal",
+            f"Under {years} år, andel",
+            f"{years} år eller længere, antal",
+            f"{years} år eller længere, andel",
+            "I alt",
+        ]
+    )
+    for g in GROUPS:
+        n = _history_n(b, g)
+        table.add_row(
+            config.grupper[g],
+            formatting.count(b.kort_historik[g]),
+            formatting.pct(b.kort_historik[g] / n),
+            formatting.count(b.lang_historik[g]),
+            formatting.pct(b.lang_historik[g] / n),
+            formatting.count(n),
+        )
+    table.add_note(
+        f"Note: '{years} år eller længere' betyder, at den aktuelle periode på kontanthjælp begyndte "
+        f"{formatting.date(config.lang_historik_graense)} eller tidligere."
+    )
+    missing = {g: k for g, k in b.uden_startdato.items() if k}
+    if missing:
+        parts = [f"{formatting.count(k)} i {config.grupper_bestemt[g]}" for g, k in missing.items()]
+        total = sum(missing.values())
+        noun = "borger" if total == 1 else "borgere"
+        table.add_note(
+            f"{formatting.count(total)} {noun} uden startdato for kontanthjælp ({', '.join(parts)}) indgår ikke i tabellen."
+        )
+    return table
+
+
+def figure(b: Baseline, config: Config) -> SVG:
+    """Shares by origin, sex and long history, the two groups side by side."""
+    rows = [(label, {g: b.herkomst[g][code] / b.n[g] for g in GROUPS}) for code, label in HERKOMST.items()]
+    rows += [(label, {g: b.koen[g][code] / b.n[g] for g in GROUPS}) for code, label in KOEN.items()]
+    rows.append(
+        (
+            f"{config.lang_historik_aar} år eller længere på kontanthjælp",
+            {g: b.lang_historik[g] / _history_n(b, g) for g in GROUPS},
+        )
+    )
+    fig = figures.new_figure(3.4)
+    ax = fig.subplots()
+    height = 0.38
+    positions = range(len(rows))
+    for offset, g in ((-height / 2, "forsoeg"), (height / 2, "kontrol")):
+        ax.barh(
+            [p + offset for p in positions],
+            [values[g] for _label, values in rows],
+            height=height,
+            color=figures.GROUP_COLOURS[g],
+            label=config.grupper[g],
+        )
+    ax.set_yticks(list(positions), [label for label, _values in rows])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    figures.percent_axis(ax.xaxis)
+    ax.set_xlabel("Andel af gruppen")
+    ax.legend(loc="lower right", frameon=False)
+    return figures.as_svg(fig)
+
+
+def summary(b: Baseline, config: Config) -> str:
+    """A short Danish paragraph on the groups at the start date, every number computed."""
+    f, k = "forsoeg", "kontrol"
+    return (
+        f"På startdatoen {formatting.date(config.startdato)} var der {formatting.count(b.n[f])} borgere i "
+        f"{config.grupper_bestemt[f]} og {formatting.count(b.n[k])} i {config.grupper_bestemt[k]}. "
+        f"Andelen af kvinder var {formatting.pct(b.koen[f]['K'] / b.n[f])} og "
+        f"{formatting.pct(b.koen[k]['K'] / b.n[k])}, og gennemsnitsalderen var "
+        f"{formatting.number(b.alder[f])} og {formatting.number(b.alder[k])} år. "
+        f"{formatting.pct(b.herkomst[f]['dansk'] / b.n[f]).capitalize()} i {config.grupper_bestemt[f]} og "
+        f"{formatting.pct(b.herkomst[k]['dansk'] / b.n[k])} i {config.grupper_bestemt[k]} havde dansk herkomst. "
+        f"Blandt borgerne med en kendt startdato for kontanthjælp havde "
+        f"{formatting.pct(b.lang_historik[f] / _history_n(b, f))} i {config.grupper_bestemt[f]} og "
+        f"{formatting.pct(b.lang_historik[k] / _history_n(b, k))} i {config.grupper_bestemt[k]} været på "
+        f"kontanthjælp i {config.lang_historik_aar} år eller længere."
+    )
+
+
+def to_json(b: Baseline) -> dict:
+    """The baseline section of resultater.json (true, unrounded numbers)."""
+    return {
+        "grupper": {g: {"n": b.n[g]} for g in GROUPS},
+        "baseline": {
+            "herkomst": {c: {g: share(b.herkomst[g][c], b.n[g]) for g in GROUPS} for c in HERKOMST},
+            "koen": {c: {g: share(b.koen[g][c], b.n[g]) for g in GROUPS} for c in KOEN},
+            "alder_gennemsnit": dict(b.alder),
+            "offentlig_forsoergelse_aar_gennemsnit": dict(b.forsoergelse_aar),
+            "kontanthjaelpshistorik": {
+                "lang": {g: share(b.lang_historik[g], _history_n(b, g)) for g in GROUPS},
+                "kort": {g: share(b.kort_historik[g], _history_n(b, g)) for g in GROUPS},
+                "uden_startdato": dict(b.uden_startdato),
+            },
+        },
+    }
+
+
+def phase_text(config: Config, fase: Fase) -> str:
+    """The phase's periods in Danish, from the configuration."""
+    maale = fase.maaleperiode
+    placering = fase.placeringsperiode
+    hr = ", ".join(formatting.month_range(p.start, p.slut) for p in fase.hr_perioder)
+    return (
+        f"Forsøget begyndte {formatting.date(config.startdato)}. {fase.navn}en bygger på disse perioder: "
+        f"afgange fra kontanthjælp måles fra {formatting.date(maale.start)} til {formatting.date(maale.slut)}; "
+        f"virksomhedsplaceringer og samtaler fra {formatting.date(placering.start)} til "
+        f"{formatting.date(placering.slut)}; gruppen med lang kontanthjælpshistorik gøres op "
+        f"{formatting.date(fase.statusdato)}; sygefravær og medarbejderomsætning opgøres for {hr}."
+    )

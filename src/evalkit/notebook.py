@@ -1,0 +1,51 @@
+"""What a measurement notebook needs at its start and end: configuration, data and saving results.
+
+Notebooks stay thin: a `parameters` cell, `start(...)`, calls into their measurement module,
+labelled outputs, and `Run.save(...)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from evalkit import paths
+from evalkit.config import Config, Fase, load_config
+from evalkit.loading import load_tables
+from evalkit.results import fragment_path, write_json
+
+
+@dataclass(frozen=True)
+class Run:
+    """One notebook run: the phase, its configuration, the tables it reads and where it writes."""
+
+    config: Config
+    fase: Fase
+    data: dict[str, pd.DataFrame]
+    output_dir: Path
+
+    def save(self, notebook: str, payload: dict[str, Any]) -> None:
+        """Write this notebook's part of the phase's resultater.json."""
+        write_json(fragment_path(self.output_dir, notebook), payload)
+
+
+def start(
+    fase: str,
+    data_dir: str | None,
+    output_dir: str | None,
+    config_path: str | None,
+    tables: tuple[str, ...],
+) -> Run:
+    """Load the configuration and the tables a notebook reads; None means the project's defaults."""
+    config = load_config(config_path or paths.default_config())
+    output = Path(output_dir or ".")
+    output.mkdir(parents=True, exist_ok=True)
+    return Run(
+        config=config,
+        fase=config.fase(fase),
+        data=load_tables(data_dir or paths.default_data(), tables),
+        output_dir=output,
+    )

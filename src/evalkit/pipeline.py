@@ -1,0 +1,150 @@
+"""Notebook jobs: each (notebook, phase) run is an independent job with declared inputs and outputs,
+executed by papermill on a kernel of this very Python environment.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import papermill
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import default
+
+from evalkit import maaleparametre
+from evalkit.contract import TABLES
+from evalkit.errors import BuildError, EvalkitError
+from evalkit.loading import find_table_file
+from evalkit.results import fragment_path
+
+KERNEL_NAME = "evalkit"
+
+
+class ProjectKernelSpecManager(KernelSpecManager):
+    """Always the kernel of the running interpreter, whatever kernelspecs the machine has installed."""
+
+    def find_kernel_specs(self) -> dict[str, str]:
+        return {KERNEL_NAME: str(Path(__file__).parent)}
+
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        return KernelSpec(
+            # log_level=ERROR: keep the kernel's start-up warnings out of the build's progress output
+            argv=[sys.executable, "-m", "ipykernel_launcher", "--IPKernelApp.log_level=ERROR", "-f", "{connection_file}"],
+            display_name=f"evalkit ({sys.executable})",
+            language="python",
+            resource_dir=str(Path(__file__).parent),
+        )
+
+
+class ProjectKernelManager(AsyncKernelManager):
+    @default("kernel_spec_manager")
+    def _kernel_spec_manager_default(self) -> KernelSpecManager:
+        return ProjectKernelSpecManager(parent=self)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One notebook executed for one phase."""
+
+    notebook: str
+    fase: str
+    source: Path
+    data_dir: Path
+    config_path: Path
+    output_dir: Path
+
+    @property
+    def inputs(self) -> tuple[Path, ...]:
+        """Everything the run reads: the notebook, the configuration and its input tables."""
+        module = maaleparametre.module(self.notebook)
+        wanted = list(module.TABLES)
+        if any(TABLES[t].references_borgere for t in wanted) and "borgere" not in wanted:
+            wanted.insert(0, "borgere")
+        return (self.source, self.config_path, *(find_table_file(self.data_dir, t) for t in wanted))
+
+    @property
+    def executed(self) -> Path:
+        return self.output_dir / f"{self.notebook}.ipynb"
+
+    @property
+    def fragment(self) -> Path:
+        return fragment_path(self.output_dir, self.notebook)
+
+    @property
+    def outputs(self) -> tuple[Path, ...]:
+        return (self.executed, self.fragment)
+
+    @property
+    def parameters(self) -> dict[str, str]:
+        return {
+            "fase": self.fase,
+            "data_dir": str(self.data_dir),
+            "output_dir": str(self.output_dir),
+            "config_path": str(self.config_path),
+        }
+
+
+def plan(notebooks_dir: Path, faser: list[str], data_dir: Path, config_path: Path, build_dir: Path) -> list[Job]:
+    """One job per measurement notebook and phase; outputs go to `build_dir/<fase>/`."""
+    jobs = []
+    for fase in faser:
+        for name in maaleparametre.NAMES:
+            source = notebooks_dir / f"{name}.ipynb"
+            if not source.is_file():
+                raise BuildError(f"Notesbogen {source} mangler.")
+            jobs.append(Job(name, fase, source, data_dir.resolve(), config_path.resolve(), build_dir / fase))
+    return jobs
+
+
+def clean_executed(path: Path) -> None:
+    """Remove papermill's and nbclient's timing metadata, which changes on every run."""
+    nb = nbformat.read(path, as_version=4)
+    meta = nb.metadata.get("papermill", {})
+    for key in ("start_time", "end_time", "duration", "input_path", "output_path", "environment_variables"):
+        meta.pop(key, None)
+    for cell in nb.cells:
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+    nbformat.write(nb, path)
+
+
+def run(job: Job) -> None:
+    """Execute one job; a failure becomes a Danish BuildError naming the notebook and its executed copy."""
+    job.output_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        papermill.execute_notebook(
+            str(job.source),
+            str(job.executed),
+            parameters=job.parameters,
+            kernel_name=KERNEL_NAME,
+            kernel_manager_class=ProjectKernelManager,
+            progress_bar=False,
+            log_output=False,
+            cwd=str(job.output_dir),
+            record_timing=False,
+        )
+    except papermill.PapermillExecutionError as exc:
+        detail = exc.evalue if exc.ename in {c.__name__ for c in _evalkit_errors()} else f"{exc.ename}: {exc.evalue}"
+        raise BuildError(
+            f"Notesbogen '{job.notebook}' fejlede i fasen '{job.fase}':\n{detail}\n"
+            f"Den kørte notesbog med fejlen: {job.executed}"
+        ) from None
+    except EvalkitError:
+        raise
+    except Exception as exc:  # kernel start-up, missing notebook file, papermill I/O
+        raise BuildError(
+            f"Notesbogen '{job.notebook}' kunne ikke køres i fasen '{job.fase}': {type(exc).__name__}: {exc}"
+        ) from None
+    clean_executed(job.executed)
+
+
+def _evalkit_errors() -> list[type]:
+    found, todo = [], [EvalkitError]
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo += cls.__subclasses__()
+    return found

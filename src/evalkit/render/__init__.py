@@ -1,0 +1,51 @@
+"""Rendering: one interface, two implementations.
+
+`QuartoRenderer` runs the Quarto CLI on the render tree; `PandocRenderer` renders the very same
+`.qmd` sources with pandoc (HTML) and pandoc + Typst (PDF), resolving the documented subset of
+Quarto syntax itself (`evalkit.render.qmd`). `select("auto")` picks Quarto whenever a `quarto`
+executable is on PATH.
+"""
+
+from __future__ import annotations
+
+import shutil
+from abc import ABC, abstractmethod
+from pathlib import Path
+
+from evalkit.errors import BuildError
+
+FORMATS = ("html", "pdf")
+
+
+class Renderer(ABC):
+    """Turns one `.qmd` of a render tree into HTML and PDF next to the source."""
+
+    name: str
+
+    @abstractmethod
+    def version(self) -> str:
+        """The renderer and its engines' versions, for the provenance record."""
+
+    @abstractmethod
+    def render(self, project: Path, source: Path, metadata: dict[str, str]) -> dict[str, Path]:
+        """Render `project/source` with extra document `metadata`; return {'html': path, 'pdf': path}."""
+
+
+def select(name: str = "auto") -> Renderer:
+    """The renderer called `name`: 'quarto', 'pandoc' or 'auto' (Quarto when installed)."""
+    from evalkit.render.pandoc import PandocRenderer
+    from evalkit.render.quarto import QuartoRenderer
+
+    quarto = shutil.which("quarto")
+    if name == "auto":
+        return QuartoRenderer(quarto) if quarto else PandocRenderer()
+    if name == "quarto":
+        if not quarto:
+            raise BuildError(
+                "Quarto er ikke installeret (ingen 'quarto' på PATH). Installér Quarto, "
+                "eller brug --renderer pandoc."
+            )
+        return QuartoRenderer(quarto)
+    if name == "pandoc":
+        return PandocRenderer()
+    raise BuildError(f"Ukendt renderer '{name}': vælg auto, quarto eller pandoc.")

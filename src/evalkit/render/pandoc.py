@@ -1,0 +1,106 @@
+"""The fallback implementation: pandoc (from pypandoc-binary) for HTML, pandoc + Typst for PDF.
+
+It renders the same `.qmd` sources as Quarto, after `evalkit.render.qmd` has resolved the
+documented subset of Quarto syntax, and writes its outputs where Quarto would: next to the source.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from importlib.metadata import version as package_version
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import pypandoc
+import typst
+import yaml
+
+from evalkit.errors import BuildError
+from evalkit.render import Renderer
+from evalkit.render.qmd import Resolved, resolve
+
+ASSETS = files("evalkit.render") / "assets"
+
+
+def _options(project: Path, front_matter: dict[str, Any], fmt: str) -> dict[str, Any]:
+    """Options for one format: `_quarto.yml`, then the document's front matter (which wins)."""
+    config = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8")) or {}
+    merged: dict[str, Any] = {}
+    for layer in (config, front_matter):
+        merged.update({k: v for k, v in layer.items() if k not in ("format", "project")})
+        fmt_options = (layer.get("format") or {}).get(fmt) or {}
+        merged.update(fmt_options)
+    return merged
+
+
+class PandocRenderer(Renderer):
+    name = "pandoc"
+
+    def __init__(self) -> None:
+        self.pandoc = pypandoc.get_pandoc_path()
+
+    def version(self) -> str:
+        return f"pandoc {pypandoc.get_pandoc_version()} (pypandoc-binary), Typst (typst-py {package_version('typst')})"
+
+    def _pandoc(self, args: list[str], cwd: Path) -> None:
+        proc = subprocess.run([self.pandoc, *args], cwd=cwd, capture_output=True, text=True, check=False)
+        if proc.returncode != 0:
+            raise BuildError(f"pandoc fejlede (exitkode {proc.returncode}):\n{proc.stderr.strip()}")
+
+    def _write_markdown(self, path: Path, resolved: Resolved, options: dict[str, Any]) -> None:
+        keep = ("title", "subtitle", "author", "date", "lang", "toc-title")
+        meta = {k: options[k] for k in keep if k in options}
+        header = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True)
+        path.write_text(f"---\n{header}---\n\n{resolved.markdown}", encoding="utf-8")
+
+    def render(self, project: Path, source: Path, metadata: dict[str, str]) -> dict[str, Path]:
+        build = project / "_build" / source.stem
+        build.mkdir(parents=True, exist_ok=True)
+        resolved = resolve(project, source, metadata, build / "figurer")
+        out_html = project / source.with_suffix(".html")
+        out_pdf = project / source.with_suffix(".pdf")
+        self._html(project, source, resolved, build, out_html)
+        self._pdf(project, resolved, build, out_pdf)
+        return {"html": out_html, "pdf": out_pdf}
+
+    def _html(self, project: Path, source: Path, resolved: Resolved, build: Path, out: Path) -> None:
+        options = _options(project, resolved.metadata, "html")
+        markdown = build / "html.md"
+        self._write_markdown(markdown, resolved, options)
+        args = [markdown.name, "-f", "markdown", "-t", "html5", "--standalone", "-o", str(out)]
+        if options.get("embed-resources"):
+            args.append("--embed-resources")
+        if options.get("toc"):
+            args.append("--toc")
+        if options.get("number-sections"):
+            args.append("--number-sections")
+        css = options.get("css")
+        for sheet in [css] if isinstance(css, str) else (css or []):
+            args += ["--css", str((project / sheet).resolve())]
+        self._pandoc(args, cwd=build)
+
+    def _pdf(self, project: Path, resolved: Resolved, build: Path, out: Path) -> None:
+        options = _options(project, resolved.metadata, "typst")
+        markdown = build / "typst.md"
+        self._write_markdown(markdown, resolved, options)
+        typ = build / f"{out.stem}.typ"
+        args = [markdown.name, "-f", "markdown", "-t", "typst", "--standalone", "-o", typ.name]
+        args += ["-V", f"papersize={options.get('papersize', 'a4')}"]
+        args += ["--include-in-header", str(ASSETS / "preamble.typ")]
+        if options.get("toc"):
+            args.append("--toc")
+        if options.get("number-sections"):
+            args.append("--number-sections")
+        self._pandoc(args, cwd=build)
+        text = typ.read_text(encoding="utf-8")
+        # pandoc does not carry alt text into Typst images; add it for screen readers
+        for name, alt in resolved.alt_texts.items():
+            escaped = alt.replace("\\", "\\\\").replace('"', '\\"')
+            text = re.sub(rf'image\("([^"]*{re.escape(name)})"\)', rf'image("\1", alt: "{escaped}")', text)
+        typ.write_text(text, encoding="utf-8")
+        try:
+            typst.compile(str(typ), output=str(out), root=str(project))
+        except RuntimeError as exc:
+            raise BuildError(f"Typst kunne ikke lave PDF af {typ.name}:\n{exc}") from None

@@ -1,0 +1,281 @@
+"""The subset of Quarto that evalkit's report sources use, and its translation to plain pandoc markdown.
+
+The subset (documented in the README; `check_sources` enforces it):
+
+- front matter and `_quarto.yml` keys listed in `FRONT_MATTER_KEYS`, `PROJECT_KEYS` and `FORMAT_KEYS`;
+- shortcodes `{{< embed NOTEBOOK.ipynb#LABEL >}}` and `{{< include FILE.md >}}`, each alone on its line;
+- cross-references `@tbl-LABEL` and `@fig-LABEL` to embedded cells (numbered "Tabel N" / "Figur N");
+- headings, paragraphs, lists, emphasis and links of plain pandoc markdown; heading attributes
+  `{#id}` and `{.unnumbered}`.
+
+Not in the subset: executable code cells, other shortcodes, callouts and other fenced divs, other
+cross-reference kinds (`@sec-`, `@eq-`), citations, and tables or figures written in the `.qmd` itself.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import yaml
+
+from evalkit.errors import BuildError
+
+FRONT_MATTER_KEYS = {"title", "subtitle", "author", "date", "lang", "toc", "toc-title", "number-sections", "format"}
+PROJECT_KEYS = {"project", "lang", "format"}
+FORMAT_KEYS = {
+    "html": {"embed-resources", "toc", "toc-title", "number-sections", "notebook-links", "css"},
+    "typst": {"papersize", "toc", "toc-title", "number-sections"},
+}
+SHORTCODES = {"embed", "include"}
+CROSSREF_KINDS = {"tbl": "Tabel", "fig": "Figur"}
+NBSP = "\u00a0"
+
+SHORTCODE = re.compile(r"\{\{<\s*([\w-]+)\s*(.*?)\s*>\}\}")
+CROSSREF = re.compile(r"(?<![\w@.])@([a-z]+)-([A-Za-z0-9_-]*[A-Za-z0-9])")
+CODE_CELL = re.compile(r"^\s*(```+|~~~+)\s*\{", re.M)
+FENCED_DIV = re.compile(r"^\s*:::", re.M)
+
+
+@dataclass
+class Source:
+    path: Path
+    front_matter: dict[str, Any]
+    body: str
+
+
+def split_front_matter(path: Path) -> Source:
+    text = path.read_text(encoding="utf-8")
+    match = re.match(r"^---\s*\n(.*?)\n---\s*\n", text, re.S)
+    if not match:
+        return Source(path, {}, text)
+    try:
+        meta = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as exc:
+        raise BuildError(f"{path.name}: front matter er ikke gyldig YAML: {exc}") from None
+    return Source(path, meta, text[match.end() :])
+
+
+def _check_format_options(where: str, formats: Any, problems: list[str]) -> None:
+    if formats is None:
+        return
+    if not isinstance(formats, dict):
+        problems.append(f"{where}: 'format' skal være en mapping af formater.")
+        return
+    for name, options in formats.items():
+        if name not in FORMAT_KEYS:
+            problems.append(f"{where}: formatet '{name}' er uden for den understøttede delmængde (html, typst).")
+            continue
+        for key in (options or {}) if isinstance(options, dict) else ():
+            if key not in FORMAT_KEYS[name]:
+                problems.append(f"{where}: '{name}: {key}' er uden for den understøttede delmængde.")
+
+
+def check_body(name: str, body: str) -> list[str]:
+    """Quarto syntax in a document body (or included file) that is outside the subset."""
+    problems = []
+    for match in SHORTCODE.finditer(body):
+        kind, args = match.groups()
+        if kind not in SHORTCODES:
+            problems.append(f"{name}: shortcode '{kind}' er uden for den understøttede delmængde.")
+        elif kind == "embed" and not re.fullmatch(r"[^#\s]+\.ipynb#[\w-]+", args):
+            problems.append(f"{name}: embed skal have formen NOTESBOG.ipynb#LABEL, fandt '{args}'.")
+        elif kind == "include" and not re.fullmatch(r"[^\s]+\.(md|qmd)", args):
+            problems.append(f"{name}: include skal pege på én .md- eller .qmd-fil, fandt '{args}'.")
+    for line in body.splitlines():
+        if SHORTCODE.search(line) and SHORTCODE.sub("", line).strip():
+            problems.append(f"{name}: en shortcode skal stå alene på sin linje: '{line.strip()}'.")
+    for match in CROSSREF.finditer(body):
+        if match.group(1) not in CROSSREF_KINDS:
+            problems.append(f"{name}: krydshenvisningen '@{match.group(1)}-{match.group(2)}' er uden for delmængden.")
+    if CODE_CELL.search(body):
+        problems.append(f"{name}: kodeceller hører til i notesbøgerne, ikke i rapportkilderne.")
+    if FENCED_DIV.search(body):
+        problems.append(f"{name}: fenced divs (':::', fx callouts) er uden for den understøttede delmængde.")
+    for match in re.finditer(r"^#+ .*\{([^}]*)\}\s*$", body, re.M):
+        for attr in match.group(1).split():
+            if not (attr.startswith("#") or attr == ".unnumbered"):
+                problems.append(f"{name}: overskriftsattributten '{attr}' er uden for delmængden.")
+    for match in re.finditer(r"\[@[\w-]+|\{#(tbl|fig)-", body):
+        problems.append(f"{name}: '{match.group(0)}': citater og tabeller/figurer i selve kilden er uden for delmængden.")
+    return problems
+
+
+def check_sources(project: Path) -> list[str]:
+    """Every use of Quarto syntax outside the subset in `_quarto.yml` and `reports/`."""
+    problems: list[str] = []
+    config = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8")) or {}
+    for key in config:
+        if key not in PROJECT_KEYS:
+            problems.append(f"_quarto.yml: nøglen '{key}' er uden for den understøttede delmængde.")
+    _check_format_options("_quarto.yml", config.get("format"), problems)
+    for path in sorted((project / "reports").glob("*.qmd")) + sorted((project / "reports").glob("*.md")):
+        source = split_front_matter(path)
+        for key in source.front_matter:
+            if key not in FRONT_MATTER_KEYS:
+                problems.append(f"{path.name}: front matter-nøglen '{key}' er uden for den understøttede delmængde.")
+        _check_format_options(path.name, source.front_matter.get("format"), problems)
+        problems += check_body(path.name, source.body)
+    return problems
+
+
+# --- translation to pandoc markdown -------------------------------------------------------------
+
+
+@dataclass
+class Float:
+    kind: str  # "tbl" or "fig"
+    label: str
+    number: int
+
+    @property
+    def name(self) -> str:
+        return f"{CROSSREF_KINDS[self.kind]}{NBSP}{self.number}"
+
+
+@dataclass
+class Resolved:
+    metadata: dict[str, Any]
+    markdown: str
+    floats: dict[str, Float] = field(default_factory=dict)
+    alt_texts: dict[str, str] = field(default_factory=dict)  # image file name -> alt text
+
+
+def expand_includes(body: str, base: Path, depth: int = 0) -> str:
+    if depth > 10:
+        raise BuildError("{{< include >}} er indlejret mere end 10 niveauer; er der en løkke?")
+
+    def replace(match: re.Match) -> str:
+        if match.group(1) != "include":
+            return match.group(0)
+        path = base / match.group(2)
+        if not path.is_file():
+            raise BuildError(f"{{{{< include {match.group(2)} >}}}}: filen {path} findes ikke.")
+        included = split_front_matter(path).body
+        return expand_includes(included, path.parent, depth + 1)
+
+    return SHORTCODE.sub(replace, body)
+
+
+def cell_options(source: str) -> dict[str, Any]:
+    """The `#| key: value` options at the top of a code cell."""
+    lines = []
+    for line in source.splitlines():
+        if not line.startswith("#|"):
+            break
+        lines.append(line[2:].strip())
+    if not lines:
+        return {}
+    try:
+        return yaml.safe_load("\n".join(lines)) or {}
+    except yaml.YAMLError as exc:
+        raise BuildError(f"Celleindstillingerne ('#|'-linjerne) er ikke gyldig YAML:\n{exc}") from None
+
+
+def find_cell(notebook: Path, label: str) -> tuple[dict[str, Any], list[Any]]:
+    if not notebook.is_file():
+        raise BuildError(f"Den kørte notesbog {notebook} findes ikke; blev den kørt med papermill?")
+    nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            options = cell_options(cell.source)
+            if options.get("label") == label:
+                return options, cell.get("outputs", [])
+    raise BuildError(f"Notesbogen {notebook.name} har ingen celle med label '{label}'.")
+
+
+def _rich_outputs(notebook: Path, label: str, outputs: list[Any]) -> list[dict[str, Any]]:
+    data = []
+    for output in outputs:
+        if output.output_type == "error":
+            raise BuildError(f"Cellen '{label}' i {notebook.name} endte med en fejl: {output.ename}.")
+        if output.output_type in ("display_data", "execute_result"):
+            data.append(output.data)
+    return data
+
+
+def _table_markdown(text: str, caption: str, float_: Float) -> str:
+    lines = text.strip().splitlines()
+    table = [line for line in lines if line.lstrip().startswith("|")]
+    rest = "\n".join(line for line in lines if not line.lstrip().startswith("|")).strip()
+    if not table:
+        raise BuildError(f"Cellen '{float_.label}' har ingen markdown-tabel i sit output.")
+    out = "\n".join(table) + f"\n\n: {float_.name}: {caption} {{#{float_.label}}}\n"
+    if rest:
+        out += f"\n::: {{.tabelnote}}\n{rest}\n:::\n"
+    return out
+
+
+def _figure_markdown(notebook: Path, data: dict[str, Any], options: dict[str, Any], float_: Float | None,
+                     assets: Path, resolved: Resolved) -> str:
+    assets.mkdir(parents=True, exist_ok=True)
+    label = options.get("label", "figur")
+    if "image/svg+xml" in data:
+        path = assets / f"{label}.svg"
+        svg = data["image/svg+xml"]
+        path.write_text(svg if isinstance(svg, str) else "".join(svg), encoding="utf-8")
+    else:
+        path = assets / f"{label}.png"
+        path.write_bytes(base64.b64decode(data["image/png"]))
+    alt = str(options.get("fig-alt", options.get("fig-cap", ""))).replace('"', "'")
+    resolved.alt_texts[path.name] = alt
+    caption = f"{float_.name}: {options.get('fig-cap', '')}" if float_ else ""
+    ident = f"#{float_.label} " if float_ else ""
+    return f"![{caption}]({assets.name}/{path.name}){{{ident}alt=\"{alt}\"}}\n"
+
+
+def resolve(project: Path, source: Path, metadata: dict[str, Any], assets: Path) -> Resolved:
+    """`project/source` as plain pandoc markdown: includes expanded, embeds replaced by their stored
+    outputs, cross-references numbered. Images go to `assets` (whose parent holds the markdown)."""
+    path = project / source
+    doc = split_front_matter(path)
+    problems = check_body(path.name, doc.body)
+    if problems:
+        raise BuildError("Rapportkilden bruger Quarto-syntaks uden for den understøttede delmængde:\n" + "\n".join(problems))
+    body = expand_includes(doc.body, path.parent)
+    resolved = Resolved(metadata={**doc.front_matter, **metadata}, markdown="")
+
+    counters = {kind: 0 for kind in CROSSREF_KINDS}
+    for match in SHORTCODE.finditer(body):
+        label = match.group(2).split("#", 1)[1]
+        kind = label.split("-", 1)[0]
+        if kind in CROSSREF_KINDS:
+            if label in resolved.floats:
+                raise BuildError(f"{path.name}: cellen '{label}' er indlejret mere end én gang.")
+            counters[kind] += 1
+            resolved.floats[label] = Float(kind, label, counters[kind])
+
+    def embed(match: re.Match) -> str:
+        target, label = match.group(2).split("#", 1)
+        notebook = (path.parent / target).resolve()
+        options, outputs = find_cell(notebook, label)
+        float_ = resolved.floats.get(label)
+        parts = []
+        for data in _rich_outputs(notebook, label, outputs):
+            if "image/svg+xml" in data or "image/png" in data:
+                parts.append(_figure_markdown(notebook, data, options, float_, assets, resolved))
+            elif "text/markdown" in data:
+                text = data["text/markdown"]
+                text = text if isinstance(text, str) else "".join(text)
+                if float_ and float_.kind == "tbl":
+                    parts.append(_table_markdown(text, str(options.get("tbl-cap", "")), float_))
+                else:
+                    parts.append(text.strip() + "\n")
+        if not parts:
+            raise BuildError(f"Cellen '{label}' i {notebook.name} har intet output at vise.")
+        return "\n".join(parts)
+
+    body = SHORTCODE.sub(embed, body)
+
+    def crossref(match: re.Match) -> str:
+        label = f"{match.group(1)}-{match.group(2)}"
+        if label not in resolved.floats:
+            raise BuildError(f"{path.name}: krydshenvisningen @{label} peger ikke på en indlejret tabel eller figur.")
+        return f"[{resolved.floats[label].name}](#{label})"
+
+    resolved.markdown = CROSSREF.sub(crossref, body)
+    return resolved

@@ -1,0 +1,43 @@
+"""The Quarto implementation: `quarto render <source> --to html|typst` in the render tree."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from evalkit.errors import BuildError
+from evalkit.render import Renderer
+
+# evalkit format name -> Quarto format name and the file Quarto writes next to the source
+QUARTO_FORMATS = {"html": ("html", ".html"), "pdf": ("typst", ".pdf")}
+
+
+class QuartoRenderer(Renderer):
+    name = "quarto"
+
+    def __init__(self, executable: str):
+        self.executable = executable
+
+    def version(self) -> str:
+        proc = subprocess.run([self.executable, "--version"], capture_output=True, text=True, check=False)
+        return f"Quarto {proc.stdout.strip() or 'ukendt version'}"
+
+    def command(self, source: Path, quarto_format: str, metadata: dict[str, str]) -> list[str]:
+        cmd = [self.executable, "render", source.as_posix(), "--to", quarto_format]
+        for key, value in metadata.items():
+            cmd += ["-M", f"{key}:{value}"]
+        return cmd
+
+    def render(self, project: Path, source: Path, metadata: dict[str, str]) -> dict[str, Path]:
+        outputs = {}
+        for fmt, (quarto_format, suffix) in QUARTO_FORMATS.items():
+            cmd = self.command(source, quarto_format, metadata)
+            proc = subprocess.run(cmd, cwd=project, capture_output=True, text=True, check=False)
+            if proc.returncode != 0:
+                tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
+                raise BuildError(f"Quarto kunne ikke lave {fmt.upper()} af {source} (exitkode {proc.returncode}):\n{tail}")
+            written = project / source.with_suffix(suffix)
+            if not written.is_file():
+                raise BuildError(f"Quarto afsluttede uden fejl, men skrev ikke {written.relative_to(project)}.")
+            outputs[fmt] = written
+        return outputs

@@ -1,0 +1,52 @@
+"""A small table builder that writes markdown pipe tables.
+
+Markdown survives both renderers and both formats (Quarto's Typst output drops DataFrame HTML,
+quarto-cli #12298), so every published table is built here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from IPython.display import Markdown
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+@dataclass
+class Table:
+    """Columns with alignment, rows of already formatted text, and an optional note below."""
+
+    columns: list[str]
+    align: list[str] | None = None  # "l" or "r" per column; default: first left, rest right
+    rows: list[list[str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def add_row(self, *cells: object) -> "Table":
+        if len(cells) != len(self.columns):
+            raise ValueError(f"row has {len(cells)} cells, table has {len(self.columns)} columns")
+        self.rows.append([_cell(c) for c in cells])
+        return self
+
+    def add_note(self, text: str) -> "Table":
+        self.notes.append(text)
+        return self
+
+    def to_markdown(self) -> str:
+        align = self.align or ["l"] + ["r"] * (len(self.columns) - 1)
+        rule = {"l": ":---", "r": "---:", "c": ":---:"}
+        lines = [
+            "| " + " | ".join(_cell(c) for c in self.columns) + " |",
+            "|" + "|".join(rule[a] for a in align) + "|",
+        ]
+        lines += ["| " + " | ".join(row) + " |" for row in self.rows]
+        text = "\n".join(lines)
+        if self.notes:
+            text += "\n\n" + " ".join(self.notes)
+        return text
+
+    def display(self) -> Markdown:
+        """The table as a notebook output (`text/markdown`)."""
+        return Markdown(self.to_markdown())

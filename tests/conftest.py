@@ -1,0 +1,121 @@
+"""Shared test helpers: the project root and small hand-made data sets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "data" / "eksempel"
+
+
+@pytest.fixture(scope="session")
+def config():
+    from evalkit.config import load_config
+
+    return load_config(ROOT / "forsoeg.yml")
+
+
+def mondays(start: str, n: int) -> list[dt.date]:
+    first = dt.date.fromisoformat(start)
+    return [first + dt.timedelta(weeks=i) for i in range(n)]
+
+
+def panel(statuses: dict[str, list[str]], start: str = "2018-01-01") -> pd.DataFrame:
+    """A weekly ydelser panel from one status list per citizen, starting at `start`."""
+    rows = []
+    for borger, seq in statuses.items():
+        for week, status in zip(mondays(start, len(seq)), seq):
+            rows.append({"borger_id": borger, "uge": pd.Timestamp(week), "ydelse": status})
+    return pd.DataFrame(rows)
+
+
+def small_tables(n_per_group: int = 3) -> dict[str, pd.DataFrame]:
+    """A tiny but complete data set of all seven tables (contract-conforming)."""
+    ids = [f"T{i:03d}" for i in range(2 * n_per_group)]
+    borgere = pd.DataFrame(
+        {
+            "borger_id": ids,
+            "gruppe": ["forsoeg"] * n_per_group + ["kontrol"] * n_per_group,
+            "afdeling": ["JKI Job og Indsats 6"] * n_per_group + ["JKI Job og Indsats 1"] * n_per_group,
+            "koen": ["K", "M"] * n_per_group,
+            "alder": [30 + i for i in range(2 * n_per_group)],
+            "herkomst": ["dansk", "vestlig", "ikke-vestlig"] * (2 * n_per_group // 3) + ["dansk"] * (2 * n_per_group % 3),
+            "offentlig_forsoergelse_aar": [1.5 + i for i in range(2 * n_per_group)],
+            "kontanthjaelp_siden": [pd.Timestamp("2014-03-01"), pd.Timestamp("2016-06-01")] * n_per_group,
+        }
+    )
+    statuses = {b: ["kontanthjaelp"] * 60 for b in ids}
+    statuses[ids[0]] = ["kontanthjaelp"] * 5 + ["beskaeftigelse"] * 55
+    ydelser = panel(statuses)
+    placeringer = pd.DataFrame(
+        {"borger_id": [ids[0]], "type": ["praktik"], "start": [pd.Timestamp("2018-03-01")], "slut": [pd.NaT]}
+    )
+    samtaler = pd.DataFrame(
+        {"borger_id": ids, "dato": [pd.Timestamp("2018-02-01")] * len(ids), "frist": [pd.Timestamp("2018-02-05")] * len(ids)}
+    )
+    planer = pd.DataFrame(
+        {"borger_id": [ids[1]], "dato": [pd.Timestamp("2018-05-01")], "markeret": [True], "rehab_resultat": ["indstillet"]}
+    )
+    months = pd.date_range("2018-05-01", periods=8, freq="MS")
+    syg = pd.DataFrame(
+        [
+            {"afdeling": a, "maaned": m, "fuldtidsansatte": 20.0, "sygedage_kort": 1.5, "sygedage_lang": 0.5}
+            for a in ("JKI Job og Indsats 1", "JKI Job og Indsats 6")
+            for m in months
+        ]
+    )
+    oms = pd.DataFrame(
+        [
+            {"afdeling": a, "maaned": m, "ansatte": 22.0, "fratraadte_eksterne": 1, "fratraadte_interne": 0}
+            for a in ("JKI Job og Indsats 1", "JKI Job og Indsats 6")
+            for m in months
+        ]
+    )
+    return {
+        "borgere": borgere,
+        "ydelser": ydelser,
+        "virksomhedsplaceringer": placeringer,
+        "samtaler": samtaler,
+        "forberedende_planer": planer,
+        "sygefravaer": syg,
+        "medarbejderomsaetning": oms,
+    }
+
+
+def _csv_text(frame: pd.DataFrame, danish: bool) -> str:
+    out = frame.copy()
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            fmt = "%Y-%m" if col == "maaned" else ("%d-%m-%Y" if danish else "%Y-%m-%d")
+            out[col] = out[col].dt.strftime(fmt).fillna("")
+        elif pd.api.types.is_bool_dtype(out[col]):
+            out[col] = out[col].map({True: "ja", False: "nej"})
+        elif pd.api.types.is_float_dtype(out[col]) and danish:
+            out[col] = out[col].map(lambda v: f"{v:.2f}".replace(".", ","))
+    return out.to_csv(index=False, sep=";" if danish else ",")
+
+
+def write_tables(tables: dict[str, pd.DataFrame], directory: Path, fmt: str = "csv", danish: bool = False,
+                 encoding: str = "utf-8") -> Path:
+    """Write `tables` in one of the contract's formats."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, frame in tables.items():
+        if fmt == "csv":
+            (directory / f"{name}.csv").write_bytes(_csv_text(frame, danish).encode(encoding))
+        elif fmt == "parquet":
+            out = frame.copy()
+            if "maaned" in out:
+                out["maaned"] = out["maaned"].dt.strftime("%Y-%m")
+            out.to_parquet(directory / f"{name}.parquet", index=False)
+        elif fmt == "xlsx":
+            out = frame.copy()
+            if "maaned" in out:
+                out["maaned"] = out["maaned"].dt.strftime("%Y-%m")
+            if "markeret" in out:
+                out["markeret"] = out["markeret"].map({True: "ja", False: "nej"})
+            out.to_excel(directory / f"{name}.xlsx", index=False)
+    return directory
