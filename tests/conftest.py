@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -119,3 +122,15 @@ def write_tables(tables: dict[str, pd.DataFrame], directory: Path, fmt: str = "c
                 out["markeret"] = out["markeret"].map({True: "ja", False: "nej"})
             out.to_excel(directory / f"{name}.xlsx", index=False)
     return directory
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """Both documents built once from the example data with the pandoc/Typst renderer, via the CLI."""
+    out = tmp_path_factory.mktemp("e2e") / "_output"
+    proc = subprocess.run(
+        [sys.executable, "-m", "evalkit.cli", "build", "--output", str(out), "--renderer", "pandoc"],
+        cwd=ROOT, capture_output=True, text=True, env=os.environ.copy(),
+    )
+    assert proc.returncode == 0, proc.stderr
+    return out

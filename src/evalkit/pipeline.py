@@ -111,21 +111,27 @@ def clean_executed(path: Path) -> None:
     nbformat.write(nb, path)
 
 
+def execute(source: Path, executed: Path, parameters: dict[str, str], cwd: Path) -> None:
+    """papermill on the project's own kernel, without timing metadata."""
+    papermill.execute_notebook(
+        str(source),
+        str(executed),
+        parameters=parameters,
+        kernel_name=KERNEL_NAME,
+        kernel_manager_class=ProjectKernelManager,
+        progress_bar=False,
+        log_output=False,
+        cwd=str(cwd),
+        record_timing=False,
+    )
+    clean_executed(executed)
+
+
 def run(job: Job) -> None:
     """Execute one job; a failure becomes a Danish BuildError naming the notebook and its executed copy."""
     job.output_dir.mkdir(parents=True, exist_ok=True)
     try:
-        papermill.execute_notebook(
-            str(job.source),
-            str(job.executed),
-            parameters=job.parameters,
-            kernel_name=KERNEL_NAME,
-            kernel_manager_class=ProjectKernelManager,
-            progress_bar=False,
-            log_output=False,
-            cwd=str(job.output_dir),
-            record_timing=False,
-        )
+        execute(job.source, job.executed, job.parameters, job.output_dir)
     except papermill.PapermillExecutionError as exc:
         detail = exc.evalue if exc.ename in {c.__name__ for c in _evalkit_errors()} else f"{exc.ename}: {exc.evalue}"
         raise BuildError(
@@ -138,7 +144,6 @@ def run(job: Job) -> None:
         raise BuildError(
             f"Notesbogen '{job.notebook}' kunne ikke køres i fasen '{job.fase}': {type(exc).__name__}: {exc}"
         ) from None
-    clean_executed(job.executed)
 
 
 def _evalkit_errors() -> list[type]:

@@ -116,16 +116,16 @@ def _note(a: Afgange, config: Config) -> str:
 
 
 def table(a: Afgange, config: Config, keys: tuple[str, ...]) -> Table:
-    """Counts and shares per group for the outcomes `keys`."""
+    """Counts and shares per group (columns) for the outcomes `keys` (rows)."""
     columns = [""]
-    for key in keys:
-        columns += [f"{LABELS[key]}, antal", f"{LABELS[key]}, andel"]
-    result = Table(columns)
     for g in GROUPS:
+        columns += [f"{config.grupper[g]}, antal", f"{config.grupper[g]}, andel"]
+    result = Table(columns)
+    for key in keys:
         cells = []
-        for key in keys:
+        for g in GROUPS:
             cells += [formatting.count(a.antal[g][key]), formatting.pct(a.andel(g, key))]
-        result.add_row(config.grupper[g], *cells)
+        result.add_row(LABELS[key], *cells)
     return result.add_note(_note(a, config))
 
 

@@ -165,8 +165,8 @@ def summary(b: Baseline, config: Config) -> str:
         f"Andelen af kvinder var {formatting.pct(b.koen[f]['K'] / b.n[f])} og "
         f"{formatting.pct(b.koen[k]['K'] / b.n[k])}, og gennemsnitsalderen var "
         f"{formatting.number(b.alder[f])} og {formatting.number(b.alder[k])} år. "
-        f"{formatting.pct(b.herkomst[f]['dansk'] / b.n[f]).capitalize()} i {config.grupper_bestemt[f]} og "
-        f"{formatting.pct(b.herkomst[k]['dansk'] / b.n[k])} i {config.grupper_bestemt[k]} havde dansk herkomst. "
+        f"Andelen med dansk herkomst var {formatting.pct(b.herkomst[f]['dansk'] / b.n[f])} i "
+        f"{config.grupper_bestemt[f]} og {formatting.pct(b.herkomst[k]['dansk'] / b.n[k])} i {config.grupper_bestemt[k]}. "
         f"Blandt borgerne med en kendt startdato for kontanthjælp havde "
         f"{formatting.pct(b.lang_historik[f] / _history_n(b, f))} i {config.grupper_bestemt[f]} og "
         f"{formatting.pct(b.lang_historik[k] / _history_n(b, k))} i {config.grupper_bestemt[k]} været på "
@@ -196,7 +196,7 @@ def phase_text(config: Config, fase: Fase) -> str:
     """The phase's periods in Danish, from the configuration."""
     maale = fase.maaleperiode
     placering = fase.placeringsperiode
-    hr = ", ".join(formatting.month_range(p.start, p.slut) for p in fase.hr_perioder)
+    hr = " og ".join(formatting.month_range(p.start, p.slut) for p in fase.hr_perioder)
     return (
         f"Forsøget begyndte {formatting.date(config.startdato)}. {fase.navn}en bygger på disse perioder: "
         f"afgange fra kontanthjælp måles fra {formatting.date(maale.start)} til {formatting.date(maale.slut)}; "

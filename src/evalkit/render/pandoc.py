@@ -69,7 +69,7 @@ class PandocRenderer(Renderer):
         options = _options(project, resolved.metadata, "html")
         markdown = build / "html.md"
         self._write_markdown(markdown, resolved, options)
-        args = [markdown.name, "-f", "markdown", "-t", "html5", "--standalone", "-o", str(out)]
+        args = [markdown.name, "-f", "markdown", "-t", "html5", "--standalone", "--wrap=none", "-o", str(out)]
         if options.get("embed-resources"):
             args.append("--embed-resources")
         if options.get("toc"):
@@ -86,7 +86,7 @@ class PandocRenderer(Renderer):
         markdown = build / "typst.md"
         self._write_markdown(markdown, resolved, options)
         typ = build / f"{out.stem}.typ"
-        args = [markdown.name, "-f", "markdown", "-t", "typst", "--standalone", "-o", typ.name]
+        args = [markdown.name, "-f", "markdown", "-t", "typst", "--standalone", "--wrap=none", "-o", typ.name]
         args += ["-V", f"papersize={options.get('papersize', 'a4')}"]
         args += ["--include-in-header", str(ASSETS / "preamble.typ")]
         if options.get("toc"):

@@ -1,0 +1,66 @@
+"""The command line: Danish help and messages, exit codes, no tracebacks, a failed build changes nothing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from conftest import EXAMPLE, ROOT, small_tables, write_tables
+
+EVALKIT = [sys.executable, "-m", "evalkit.cli"]
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([*EVALKIT, *args], cwd=cwd, capture_output=True, text=True, env=os.environ.copy())
+
+
+def test_help_is_danish():
+    proc = run("build", "--help")
+    assert proc.returncode == 0
+    assert "Mappe med datafilerne" in proc.stdout and "notesbøgerne" in proc.stdout
+
+
+def test_validate_example_data():
+    proc = run("validate", "--data", str(EXAMPLE))
+    assert proc.returncode == 0, proc.stderr
+    assert "overholder datakontrakten" in proc.stderr
+
+
+def test_validate_broken_data_names_file_column_and_rows(tmp_path):
+    tables = small_tables()
+    tables["borgere"].loc[1, "koen"] = "X"
+    write_tables(tables, tmp_path)
+    proc = run("validate", "--data", str(tmp_path))
+    assert proc.returncode == 1
+    assert "borgere.csv" in proc.stderr and "'koen'" in proc.stderr and "Rækker: 3" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+
+
+def test_unknown_option_value_fails_without_traceback():
+    proc = run("build", "--fase", "forkert")
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+
+
+def test_failed_build_leaves_the_previous_report_untouched(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "slutevaluering.html").write_text("god rapport")
+    tables = small_tables()
+    tables["ydelser"].loc[0, "ydelse"] = "ukendt"
+    data = write_tables(tables, tmp_path / "data")
+    proc = run("build", "--data", str(data), "--output", str(out), "--renderer", "pandoc")
+    assert proc.returncode == 1
+    assert "ydelser.csv" in proc.stderr and "Traceback" not in proc.stderr
+    assert [p.name for p in out.iterdir()] == ["slutevaluering.html"]
+    assert (out / "slutevaluering.html").read_text() == "god rapport"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "out"]  # no temporary directory left behind
+
+
+def test_simulate_writes_all_seven_tables(tmp_path):
+    proc = run("simulate", "--output", str(tmp_path / "sim"), "--seed", "7")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.stem for p in (tmp_path / "sim").glob("*.csv")) == sorted(
+        ["borgere", "ydelser", "virksomhedsplaceringer", "samtaler", "forberedende_planer", "sygefravaer", "medarbejderomsaetning"]
+    )
+    assert run("validate", "--data", str(tmp_path / "sim")).returncode == 0

@@ -1,0 +1,140 @@
+"""One end-to-end build of both documents from the example data with the pandoc/Typst renderer,
+checked as a reader would: the PDF's text (pypdf) and the HTML's tables hold the published figures."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from conftest import EXAMPLE
+from pypdf import PdfReader
+
+NBSP = "\u00a0"
+
+# Contract section 6, final phase: Tabel 1, 2, 3 and 5 as the report rounds them.
+TABEL_1 = {
+    "Dansk herkomst": ("66 pct. (606)", "61 pct. (520)"),
+    "Vestlig herkomst": ("5 pct. (46)", "6 pct. (55)"),
+    "Ikke-vestlig herkomst": ("29 pct. (265)", "33 pct. (281)"),
+    "Kvinder": ("41 pct. (372)", "40 pct. (344)"),
+    "Mænd": ("59 pct. (545)", "60 pct. (512)"),
+    "Alder, gennemsnit": ("46 år", "47 år"),
+    "År på offentlig forsørgelse, gennemsnit": ("5,3 år", "5,1 år"),
+}
+TABEL_2 = {"Forsøgsafdeling": ["532", "58 pct.", "385", "42 pct.", "917"], "Kontrolgruppe": ["543", "64 pct.", "312", "36 pct.", "855"]}
+TABEL_3 = {"Beskæftigelse": ["102", "11 pct.", "89", "10 pct."], "Småjob": ["18", "2 pct.", "22", "3 pct."], "Uddannelse": ["19", "2 pct.", "24", "3 pct."]}
+TABEL_5 = {
+    "Ressourceforløb": ["139", "15 pct.", "46", "5 pct."],
+    "Fleksjob/fleksjobberettiget": ["31", "3 pct.", "20", "2 pct."],
+    "Førtidspension": ["47", "5 pct.", "23", "3 pct."],
+}
+
+
+class Tables(HTMLParser):
+    """Rows of every <table> with its caption, as lists of cell texts."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self._cell, self._row, self._in_caption = [], None, None, False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append({"caption": "", "rows": []})
+        elif tag == "caption":
+            self._in_caption = True
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("td", "th"):
+            self._cell = ""
+
+    def handle_endtag(self, tag):
+        if tag == "caption":
+            self._in_caption = False
+        elif tag in ("td", "th"):
+            self._row.append(self._cell.strip())
+            self._cell = None
+        elif tag == "tr":
+            self.tables[-1]["rows"].append(self._row)
+
+    def handle_data(self, data):
+        if self._in_caption:
+            self.tables[-1]["caption"] += data
+        elif self._cell is not None:
+            self._cell += data
+
+
+def _tables(html: Path) -> dict[str, list[list[str]]]:
+    parser = Tables()
+    parser.feed(html.read_text(encoding="utf-8"))
+    return {t["caption"]: t["rows"] for t in parser.tables}
+
+
+def _rows(tables, number):
+    [rows] = [rows for caption, rows in tables.items() if caption.startswith(f"Tabel{NBSP}{number}:")]
+    return {row[0]: row[1:] for row in rows[1:]}
+
+
+def test_all_outputs_are_written(built):
+    for name in ("midtvejsevaluering.html", "midtvejsevaluering.pdf", "slutevaluering.html", "slutevaluering.pdf",
+                 "midtvejs/resultater.json", "slut/resultater.json", "midtvejs/afgange.ipynb", "slut/baseline.ipynb"):
+        assert (built / name).is_file(), name
+    assert (built / "slutevaluering.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_final_html_shows_the_published_tables(built):
+    tables = _tables(built / "slutevaluering.html")
+    assert {row: tuple(cells) for row, cells in _rows(tables, 1).items() if row in TABEL_1} == TABEL_1
+    assert _rows(tables, 2) == TABEL_2
+    assert _rows(tables, 3) == TABEL_3
+    assert _rows(tables, 4) == TABEL_5
+    html = (built / "slutevaluering.html").read_text(encoding="utf-8")
+    assert f">Tabel{NBSP}3</a>" in html and f">Figur{NBSP}2</a>" in html  # cross-references resolved
+    assert html.count("<figure") == 2 and "data:image/svg+xml" in html
+    assert "1. januar 2018" in html and "30. april 2020" in html  # the phase's period, from the configuration
+    assert 'lang="da"' in html
+
+
+def test_final_pdf_text_shows_the_published_figures(built):
+    reader = PdfReader(built / "slutevaluering.pdf")
+    text = re.sub(r"\s+", " ", "\n".join(page.extract_text() for page in reader.pages))
+    assert "Slutevaluering" in text and "december 2020" in text
+    for row, (forsoeg, kontrol) in TABEL_1.items():
+        assert f"{forsoeg} {kontrol}" in text, row
+    for expected in (TABEL_2, TABEL_3, TABEL_5):
+        for row, cells in expected.items():
+            assert " ".join(cells) in text, row
+    for caption in ("Tabel 1:", "Tabel 4:", "Figur 1:", "Figur 2:"):
+        assert caption in text.replace(NBSP, " ")
+    assert len(reader.pages) >= 4
+
+
+def test_resultater_json_holds_the_same_counts(built):
+    result = json.loads((built / "slut" / "resultater.json").read_text())
+    assert result["fase"] == "slut" and result["maaleperiode"] == {"start": "2018-01-01", "slut": "2020-04-30"}
+    assert result["grupper"] == {"forsoeg": {"n": 917}, "kontrol": {"n": 856}}
+    expected = {"beskaeftigelse": (102, 89), "smaajob": (18, 22), "uddannelse": (19, 24),
+                "ressourceforloeb": (139, 46), "fleksjob": (31, 20), "foertidspension": (47, 23)}
+    for key, (f, k) in expected.items():
+        assert (result["udfald"][key]["forsoeg"]["antal"], result["udfald"][key]["kontrol"]["antal"]) == (f, k)
+        assert result["udfald"][key]["forsoeg"]["andel"] == f / 917
+
+
+def test_midterm_document_shows_its_own_phase(built):
+    result = json.loads((built / "midtvejs" / "resultater.json").read_text())
+    assert result["fase"] == "midtvejs" and result["maaleperiode"]["slut"] == "2018-12-31"
+    tables = _tables(built / "midtvejsevaluering.html")
+    job = _rows(tables, 3)["Beskæftigelse"]
+    udfald = result["udfald"]["beskaeftigelse"]
+    assert job[0] == str(udfald["forsoeg"]["antal"]) and job[2] == str(udfald["kontrol"]["antal"])
+    assert udfald["forsoeg"]["antal"] < 102  # fewer exits in the shorter mid-term period
+    text = " ".join(p.extract_text() for p in PdfReader(built / "midtvejsevaluering.pdf").pages)
+    assert "Midtvejsevaluering" in text and "31. december 2018" in text
+
+
+def test_no_injected_parameters_or_ids_in_the_documents(built):
+    for doc in ("slutevaluering.html", "midtvejsevaluering.html"):
+        html = (built / doc).read_text(encoding="utf-8")
+        assert "data_dir" not in html and "Injected" not in html and str(EXAMPLE) not in html
+        assert not re.search(r"\bB\d{5}\b", html)

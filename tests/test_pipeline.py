@@ -1,0 +1,71 @@
+"""Notebook execution: the project's own kernel, clean executed notebooks, Danish failures."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import nbformat
+import pytest
+from conftest import ROOT, small_tables, write_tables
+from nbformat.v4 import new_code_cell, new_notebook
+
+from evalkit import pipeline
+from evalkit.errors import BuildError
+
+
+def _notebook(path, *sources):
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    params = new_code_cell("x = 1")
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, *(new_code_cell(s) for s in sources)]
+    nbformat.write(nb, path)
+    return path
+
+
+def test_notebooks_run_on_this_environment_even_with_a_foreign_python3_kernel(tmp_path, monkeypatch):
+    decoy = tmp_path / "jupyter" / "kernels" / "python3"
+    decoy.mkdir(parents=True)
+    (decoy / "kernel.json").write_text(
+        json.dumps({"argv": ["/bin/false", "{connection_file}"], "display_name": "decoy", "language": "python"})
+    )
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    source = _notebook(tmp_path / "nb.ipynb", "import sys\nprint(sys.executable)")
+    executed = tmp_path / "out.ipynb"
+    pipeline.execute(source, executed, {"x": 2}, tmp_path)
+    nb = nbformat.read(executed, as_version=4)
+    printed = "".join(o.get("text", "") for c in nb.cells for o in c.get("outputs", []))
+    assert printed.strip() == sys.executable
+
+
+def test_executed_notebooks_carry_no_timing_metadata(tmp_path):
+    source = _notebook(tmp_path / "nb.ipynb", "y = x + 1")
+    executed = tmp_path / "out.ipynb"
+    pipeline.execute(source, executed, {"x": 2}, tmp_path)
+    text = executed.read_text()
+    for key in ("start_time", "end_time", "duration", "\"execution\""):
+        assert key not in text
+
+
+def test_a_failing_notebook_gives_a_danish_error_with_the_executed_copy(tmp_path, config):
+    data = write_tables(small_tables(), tmp_path / "data")
+    [job] = [j for j in pipeline.plan(ROOT / "notebooks", ["slut"], data, ROOT / "forsoeg.yml", tmp_path / "b") if j.notebook == "afgange"]
+    (data / "ydelser.csv").unlink()  # the notebook's own load now fails inside the kernel
+    with pytest.raises(BuildError) as info:
+        pipeline.run(job)
+    message = str(info.value)
+    assert "Notesbogen 'afgange' fejlede i fasen 'slut'" in message
+    assert "ydelser" in message and str(job.executed) in message
+    assert "Traceback" not in message
+
+
+def test_jobs_declare_their_inputs_and_outputs(tmp_path):
+    data = write_tables(small_tables(), tmp_path / "data")
+    jobs = pipeline.plan(ROOT / "notebooks", ["midtvejs", "slut"], data, ROOT / "forsoeg.yml", tmp_path / "b")
+    assert [(j.notebook, j.fase) for j in jobs] == [
+        ("baseline", "midtvejs"), ("afgange", "midtvejs"), ("baseline", "slut"), ("afgange", "slut")
+    ]
+    afgange = jobs[1]
+    assert {p.name for p in afgange.inputs} == {"afgange.ipynb", "forsoeg.yml", "borgere.csv", "ydelser.csv"}
+    assert afgange.outputs == (tmp_path / "b" / "midtvejs" / "afgange.ipynb", tmp_path / "b" / "midtvejs" / "afgange.resultater.json")

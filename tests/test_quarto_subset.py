@@ -1,0 +1,63 @@
+"""The report sources stay inside the documented Quarto subset that the pandoc fallback supports."""
+
+from __future__ import annotations
+
+from conftest import ROOT
+
+from evalkit.render.qmd import check_body, check_sources, split_front_matter
+
+
+def test_report_sources_are_inside_the_subset():
+    assert check_sources(ROOT) == []
+
+
+def test_every_embed_points_to_a_notebook_cell_with_that_label():
+    import re
+
+    import nbformat
+
+    from evalkit.render.qmd import cell_options
+
+    labels = {}
+    for nb_path in (ROOT / "notebooks").glob("*.ipynb"):
+        nb = nbformat.read(nb_path, as_version=4)
+        labels[nb_path.name] = {cell_options(c.source).get("label") for c in nb.cells if c.cell_type == "code"}
+    for qmd in (ROOT / "reports").glob("*.qmd"):
+        for target, label in re.findall(r"\{\{< embed \.\./_build/\w+/([\w]+\.ipynb)#([\w-]+) >\}\}", qmd.read_text()):
+            assert label in labels[target], (qmd.name, target, label)
+
+
+def test_outside_the_subset_is_reported():
+    body = "\n".join(
+        [
+            "{{< video https://example.org/x.mp4 >}}",
+            "Se @sec-intro og @eq-1.",
+            "```{python}",
+            "1 + 1",
+            "```",
+            "::: {.callout-note}",
+            "Hej",
+            ":::",
+            "Tekst {{< embed a.ipynb#tbl-x >}} midt i en linje",
+            "# Overskrift {.smaller}",
+            "Som [@knuth84] viser.",
+        ]
+    )
+    problems = "\n".join(check_body("x.qmd", body))
+    for expected in ("'video'", "@sec-intro", "@eq-1", "kodeceller", "fenced divs", "alene på sin linje", ".smaller", "citater"):
+        assert expected in problems, expected
+
+
+def test_front_matter_and_project_keys_outside_the_subset_are_reported(tmp_path):
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "_quarto.yml").write_text("project:\n  type: book\nbibliography: refs.bib\nformat:\n  docx: {}\n  html:\n    theme: cosmo\n")
+    (tmp_path / "reports" / "a.qmd").write_text("---\ntitle: A\nfilters: [x.lua]\n---\n\nTekst.\n")
+    problems = "\n".join(check_sources(tmp_path))
+    for expected in ("bibliography", "docx", "html: theme", "filters"):
+        assert expected in problems, expected
+
+
+def test_front_matter_is_parsed():
+    source = split_front_matter(ROOT / "reports" / "slutevaluering.qmd")
+    assert source.front_matter.get("toc") is True
+    assert "{{< embed" in source.body

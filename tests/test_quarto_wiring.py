@@ -1,0 +1,107 @@
+"""The Quarto renderer calls the Quarto CLI correctly. A stand-in `quarto` script records its calls and
+writes placeholder files; no Quarto output is produced or claimed here."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+from evalkit.errors import BuildError
+from evalkit.render import select
+from evalkit.render.quarto import QuartoRenderer
+
+STAND_IN = """#!{python}
+import json, os, sys
+from pathlib import Path
+log = Path(os.environ["STAND_IN_LOG"])
+calls = json.loads(log.read_text()) if log.exists() else []
+tree = sorted(str(p) for p in Path.cwd().rglob("*") if p.is_file() and ".quarto" not in p.parts)
+calls.append({{"argv": sys.argv[1:], "cwd": os.getcwd(), "tree": tree}})
+log.write_text(json.dumps(calls))
+if sys.argv[1:2] == ["--version"]:
+    print("0.0-stand-in")
+    sys.exit(0)
+if os.environ.get("STAND_IN_FAIL"):
+    print("ERROR: stand-in failure", file=sys.stderr)
+    sys.exit(3)
+source = Path(sys.argv[2])
+ext = {{"html": ".html", "typst": ".pdf"}}[sys.argv[sys.argv.index("--to") + 1]]
+source.with_suffix(ext).write_text("stand-in output, not Quarto")
+"""
+
+
+@pytest.fixture
+def stand_in(tmp_path, monkeypatch):
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    exe = bin_dir / "quarto"
+    exe.write_text(STAND_IN.format(python=sys.executable))
+    exe.chmod(exe.stat().st_mode | stat.S_IEXEC)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("STAND_IN_LOG", str(tmp_path / "calls.json"))
+    return tmp_path / "calls.json"
+
+
+def test_auto_picks_quarto_when_installed(stand_in):
+    renderer = select("auto")
+    assert isinstance(renderer, QuartoRenderer)
+    assert renderer.version() == "Quarto 0.0-stand-in"
+
+
+def test_auto_falls_back_to_pandoc_without_quarto(monkeypatch, tmp_path):
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert select("auto").name == "pandoc"
+    with pytest.raises(BuildError, match="Quarto er ikke installeret"):
+        select("quarto")
+
+
+def test_render_calls_quarto_per_format_from_the_project_and_collects_outputs(stand_in, tmp_path):
+    project = tmp_path / "tree"
+    (project / "reports").mkdir(parents=True)
+    (project / "reports" / "slutevaluering.qmd").write_text("---\n---\n")
+    renderer = select("quarto")
+    outputs = renderer.render(project, Path("reports/slutevaluering.qmd"), {"title": "Titel: med kolon", "date": "december 2020"})
+    calls = json.loads(stand_in.read_text())
+    assert [c["cwd"] for c in calls] == [str(project)] * 2
+    assert [c["argv"][:4] for c in calls] == [
+        ["render", "reports/slutevaluering.qmd", "--to", "html"],
+        ["render", "reports/slutevaluering.qmd", "--to", "typst"],
+    ]
+    for call in calls:
+        assert call["argv"][4:] == ["-M", "title:Titel: med kolon", "-M", "date:december 2020"]
+    assert outputs == {
+        "html": project / "reports" / "slutevaluering.html",
+        "pdf": project / "reports" / "slutevaluering.pdf",
+    }
+
+
+def test_quarto_failure_becomes_a_danish_build_error(stand_in, tmp_path, monkeypatch):
+    monkeypatch.setenv("STAND_IN_FAIL", "1")
+    project = tmp_path / "tree"
+    (project / "reports").mkdir(parents=True)
+    with pytest.raises(BuildError, match="(?s)Quarto kunne ikke lave HTML.*stand-in failure"):
+        select("quarto").render(project, Path("reports/x.qmd"), {})
+
+
+def test_build_with_quarto_renders_the_render_tree_and_publishes_what_quarto_wrote(stand_in, tmp_path):
+    from conftest import small_tables, write_tables
+
+    from evalkit.build import build
+
+    data = write_tables(small_tables(), tmp_path / "data")
+    out = tmp_path / "out"
+    result = build(data, out, ["slut"], "quarto")
+    calls = [c for c in json.loads(stand_in.read_text()) if c["argv"][0] == "render"]
+    assert len(calls) == 2
+    tree = set(calls[0]["tree"])
+    for expected in ("_quarto.yml", "reports/slutevaluering.qmd", "_build/slut/baseline.ipynb", "_build/slut/afgange.ipynb"):
+        assert str(Path(calls[0]["cwd"]) / expected) in tree, expected
+    assert (out / "slutevaluering.html").read_text() == "stand-in output, not Quarto"
+    assert (out / "slutevaluering.pdf").read_text() == "stand-in output, not Quarto"
+    assert (out / "slut" / "resultater.json").is_file()
+    assert result.renderer == "Quarto 0.0-stand-in"
