@@ -64,3 +64,15 @@ def test_simulate_writes_all_seven_tables(tmp_path):
         ["borgere", "ydelser", "virksomhedsplaceringer", "samtaler", "forberedende_planer", "sygefravaer", "medarbejderomsaetning"]
     )
     assert run("validate", "--data", str(tmp_path / "sim")).returncode == 0
+
+
+def test_building_one_phase_keeps_the_other_phases_documents(tmp_path):
+    data = write_tables(small_tables(), tmp_path / "data")
+    out = tmp_path / "out"
+    assert run("build", "--data", str(data), "--output", str(out), "--fase", "slut", "--renderer", "pandoc").returncode == 0
+    before = (out / "slutevaluering.pdf").read_bytes()
+    proc = run("build", "--data", str(data), "--output", str(out), "--fase", "midtvejs", "--renderer", "pandoc")
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "midtvejsevaluering.html").is_file() and (out / "midtvejs" / "resultater.json").is_file()
+    assert (out / "slutevaluering.pdf").read_bytes() == before
+    assert (out / "slut" / "resultater.json").is_file()

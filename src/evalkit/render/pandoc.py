@@ -24,14 +24,18 @@ from evalkit.render.qmd import Resolved, resolve
 ASSETS = files("evalkit.render") / "assets"
 
 
-def _options(project: Path, front_matter: dict[str, Any], fmt: str) -> dict[str, Any]:
-    """Options for one format: `_quarto.yml`, then the document's front matter (which wins)."""
+def _options(project: Path, source: Path, front_matter: dict[str, Any], fmt: str) -> dict[str, Any]:
+    """Options for one format: `_quarto.yml`, then the document's front matter (which wins).
+    As in Quarto, a `css` path is relative to the file that names it."""
     config = yaml.safe_load((project / "_quarto.yml").read_text(encoding="utf-8")) or {}
     merged: dict[str, Any] = {}
-    for layer in (config, front_matter):
-        merged.update({k: v for k, v in layer.items() if k not in ("format", "project")})
-        fmt_options = (layer.get("format") or {}).get(fmt) or {}
-        merged.update(fmt_options)
+    for layer, base in ((config, project), (front_matter, (project / source).parent)):
+        options = {k: v for k, v in layer.items() if k not in ("format", "project")}
+        options.update((layer.get("format") or {}).get(fmt) or {})
+        if "css" in options:
+            sheets = [options["css"]] if isinstance(options["css"], str) else list(options["css"])
+            options["css"] = [str((base / sheet).resolve()) for sheet in sheets]
+        merged.update(options)
     return merged
 
 
@@ -61,12 +65,11 @@ class PandocRenderer(Renderer):
         resolved = resolve(project, source, metadata, build / "figurer")
         out_html = project / source.with_suffix(".html")
         out_pdf = project / source.with_suffix(".pdf")
-        self._html(project, source, resolved, build, out_html)
-        self._pdf(project, resolved, build, out_pdf)
+        self._html(_options(project, source, resolved.metadata, "html"), resolved, build, out_html)
+        self._pdf(project, _options(project, source, resolved.metadata, "typst"), resolved, build, out_pdf)
         return {"html": out_html, "pdf": out_pdf}
 
-    def _html(self, project: Path, source: Path, resolved: Resolved, build: Path, out: Path) -> None:
-        options = _options(project, resolved.metadata, "html")
+    def _html(self, options: dict[str, Any], resolved: Resolved, build: Path, out: Path) -> None:
         markdown = build / "html.md"
         self._write_markdown(markdown, resolved, options)
         args = [markdown.name, "-f", "markdown", "-t", "html5", "--standalone", "--wrap=none", "-o", str(out)]
@@ -76,13 +79,11 @@ class PandocRenderer(Renderer):
             args.append("--toc")
         if options.get("number-sections"):
             args.append("--number-sections")
-        css = options.get("css")
-        for sheet in [css] if isinstance(css, str) else (css or []):
-            args += ["--css", str((project / sheet).resolve())]
+        for sheet in options.get("css", []):
+            args += ["--css", sheet]
         self._pandoc(args, cwd=build)
 
-    def _pdf(self, project: Path, resolved: Resolved, build: Path, out: Path) -> None:
-        options = _options(project, resolved.metadata, "typst")
+    def _pdf(self, project: Path, options: dict[str, Any], resolved: Resolved, build: Path, out: Path) -> None:
         markdown = build / "typst.md"
         self._write_markdown(markdown, resolved, options)
         typ = build / f"{out.stem}.typ"
