@@ -25,7 +25,8 @@ $(STAMP): pyproject.toml requirements.lock
 # Re-resolve the newest allowed versions and rewrite the lock (needs the package registry).
 lock:
 	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/python -m pip install --disable-pip-version-check -q -e ".[dev]" setuptools wheel
+	.venv-lock/bin/python -m pip install --disable-pip-version-check -q --upgrade setuptools wheel
+	.venv-lock/bin/python -m pip install --disable-pip-version-check -q -e ".[dev]"
 	.venv-lock/bin/python -m pip freeze --all --exclude-editable | grep -v '^pip==' > requirements.lock
 	rm -rf .venv-lock
 

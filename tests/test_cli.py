@@ -19,6 +19,9 @@ def test_help_is_danish():
     proc = run("build", "--help")
     assert proc.returncode == 0
     assert "Mappe med datafilerne" in proc.stdout and "notesbøgerne" in proc.stdout
+    assert proc.stdout.startswith("Brug: evalkit build [TILVALG]") and "Vis denne hjælp og afslut." in proc.stdout
+    for english in ("Usage", "Options", "Show this message"):
+        assert english not in proc.stdout
 
 
 def test_validate_example_data():
@@ -37,9 +40,12 @@ def test_validate_broken_data_names_file_column_and_rows(tmp_path):
     assert "Traceback" not in proc.stderr + proc.stdout
 
 
-def test_unknown_option_value_fails_without_traceback():
+def test_usage_errors_are_danish_without_traceback():
     proc = run("build", "--fase", "forkert")
-    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "Fejl: Ugyldig værdi for '--fase': 'forkert' er ikke en af" in proc.stderr
+    proc = run("validate")
+    assert proc.returncode == 2 and "Mangler tilvalg '--data'" in proc.stderr
 
 
 def test_failed_build_leaves_the_previous_report_untouched(tmp_path):

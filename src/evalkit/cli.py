@@ -1,85 +1,82 @@
-"""The `evalkit` command line: build, validate, simulate. Help text and messages are Danish."""
+"""The `evalkit` command line: build, validate, simulate.
+
+Built on click, whose own words (usage line, help option, usage errors) go through gettext, so
+`evalkit.i18n` can give them in Danish; evalkit's help texts and messages are Danish too.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
 
-import typer
+from evalkit.i18n import install_danish
 
-from evalkit.errors import EvalkitError
+install_danish()  # before click formats anything
 
-app = typer.Typer(
-    help="evalkit bygger midtvejs- og slutevalueringen af et lodtrækningsforsøg som HTML og PDF.",
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
+import click  # noqa: E402
+
+from evalkit.errors import EvalkitError  # noqa: E402
+
+PATH = click.Path(path_type=Path)
+DIR = "MAPPE"
+CONFIG = click.option(
+    "--config", type=PATH, metavar="FIL", default=None, help="Forsøgets konfigurationsfil (standard: forsoeg.yml i projektet)."
 )
 
 
-class FaseValg(str, Enum):
-    midtvejs = "midtvejs"
-    slut = "slut"
-    alle = "alle"
-
-
-class RendererValg(str, Enum):
-    auto = "auto"
-    quarto = "quarto"
-    pandoc = "pandoc"
-
-
-ConfigOption = Annotated[
-    Optional[Path],
-    typer.Option("--config", help="Forsøgets konfigurationsfil (standard: forsoeg.yml i projektet)."),
-]
-
-
 def _say(message: str) -> None:
-    typer.echo(message, err=True)
+    click.echo(message, err=True)
 
 
-@app.command()
-def build(
-    data: Annotated[Optional[Path], typer.Option("--data", help="Mappe med datafilerne (standard: eksempeldata).")] = None,
-    output: Annotated[Path, typer.Option("--output", help="Mappe, rapporterne skrives til.")] = Path("_output"),
-    fase: Annotated[FaseValg, typer.Option("--fase", help="Hvilken evaluering der bygges.")] = FaseValg.alle,
-    renderer: Annotated[
-        RendererValg, typer.Option("--renderer", help="auto bruger Quarto, hvis det er installeret, ellers pandoc/Typst.")
-    ] = RendererValg.auto,
-    config: ConfigOption = None,
-) -> None:
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    options_metavar="[TILVALG]",
+    subcommand_metavar="KOMMANDO [TILVALG]...",
+)
+def app() -> None:
+    """evalkit bygger midtvejs- og slutevalueringen af et lodtrækningsforsøg som HTML og PDF."""
+
+
+@app.command(options_metavar="[TILVALG]")
+@click.option("--data", type=PATH, metavar=DIR, default=None, help="Mappe med datafilerne (standard: eksempeldata).")
+@click.option("--output", type=PATH, metavar=DIR, default=Path("_output"), show_default=True, help="Mappe, rapporterne skrives til.")
+@click.option(
+    "--fase", type=click.Choice(["midtvejs", "slut", "alle"]), default="alle", show_default=True,
+    help="Hvilken evaluering der bygges.",
+)
+@click.option(
+    "--renderer", type=click.Choice(["auto", "quarto", "pandoc"]), default="auto", show_default=True,
+    help="auto bruger Quarto, hvis det er installeret, ellers pandoc og Typst.",
+)
+@CONFIG
+def build(data: Path | None, output: Path, fase: str, renderer: str, config: Path | None) -> None:
     """Kør notesbøgerne for hver fase og byg dokumenterne som HTML og PDF."""
     from evalkit.build import build as run_build
 
-    faser = None if fase is FaseValg.alle else [fase.value]
-    result = run_build(data, output, faser, renderer.value, config, progress=_say)
+    result = run_build(data, output, None if fase == "alle" else [fase], renderer, config, progress=_say)
     _say(f"Færdig ({result.renderer}). Skrev:")
     for path in result.files:
         _say(f"  {path}")
 
 
-@app.command()
-def validate(
-    data: Annotated[Path, typer.Option("--data", help="Mappe med datafilerne, der skal tjekkes.")],
-) -> None:
+@app.command(options_metavar="[TILVALG]")
+@click.option("--data", type=PATH, metavar=DIR, required=True, help="Mappe med datafilerne, der skal tjekkes.")
+def validate(data: Path) -> None:
     """Tjek at alle syv datafiler overholder datakontrakten."""
+    from evalkit import formatting
     from evalkit.loading import load_tables
 
     tables = load_tables(data)
-    rows = ", ".join(f"{name} ({len(frame):,} rækker)".replace(",", ".") for name, frame in tables.items())
+    rows = ", ".join(f"{name} ({formatting.count(len(frame))} rækker)" for name, frame in tables.items())
     _say(f"Data i {data} overholder datakontrakten: {rows}.")
 
 
-@app.command()
-def simulate(
-    output: Annotated[Path, typer.Option("--output", help="Mappe, de syntetiske datafiler skrives til.")],
-    seed: Annotated[int, typer.Option("--seed", help="Startværdi for tilfældighedsgeneratoren.")] = 2018,
-    config: ConfigOption = None,
-) -> None:
+@app.command(options_metavar="[TILVALG]")
+@click.option("--output", type=PATH, metavar=DIR, required=True, help="Mappe, de syntetiske datafiler skrives til.")
+@click.option("--seed", type=int, metavar="HELTAL", default=2018, show_default=True, help="Startværdi for tilfældighedsgeneratoren.")
+@CONFIG
+def simulate(output: Path, seed: int, config: Path | None) -> None:
     """Lav syntetiske eksempeldata (ingen rigtige personer), kalibreret til 2020-evalueringens tal."""
     from evalkit import paths
     from evalkit.simulate import generate
@@ -91,21 +88,17 @@ def simulate(
 def main() -> None:
     """Entry point: Danish messages and a non-zero exit instead of tracebacks."""
     try:
-        app(standalone_mode=False)
+        app.main(prog_name="evalkit", standalone_mode=False)
     except EvalkitError as exc:
         _say(f"Fejl: {exc}")
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, click.exceptions.Abort):
         _say("Afbrudt. Den tidligere rapport er uændret.")
         sys.exit(130)
-    except typer.Exit as exc:
+    except click.ClickException as exc:  # usage errors, already in Danish through gettext
+        exc.show()
         sys.exit(exc.exit_code)
-    except Exception as exc:  # click usage errors and anything unexpected
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+    except Exception as exc:
         if os.environ.get("EVALKIT_DEBUG"):
             raise
         _say(f"Uventet fejl ({type(exc).__name__}): {exc}\nKør igen med EVALKIT_DEBUG=1 for at se detaljerne.")

@@ -310,6 +310,8 @@ def _check_references(tables: dict[str, pd.DataFrame], files: dict[str, Path], p
 def load_tables(data_dir: str | Path, names: list[str] | tuple[str, ...] | None = None) -> dict[str, pd.DataFrame]:
     """Load and check the named tables (all seven by default); raise one DataError listing all problems."""
     data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise DataError(f"Datamappen {data_dir} findes ikke.")
     wanted = list(names or TABLES)
     if "borgere" not in wanted and any(TABLES[n].references_borgere for n in wanted):
         wanted = ["borgere", *wanted]
