@@ -1,8 +1,7 @@
-"""Danish for the command line's own words (usage, help option, errors) from click and typer.
+"""Danish for the command line's own words (usage line, help option, usage errors) from click.
 
-Both libraries translate through gettext's default domain. evalkit ships the Danish catalog as a
-`.po` file, compiles it with Babel into a cache directory and points gettext at it; this must run
-before typer is imported, because typer reads some of its titles at import time.
+click translates through gettext's default domain. evalkit ships the Danish catalog as a `.po`
+file, compiles it with Babel into a cache directory and points gettext at it.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ DOMAIN = "messages"
 
 
 def install_danish() -> None:
-    """Make click and typer speak Danish in this process."""
+    """Make click speak Danish in this process."""
     source = files("evalkit") / "locale" / "da.po"
     text = source.read_bytes()
     root = Path(tempfile.gettempdir()) / f"evalkit-locale-{hashlib.sha256(text).hexdigest()[:12]}"
