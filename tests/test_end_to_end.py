@@ -138,3 +138,15 @@ def test_no_injected_parameters_or_ids_in_the_documents(built):
         html = (built / doc).read_text(encoding="utf-8")
         assert "data_dir" not in html and "Injected" not in html and str(EXAMPLE) not in html
         assert not re.search(r"\bB\d{5}\b", html)
+
+
+def test_pdfs_are_tagged_pdf_ua_with_title_and_language(built):
+    for doc in ("slutevaluering.pdf", "midtvejsevaluering.pdf"):
+        reader = PdfReader(built / doc)
+        root = reader.trailer["/Root"]
+        assert bool(root["/MarkInfo"]["/Marked"]) and "/StructTreeRoot" in root
+        assert str(root["/Lang"]).startswith("da")
+        assert reader.metadata.title.startswith("Evaluering af forsøg med lavere sagsstammer")
+        assert b"<pdfuaid:part>1</pdfuaid:part>" in reader.xmp_metadata.stream.get_data()  # PDF/UA-1 in XMP
+        first = re.sub(r"\s+", " ", reader.pages[0].extract_text())
+        assert "Beskæftigelses- og Integrationsforvaltningen" in first  # title page: organisation, title, phase, date

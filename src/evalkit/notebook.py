@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
+from IPython.display import Markdown
 
 from evalkit import paths
 from evalkit.config import Config, Fase, load_config
@@ -27,9 +28,16 @@ class Run:
     data: dict[str, pd.DataFrame]
     output_dir: Path
 
-    def save(self, notebook: str, payload: dict[str, Any]) -> None:
-        """Write this notebook's part of the phase's resultater.json."""
-        write_json(fragment_path(self.output_dir, notebook), payload)
+    def save(self, notebook: str, payload: dict[str, Any], available: bool = True) -> None:
+        """Write this notebook's part of the phase's resultater.json, with whether its data exist
+        for this phase (`tilgaengelighed`; the documents show a section only when they do)."""
+        write_json(fragment_path(self.output_dir, notebook), {**payload, "tilgaengelighed": {notebook: available}})
+
+
+def show(available: bool, reason: str, make: Callable[[], Any]) -> Any:
+    """The output of a labelled cell: `make()` when the phase has the data, else the Danish `reason`.
+    Every labelled cell always has one output, so embedding it never fails."""
+    return make() if available else Markdown(reason)
 
 
 def start(

@@ -88,12 +88,12 @@ class PandocRenderer(Renderer):
         self._write_markdown(markdown, resolved, options)
         typ = build / f"{out.stem}.typ"
         args = [markdown.name, "-f", "markdown", "-t", "typst", "--standalone", "--wrap=none", "-o", typ.name]
+        args += ["--template", str(ASSETS / "evalkit-template.typ")]
         args += ["-V", f"papersize={options.get('papersize', 'a4')}"]
-        args += ["--include-in-header", str(ASSETS / "preamble.typ")]
         if options.get("toc"):
             args.append("--toc")
         if options.get("number-sections"):
-            args.append("--number-sections")
+            args += ["-V", "section-numbering=1.1"]
         self._pandoc(args, cwd=build)
         text = typ.read_text(encoding="utf-8")
         # pandoc does not carry alt text into Typst images; add it for screen readers
@@ -102,6 +102,7 @@ class PandocRenderer(Renderer):
             text = re.sub(rf'image\("([^"]*{re.escape(name)})"\)', rf'image("\1", alt: "{escaped}")', text)
         typ.write_text(text, encoding="utf-8")
         try:
-            typst.compile(str(typ), output=str(out), root=str(project))
+            # PDF/UA-1: a tagged PDF with a title, a language and alt text on every image
+            typst.compile(str(typ), output=str(out), root=str(project), pdf_standards=["ua-1"])
         except RuntimeError as exc:
             raise BuildError(f"Typst kunne ikke lave PDF af {typ.name}:\n{exc}") from None
