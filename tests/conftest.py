@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import subprocess
 import sys
@@ -134,3 +135,30 @@ def built(tmp_path_factory):
     )
     assert proc.returncode == 0, proc.stderr
     return out
+
+
+def run_notebook(name: str, tmp_path: Path, fase: str, data_dir: Path = EXAMPLE):
+    """Execute notebooks/<name>.ipynb for `fase` with papermill; return its results fragment and the executed notebook."""
+    import nbformat
+
+    from evalkit import pipeline
+    from evalkit.results import fragment_path
+
+    out = tmp_path / fase
+    out.mkdir(parents=True)
+    parameters = {"fase": fase, "data_dir": str(data_dir), "output_dir": str(out), "config_path": str(ROOT / "forsoeg.yml")}
+    pipeline.execute(ROOT / "notebooks" / f"{name}.ipynb", out / f"{name}.ipynb", parameters, tmp_path)
+    fragment = json.loads(fragment_path(out, name).read_text(encoding="utf-8"))
+    return fragment, nbformat.read(out / f"{name}.ipynb", as_version=4)
+
+
+def labelled_outputs(nb) -> dict[str, str]:
+    """The one output of each labelled cell: its markdown or SVG text."""
+    result = {}
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.source.startswith("#| label:"):
+            label = cell.source.splitlines()[0].split(":", 1)[1].strip()
+            assert len(cell.outputs) == 1, label
+            data = cell.outputs[0]["data"]
+            result[label] = data.get("text/markdown") or data.get("image/svg+xml")
+    return result

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import subprocess
 import sys
+
+import pandas as pd
 
 from conftest import EXAMPLE, ROOT, small_tables, write_tables
 
@@ -82,3 +86,20 @@ def test_building_one_phase_keeps_the_other_phases_documents(tmp_path):
     assert (out / "midtvejsevaluering.html").is_file() and (out / "midtvejs" / "resultater.json").is_file()
     assert (out / "slutevaluering.pdf").read_bytes() == before
     assert (out / "slut" / "resultater.json").is_file()
+
+
+def test_a_measure_without_data_in_a_phase_is_left_out_with_a_sentence(tmp_path):
+    tables = small_tables()
+    tables["samtaler"]["dato"] = tables["samtaler"]["dato"] + pd.DateOffset(years=1)  # only in 2019
+    tables["samtaler"]["frist"] = tables["samtaler"]["frist"] + pd.DateOffset(years=1)
+    data = write_tables(tables, tmp_path / "data")
+    out = tmp_path / "out"
+    proc = run("build", "--data", str(data), "--output", str(out), "--fase", "midtvejs", "--renderer", "pandoc")
+    assert proc.returncode == 0, proc.stderr
+    html = (out / "midtvejsevaluering.html").read_text(encoding="utf-8")
+    assert 'id="tbl-samtaler"' not in html and 'id="fig-samtaler"' not in html
+    assert "Der er ingen samtaler dateret i perioden" in html and "midtvejsevalueringen" in html
+    assert 'id="tbl-planer"' in html  # the other measures are still there
+    captions = re.findall(r"<caption>Tabel\u00a0(\d+):", html)
+    assert [int(c) for c in captions] == list(range(1, len(captions) + 1))  # numbering has no gap
+    assert json.loads((out / "midtvejs" / "resultater.json").read_text())["tilgaengelighed"]["samtaler"] is False

@@ -31,6 +31,14 @@ TABEL_5 = {
     "Førtidspension": ["47", "5 pct.", "23", "3 pct."],
 }
 
+TABEL_4 = {"Forsøgsafdeling": ["451", "466", "917", "49 pct."], "Kontrolgruppe": ["400", "456", "856", "47 pct."]}
+TABEL_6 = {"Forsøgsafdeling": ["385", "285", "100 (26 pct.)"], "Kontrolgruppe": ["312", "256", "56 (18 pct.)"]}
+TABEL_7 = {"Forsøgsafdeling": ["666", "600", "90 pct."], "Kontrolgruppe": ["675", "557", "82 pct."]}  # per week, share
+AFDELINGER = [f"JKI Job og Indsats {i}" for i in range(1, 6)] + ["JKI Job og Indsats 6 (forsøgsafdeling)"]
+TABEL_8 = ["3,0 1,6 1,4", "3,7 2,6 1,1", "6,5 3,6 3,0", "4,2 3,6 0,6", "4,7 4,1 0,6", "1,8 1,8 0,0"]
+TABEL_9 = ["5,7 4,0 1,7", "5,6 5,6 0,0", "12,2 7,2 5,1", "5,9 5,4 0,5", "21,8 7,5 14,3", "10,6 4,3 6,3"]
+TABEL_10_11 = [("15,2", "2,4"), ("6,9", "6,9"), ("4,0", "6,7"), ("4,3", "6,5"), ("4,8", "13,6"), ("3,8", "0,0")]
+
 
 class Tables(HTMLParser):
     """Rows of every <table> with its caption, as lists of cell texts."""
@@ -41,7 +49,7 @@ class Tables(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         if tag == "table":
-            self.tables.append({"caption": "", "rows": []})
+            self.tables.append({"id": dict(attrs).get("id", ""), "caption": "", "rows": []})
         elif tag == "caption":
             self._in_caption = True
         elif tag == "tr":
@@ -66,14 +74,16 @@ class Tables(HTMLParser):
 
 
 def _tables(html: Path) -> dict[str, list[list[str]]]:
+    """Rows of each table by its cross-reference label, checking the captions are numbered in order."""
     parser = Tables()
     parser.feed(html.read_text(encoding="utf-8"))
-    return {t["caption"]: t["rows"] for t in parser.tables}
+    for number, table in enumerate(parser.tables, start=1):
+        assert table["caption"].startswith(f"Tabel{NBSP}{number}: "), table["caption"]
+    return {t["id"]: t["rows"] for t in parser.tables}
 
 
-def _rows(tables, number):
-    [rows] = [rows for caption, rows in tables.items() if caption.startswith(f"Tabel{NBSP}{number}:")]
-    return {row[0]: row[1:] for row in rows[1:]}
+def _rows(tables, label):
+    return {row[0]: row[1:] for row in tables[label][1:]}
 
 
 def test_all_outputs_are_written(built):
@@ -85,15 +95,26 @@ def test_all_outputs_are_written(built):
 
 def test_final_html_shows_the_published_tables(built):
     tables = _tables(built / "slutevaluering.html")
-    assert {row: tuple(cells) for row, cells in _rows(tables, 1).items() if row in TABEL_1} == TABEL_1
-    assert _rows(tables, 2) == TABEL_2
-    assert _rows(tables, 3) == TABEL_3
-    assert _rows(tables, 4) == TABEL_5
+    assert {row: tuple(cells) for row, cells in _rows(tables, "tbl-baggrund").items() if row in TABEL_1} == TABEL_1
+    assert _rows(tables, "tbl-historik") == TABEL_2
+    assert _rows(tables, "tbl-afgange-job") == TABEL_3
+    assert _rows(tables, "tbl-afgange-ydelser") == TABEL_5
+    assert _rows(tables, "tbl-virksomhedsplaceringer") == TABEL_4
+    assert _rows(tables, "tbl-langtidsgruppen") == TABEL_6
+    assert {g: cells[1:] for g, cells in _rows(tables, "tbl-samtaler").items()} == TABEL_7
+    sick_rows = [row for row in tables["tbl-sygefravaer"][1:] if row[0].startswith("JKI")]
+    assert [" ".join(r[1:]) for r in sick_rows] == TABEL_8 + TABEL_9 and [r[0] for r in sick_rows] == AFDELINGER * 2
+    turnover = _rows(tables, "tbl-omsaetning")
+    assert list(turnover) == AFDELINGER
+    assert [tuple(c.removesuffix(" pct.") for c in cells) for cells in turnover.values()] == TABEL_10_11
     html = (built / "slutevaluering.html").read_text(encoding="utf-8")
     assert f">Tabel{NBSP}3</a>" in html and f">Figur{NBSP}2</a>" in html  # cross-references resolved
-    assert html.count("<figure") == 2 and "data:image/svg+xml" in html
+    assert html.count("<figure") == 8 and "data:image/svg+xml" in html
     assert "1. januar 2018" in html and "30. april 2020" in html  # the phase's period, from the configuration
     assert 'lang="da"' in html
+    for heading in ("Resumé", "Forsøgets rammer", "Kvalitative resultater", "Kvantitative resultater",
+                    "Samlet vurdering", "Bilag: definitioner og datakilder"):
+        assert f"{heading}</h1>" in html, heading
 
 
 def test_final_pdf_text_shows_the_published_figures(built):
@@ -102,10 +123,14 @@ def test_final_pdf_text_shows_the_published_figures(built):
     assert "Slutevaluering" in text and "december 2020" in text
     for row, (forsoeg, kontrol) in TABEL_1.items():
         assert f"{forsoeg} {kontrol}" in text, row
-    for expected in (TABEL_2, TABEL_3, TABEL_5):
+    for expected in (TABEL_2, TABEL_3, TABEL_5, TABEL_4, TABEL_6):
         for row, cells in expected.items():
             assert " ".join(cells) in text, row
-    for caption in ("Tabel 1:", "Tabel 4:", "Figur 1:", "Figur 2:"):
+    for department, values in zip(AFDELINGER, TABEL_8 + TABEL_9):
+        assert f"{department} {values}" in text
+    for department, (first, second) in zip(AFDELINGER, TABEL_10_11):
+        assert f"{department} {first} pct. {second} pct." in text
+    for caption in ("Tabel 1:", "Tabel 10:", "Figur 1:", "Figur 8:"):
         assert caption in text.replace(NBSP, " ")
     assert len(reader.pages) >= 4
 
@@ -125,7 +150,7 @@ def test_midterm_document_shows_its_own_phase(built):
     result = json.loads((built / "midtvejs" / "resultater.json").read_text())
     assert result["fase"] == "midtvejs" and result["maaleperiode"]["slut"] == "2018-12-31"
     tables = _tables(built / "midtvejsevaluering.html")
-    job = _rows(tables, 3)["Beskæftigelse"]
+    job = _rows(tables, "tbl-afgange-job")["Beskæftigelse"]
     udfald = result["udfald"]["beskaeftigelse"]
     assert job[0] == str(udfald["forsoeg"]["antal"]) and job[2] == str(udfald["kontrol"]["antal"])
     assert udfald["forsoeg"]["antal"] < 102  # fewer exits in the shorter mid-term period

@@ -61,11 +61,15 @@ def test_a_failing_notebook_gives_a_danish_error_with_the_executed_copy(tmp_path
 
 
 def test_jobs_declare_their_inputs_and_outputs(tmp_path):
+    from evalkit import maaleparametre
+
     data = write_tables(small_tables(), tmp_path / "data")
     jobs = pipeline.plan(ROOT / "notebooks", ["midtvejs", "slut"], data, ROOT / "forsoeg.yml", tmp_path / "b")
-    assert [(j.notebook, j.fase) for j in jobs] == [
-        ("baseline", "midtvejs"), ("afgange", "midtvejs"), ("baseline", "slut"), ("afgange", "slut")
-    ]
+    names = [*maaleparametre.NAMES, "sammenfatning"]
+    assert [(j.notebook, j.fase) for j in jobs] == [(n, f) for f in ("midtvejs", "slut") for n in names]
     afgange = jobs[1]
     assert {p.name for p in afgange.inputs} == {"afgange.ipynb", "forsoeg.yml", "borgere.csv", "ydelser.csv"}
     assert afgange.outputs == (tmp_path / "b" / "midtvejs" / "afgange.ipynb", tmp_path / "b" / "midtvejs" / "afgange.resultater.json")
+    summary = jobs[len(names) - 1]
+    assert summary.notebook == "sammenfatning"
+    assert set(summary.inputs[2:]) == {j.fragment for j in jobs[: len(names) - 1]}  # it reads the phase's results

@@ -27,15 +27,18 @@ class BuildResult:
     files: list[Path] = field(default_factory=list)
 
 
-def document_metadata(config: Config, fase_key: str) -> dict[str, str]:
-    """Title block of a phase's document, all from the configuration."""
+def document_metadata(config: Config, fase_key: str, available: dict[str, bool]) -> dict[str, str]:
+    """Title block of a phase's document from the configuration, and `tilgaengelig-<notebook>: true`
+    for each measurement whose data exist in this phase (the documents' `when-meta` conditions)."""
     fase = config.fase(fase_key)
-    return {
+    metadata = {
         "title": config.titel,
         "subtitle": fase.navn,
         "author": config.organisation,
         "date": formatting.month(fase.udgivelsesdato),
     }
+    metadata.update({f"tilgaengelig-{name}": "true" for name, ok in sorted(available.items()) if ok})
+    return metadata
 
 
 def _publish(staged: Path, output_dir: Path) -> None:
@@ -97,13 +100,15 @@ def build(
             if phase_out.exists():
                 shutil.rmtree(phase_out)
             phase_out.mkdir()
-            results.write_json(phase_out / "resultater.json", results.assemble(fase, fragments))
+            resultater = results.assemble(fase, fragments)
+            results.write_json(phase_out / "resultater.json", resultater)
             for job in jobs:
                 shutil.copy2(job.executed, phase_out / job.executed.name)
 
             progress(f"Renderer {fase.dokument} med {chosen.name}")
             source = Path("reports") / f"{fase.dokument}.qmd"
-            outputs = chosen.render(work, source, document_metadata(config, fase_key))
+            metadata = document_metadata(config, fase_key, resultater.get("tilgaengelighed", {}))
+            outputs = chosen.render(work, source, metadata)
             for fmt, path in outputs.items():
                 target = staged / f"{fase.dokument}.{'html' if fmt == 'html' else 'pdf'}"
                 shutil.copy2(path, target)

@@ -312,7 +312,7 @@ def load_tables(data_dir: str | Path, names: list[str] | tuple[str, ...] | None 
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise DataError(f"Datamappen {data_dir} findes ikke.")
-    wanted = list(names or TABLES)
+    wanted = list(TABLES if names is None else names)
     if "borgere" not in wanted and any(TABLES[n].references_borgere for n in wanted):
         wanted = ["borgere", *wanted]
     problems: list[Problem] = []

@@ -6,6 +6,7 @@ labelled outputs, and `Run.save(...)`.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -16,7 +17,7 @@ from IPython.display import Markdown
 from evalkit import paths
 from evalkit.config import Config, Fase, load_config
 from evalkit.loading import load_tables
-from evalkit.results import fragment_path, write_json
+from evalkit.results import assemble, fragment_path, write_json
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,12 @@ class Run:
         """Write this notebook's part of the phase's resultater.json, with whether its data exist
         for this phase (`tilgaengelighed`; the documents show a section only when they do)."""
         write_json(fragment_path(self.output_dir, notebook), {**payload, "tilgaengelighed": {notebook: available}})
+
+
+def phase_results(run: Run, exclude: str = "sammenfatning") -> dict[str, Any]:
+    """The phase's results so far: every measurement notebook's fragment in the output directory."""
+    paths = sorted(p for p in run.output_dir.glob("*.resultater.json") if p != fragment_path(run.output_dir, exclude))
+    return assemble(run.fase, [json.loads(p.read_text(encoding="utf-8")) for p in paths])
 
 
 def show(available: bool, reason: str, make: Callable[[], Any]) -> Any:

@@ -45,9 +45,12 @@ class ProjectKernelManager(AsyncKernelManager):
         return ProjectKernelSpecManager(parent=self)
 
 
+SUMMARY = "sammenfatning"  # runs after a phase's measurement notebooks and reads their results
+
+
 @dataclass(frozen=True)
 class Job:
-    """One notebook executed for one phase."""
+    """One notebook executed for one phase, with everything it reads (`inputs`) and writes (`outputs`)."""
 
     notebook: str
     fase: str
@@ -55,15 +58,7 @@ class Job:
     data_dir: Path
     config_path: Path
     output_dir: Path
-
-    @property
-    def inputs(self) -> tuple[Path, ...]:
-        """Everything the run reads: the notebook, the configuration and its input tables."""
-        module = maaleparametre.module(self.notebook)
-        wanted = list(module.TABLES)
-        if any(TABLES[t].references_borgere for t in wanted) and "borgere" not in wanted:
-            wanted.insert(0, "borgere")
-        return (self.source, self.config_path, *(find_table_file(self.data_dir, t) for t in wanted))
+    inputs: tuple[Path, ...]
 
     @property
     def executed(self) -> Path:
@@ -87,15 +82,32 @@ class Job:
         }
 
 
+def _tables_read(name: str) -> list[str]:
+    wanted = list(maaleparametre.module(name).TABLES)
+    if any(TABLES[t].references_borgere for t in wanted) and "borgere" not in wanted:
+        wanted.insert(0, "borgere")
+    return wanted
+
+
 def plan(notebooks_dir: Path, faser: list[str], data_dir: Path, config_path: Path, build_dir: Path) -> list[Job]:
-    """One job per measurement notebook and phase; outputs go to `build_dir/<fase>/`."""
+    """Per phase: one job per measurement notebook, then the summary job that reads their results.
+    Outputs go to `build_dir/<fase>/`."""
+    data_dir, config_path = data_dir.resolve(), config_path.resolve()
     jobs = []
     for fase in faser:
-        for name in maaleparametre.NAMES:
+        out = build_dir / fase
+        measurements = []
+        for name in (*maaleparametre.NAMES, SUMMARY):
             source = notebooks_dir / f"{name}.ipynb"
             if not source.is_file():
                 raise BuildError(f"Notesbogen {source} mangler.")
-            jobs.append(Job(name, fase, source, data_dir.resolve(), config_path.resolve(), build_dir / fase))
+            if name == SUMMARY:
+                reads = tuple(job.fragment for job in measurements)
+            else:
+                reads = tuple(find_table_file(data_dir, t) for t in _tables_read(name))
+            job = Job(name, fase, source, data_dir, config_path, out, (source, config_path, *reads))
+            measurements.append(job)
+        jobs += measurements
     return jobs
 
 

@@ -9,12 +9,22 @@ import json
 from pathlib import Path
 from typing import Any
 
-from evalkit.config import Fase
+from evalkit.config import GROUPS, Fase
+from evalkit.statistik import compare
 
 
 def share(antal: int, n: int) -> dict[str, float | int | None]:
     """{'antal', 'n', 'andel'} for a count out of n."""
     return {"antal": int(antal), "n": int(n), "andel": (antal / n) if n else None}
+
+
+def outcome(antal: dict[str, int], n: dict[str, int]) -> dict[str, Any]:
+    """A binary outcome for `udfald`: each group's {'antal', 'n', 'andel'}, the difference forsøg − kontrol
+    and its p-value."""
+    return {
+        **{g: share(antal[g], n[g]) for g in GROUPS},
+        **compare(antal["forsoeg"], n["forsoeg"], antal["kontrol"], n["kontrol"]),
+    }
 
 
 def fragment_path(output_dir: Path, notebook: str) -> Path:

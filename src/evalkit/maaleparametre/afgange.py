@@ -17,7 +17,7 @@ from IPython.display import SVG
 
 from evalkit import figures, formatting
 from evalkit.config import GROUPS, Config, Fase, Periode
-from evalkit.results import share
+from evalkit.results import outcome, share
 from evalkit.tables import Table
 
 TABLES = ("borgere", "ydelser")
@@ -180,6 +180,6 @@ def summary(a: Afgange, config: Config, keys: tuple[str, ...]) -> str:
 
 def to_json(a: Afgange) -> dict:
     """The `udfald` entries of resultater.json for every destination, plus those still on kontanthjælp."""
-    udfald = {key: {g: share(a.antal[g][key], a.n[g]) for g in GROUPS} for key in OUTCOMES if key != STILL_ON_KH}
+    udfald = {key: outcome({g: a.antal[g][key] for g in GROUPS}, a.n) for key in OUTCOMES if key != STILL_ON_KH}
     udfald["fortsat_kontanthjaelp"] = {g: share(a.antal[g][STILL_ON_KH], a.n[g]) for g in GROUPS}
     return {"udfald": udfald, "opfoelgning_uger": a.lag_weeks}

@@ -5,6 +5,8 @@ The subset (documented in the README; `check_sources` enforces it):
 - front matter and `_quarto.yml` keys listed in `FRONT_MATTER_KEYS`, `PROJECT_KEYS` and `FORMAT_KEYS`;
 - shortcodes `{{< embed NOTEBOOK.ipynb#LABEL >}}` and `{{< include FILE.md >}}`, each alone on its line;
 - cross-references `@tbl-LABEL` and `@fig-LABEL` to embedded cells (numbered "Tabel N" / "Figur N");
+- conditional content `::: {.content-visible when-meta="KEY"}` and `::: {.content-hidden when-meta="KEY"}`
+  (not nested), decided by the metadata evalkit passes for the phase;
 - headings, paragraphs, lists, emphasis and links of plain pandoc markdown; heading attributes
   `{#id}` and `{.unnumbered}`.
 
@@ -39,6 +41,8 @@ SHORTCODE = re.compile(r"\{\{<\s*([\w-]+)\s*(.*?)\s*>\}\}")
 CROSSREF = re.compile(r"(?<![\w@.])@([a-z]+)-([A-Za-z0-9_-]*[A-Za-z0-9])")
 CODE_CELL = re.compile(r"^\s*(```+|~~~+)\s*\{", re.M)
 FENCED_DIV = re.compile(r"^\s*:::", re.M)
+# Quarto's conditional content on a metadata key, not nested: shown or hidden by the build's metadata
+CONDITIONAL = re.compile(r'^:::\s*\{\.content-(visible|hidden) when-meta="([\w-]+)"\}[ \t]*\n(.*?)^:::[ \t]*$', re.M | re.S)
 
 
 @dataclass
@@ -94,8 +98,11 @@ def check_body(name: str, body: str) -> list[str]:
             problems.append(f"{name}: krydshenvisningen '@{match.group(1)}-{match.group(2)}' er uden for delmængden.")
     if CODE_CELL.search(body):
         problems.append(f"{name}: kodeceller hører til i notesbøgerne, ikke i rapportkilderne.")
-    if FENCED_DIV.search(body):
-        problems.append(f"{name}: fenced divs (':::', fx callouts) er uden for den understøttede delmængde.")
+    if FENCED_DIV.search(CONDITIONAL.sub("", body)):
+        problems.append(
+            f"{name}: fenced divs (':::', fx callouts) er uden for den understøttede delmængde; kun "
+            "'::: {.content-visible when-meta=\"NØGLE\"}' og '.content-hidden' uden indlejring er med."
+        )
     for match in re.finditer(r"^#+ .*\{([^}]*)\}\s*$", body, re.M):
         for attr in match.group(1).split():
             if not (attr.startswith("#") or attr == ".unnumbered"):
@@ -159,6 +166,17 @@ def expand_includes(body: str, base: Path, depth: int = 0) -> str:
         return expand_includes(included, path.parent, depth + 1)
 
     return SHORTCODE.sub(replace, body)
+
+
+def resolve_conditionals(body: str, metadata: dict[str, Any]) -> str:
+    """Keep or drop `.content-visible` / `.content-hidden` blocks as Quarto does for `when-meta`."""
+
+    def replace(match: re.Match) -> str:
+        kind, key, content = match.groups()
+        shown = bool(metadata.get(key))
+        return content if shown == (kind == "visible") else ""
+
+    return CONDITIONAL.sub(replace, body)
 
 
 def cell_options(source: str) -> dict[str, Any]:
@@ -236,8 +254,8 @@ def resolve(project: Path, source: Path, metadata: dict[str, Any], assets: Path)
     problems = check_body(path.name, doc.body)
     if problems:
         raise BuildError("Rapportkilden bruger Quarto-syntaks uden for den understøttede delmængde:\n" + "\n".join(problems))
-    body = expand_includes(doc.body, path.parent)
     resolved = Resolved(metadata={**doc.front_matter, **metadata}, markdown="")
+    body = resolve_conditionals(expand_includes(doc.body, path.parent), resolved.metadata)
 
     counters = {kind: 0 for kind in CROSSREF_KINDS}
     for match in SHORTCODE.finditer(body):

@@ -1,0 +1,160 @@
+"""Company placements (måleparameter 3; Tabel 4).
+
+Definition (data contract, section 3): a citizen counts as placed when at least one of their
+placements (virksomhedspraktik or løntilskud) overlaps the phase's placement period, i.e. the
+placement starts no later than the period's last day and either has no end date (ongoing) or ends
+no earlier than the period's first day. Shares use the whole group as denominator. The measurement
+is not available for a phase when no placement at all overlaps its period.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from IPython.display import SVG
+from statsmodels.stats.proportion import proportion_confint
+
+from evalkit import figures, formatting
+from evalkit.config import GROUPS, Config, Fase, Periode
+from evalkit.results import outcome
+from evalkit.tables import Table
+
+TABLES = ("borgere", "virksomhedsplaceringer")
+
+TYPES = {"praktik": "Virksomhedspraktik", "loentilskud": "Løntilskud"}
+
+
+def overlapping(placeringer: pd.DataFrame, periode: Periode) -> pd.DataFrame:
+    """The placements that overlap `periode` (an empty `slut` means the placement is ongoing)."""
+    first, last = pd.Timestamp(periode.start), pd.Timestamp(periode.slut)
+    mask = (placeringer["start"] <= last) & (placeringer["slut"].isna() | (placeringer["slut"] >= first))
+    return placeringer[mask]
+
+
+@dataclass(frozen=True)
+class Virksomhedsplaceringer:
+    fase: Fase
+    n: dict[str, int]
+    placeret: dict[str, int]  # group -> citizens with at least one overlapping placement
+    typer: dict[str, dict[str, int]]  # placement type -> group -> citizens with such a placement
+    tilgaengelig: bool
+    begrundelse: str  # Danish sentence shown instead of the results when not available
+
+    @property
+    def periode(self) -> Periode:
+        return self.fase.placeringsperiode
+
+    def ikke_placeret(self, group: str) -> int:
+        return self.n[group] - self.placeret[group]
+
+    def andel(self, group: str) -> float:
+        return self.placeret[group] / self.n[group] if self.n[group] else float("nan")
+
+    def konfidensinterval(self, group: str, alpha: float) -> tuple[float, float]:
+        """Wilson score interval for the group's share placed."""
+        low, high = proportion_confint(self.placeret[group], self.n[group], alpha=alpha, method="wilson")
+        return float(low), float(high)
+
+
+def _reason(fase: Fase) -> str:
+    periode = fase.placeringsperiode
+    return (
+        f"Der er ingen virksomhedsplaceringer i perioden {formatting.date_range(periode.start, periode.slut)} "
+        f"i data, så antallet af borgere i virksomhedsplacering kan ikke opgøres i {fase.navn.lower()}en."
+    )
+
+
+def compute(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Virksomhedsplaceringer:
+    """Citizens with at least one placement in the phase's placement period, per group and per type."""
+    borgere = data["borgere"]
+    gruppe = borgere.set_index("borger_id")["gruppe"]
+    placements = overlapping(data["virksomhedsplaceringer"], fase.placeringsperiode)
+    placed = gruppe[gruppe.index.isin(placements["borger_id"])].value_counts()
+    by_type = placements[["borger_id", "type"]].drop_duplicates()
+    by_type = pd.crosstab(by_type["type"], by_type["borger_id"].map(gruppe))
+    by_type = by_type.reindex(index=list(TYPES), columns=list(GROUPS)).fillna(0).astype(int)
+    available = not placements.empty
+    return Virksomhedsplaceringer(
+        fase=fase,
+        n={g: int((borgere["gruppe"] == g).sum()) for g in GROUPS},
+        placeret={g: int(placed.get(g, 0)) for g in GROUPS},
+        typer={t: {g: int(by_type.loc[t, g]) for g in GROUPS} for t in TYPES},
+        tilgaengelig=available,
+        begrundelse="" if available else _reason(fase),
+    )
+
+
+def _type_text() -> str:
+    return " eller ".join(label.lower() for label in TYPES.values())
+
+
+def table(v: Virksomhedsplaceringer, config: Config) -> Table:
+    """Tabel 4: citizens in and not in a company placement, and the share placed, per group."""
+    result = Table(["", "I virksomhedsplacering", "Ikke i placering", "Borgere i alt", "Andel"])
+    for g in GROUPS:
+        result.add_row(
+            config.grupper[g],
+            formatting.count(v.placeret[g]),
+            formatting.count(v.ikke_placeret(g)),
+            formatting.count(v.n[g]),
+            formatting.pct(v.andel(g)),
+        )
+    return result.add_note(
+        f"Note: En borger tæller med, hvis mindst én virksomhedsplacering ({_type_text()}) helt eller delvist "
+        f"ligger i perioden {formatting.date_range(v.periode.start, v.periode.slut)}. Andelen er beregnet af alle "
+        f"borgere i gruppen ({formatting.count(v.n['forsoeg'])} i {config.grupper_bestemt['forsoeg']} og "
+        f"{formatting.count(v.n['kontrol'])} i {config.grupper_bestemt['kontrol']})."
+    )
+
+
+def figure(v: Virksomhedsplaceringer, config: Config) -> SVG:
+    """Share placed per group with Wilson confidence intervals."""
+    level = formatting.number(100 * (1 - config.alpha))
+    shares = [v.andel(g) for g in GROUPS]
+    intervals = [v.konfidensinterval(g, config.alpha) for g in GROUPS]
+    errors = [[s - low for s, (low, _) in zip(shares, intervals)], [high - s for s, (_, high) in zip(shares, intervals)]]
+    fig = figures.new_figure(3.0)
+    ax = fig.subplots()
+    positions = range(len(GROUPS))
+    bars = ax.bar(
+        list(positions),
+        shares,
+        width=0.55,
+        color=[figures.GROUP_COLOURS[g] for g in GROUPS],
+        yerr=errors,
+        capsize=6,
+        error_kw={"elinewidth": 1, "ecolor": "#333333"},
+    )
+    ax.bar_label(bars, labels=[formatting.pct(s) for s in shares], label_type="center", color="white")
+    ax.set_xticks(list(positions), [config.grupper[g] for g in GROUPS])
+    ax.set_ylim(0, 1)
+    figures.percent_axis(ax.yaxis)
+    ax.set_ylabel("Andel i virksomhedsplacering")
+    ax.set_title(f"De lodrette streger viser {level} %-konfidensintervallet (Wilson)", loc="left", fontsize=8, color="#555555")
+    return figures.as_svg(fig)
+
+
+def summary(v: Virksomhedsplaceringer, config: Config) -> str:
+    """A Danish paragraph on the citizens in company placements, every number computed."""
+    f, k = "forsoeg", "kontrol"
+    periode = formatting.date_range(v.periode.start, v.periode.slut)
+    praktik, loentilskud = v.typer["praktik"], v.typer["loentilskud"]
+    return (
+        f"I perioden {periode} var {formatting.count(v.placeret[f])} af {formatting.count(v.n[f])} borgere i "
+        f"{config.grupper_bestemt[f]} ({formatting.pct(v.andel(f))}) i mindst én virksomhedsplacering, mod "
+        f"{formatting.count(v.placeret[k])} af {formatting.count(v.n[k])} borgere i {config.grupper_bestemt[k]} "
+        f"({formatting.pct(v.andel(k))}). Forskellen mellem grupperne er "
+        f"{formatting.pct_points(v.andel(f) - v.andel(k))}. "
+        f"Af de placerede borgere havde henholdsvis {formatting.count(praktik[f])} og {formatting.count(praktik[k])} "
+        f"været i virksomhedspraktik og {formatting.count(loentilskud[f])} og {formatting.count(loentilskud[k])} i "
+        f"løntilskud; nogle borgere har haft begge slags placering."
+    )
+
+
+def to_json(v: Virksomhedsplaceringer) -> dict:
+    """The placement outcome for resultater.json, plus the period and the citizens per placement type."""
+    return {
+        "udfald": {"virksomhedsplacering": outcome(v.placeret, v.n)},
+        "virksomhedsplaceringer": {"periode": v.periode.as_json(), "typer": v.typer},
+    }
