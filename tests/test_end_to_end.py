@@ -9,6 +9,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from conftest import EXAMPLE
+
+from evalkit import formatting
 from pypdf import PdfReader
 
 NBSP = "\u00a0"
@@ -130,6 +132,9 @@ def test_final_pdf_text_shows_the_published_figures(built):
         assert f"{department} {values}" in text
     for department, (first, second) in zip(AFDELINGER, TABEL_10_11):
         assert f"{department} {first} pct. {second} pct." in text
+    for group, (per_week, on_time, share) in (("Forsøgsafdeling", TABEL_7["Forsøgsafdeling"]), ("Kontrolgruppe", TABEL_7["Kontrolgruppe"])):
+        assert re.search(rf"{group} [\d.]+ {per_week} {on_time} {share}", text), group
+    assert "Forberedende planer" in text and "Markeret i sagssystemet" in text
     for caption in ("Tabel 1:", "Tabel 10:", "Figur 1:", "Figur 8:"):
         assert caption in text.replace(NBSP, " ")
     assert len(reader.pages) >= 4
@@ -144,6 +149,20 @@ def test_resultater_json_holds_the_same_counts(built):
     for key, (f, k) in expected.items():
         assert (result["udfald"][key]["forsoeg"]["antal"], result["udfald"][key]["kontrol"]["antal"]) == (f, k)
         assert result["udfald"][key]["forsoeg"]["andel"] == f / 917
+    placed = result["udfald"]["virksomhedsplacering"]
+    assert (placed["forsoeg"]["antal"], placed["kontrol"]["antal"]) == (451, 400)
+    reduction = result["udfald"]["lang_kh_reduktion"]
+    assert (reduction["forsoeg"]["antal"], reduction["forsoeg"]["n"], reduction["kontrol"]["antal"], reduction["kontrol"]["n"]) == (100, 385, 56, 312)
+    samtaler = result["samtaler"]
+    assert [round(samtaler[g]["pr_uge"]) for g in ("forsoeg", "kontrol")] == [666, 675]
+    assert [round(samtaler[g]["rettidige_pr_uge"]) for g in ("forsoeg", "kontrol")] == [600, 557]
+    sick = [formatting.number(row["total"], 1) for row in result["sygefravaer"]]
+    assert sick == [values.split()[0] for values in TABEL_8 + TABEL_9]
+    turnover = [formatting.number(row["ekstern_pct"], 1) for row in result["medarbejderomsaetning"]]
+    assert turnover == [a for a, _ in TABEL_10_11] + [b for _, b in TABEL_10_11]
+    assert result["planer"]["data_gyldige"] is False
+    assert result["tilgaengelighed"] == {name: True for name in result["tilgaengelighed"]}
+    assert result["sammenfatning"]["signifikante_uden_justering"][:2] == ["ressourceforloeb", "foertidspension"]
 
 
 def test_midterm_document_shows_its_own_phase(built):
@@ -156,6 +175,9 @@ def test_midterm_document_shows_its_own_phase(built):
     assert udfald["forsoeg"]["antal"] < 102  # fewer exits in the shorter mid-term period
     text = " ".join(p.extract_text() for p in PdfReader(built / "midtvejsevaluering.pdf").pages)
     assert "Midtvejsevaluering" in text and "31. december 2018" in text
+    for heading in ("Resumé", "Forsøgets rammer", "Kvalitative resultater", "Kvantitative resultater", "Samlet vurdering", "Bilag"):
+        assert heading in text, heading
+    assert "Tabel 10:" in text.replace(NBSP, " ")
 
 
 def test_no_injected_parameters_or_ids_in_the_documents(built):
