@@ -111,7 +111,7 @@ def test_final_html_shows_the_published_tables(built):
     assert [tuple(c.removesuffix(" pct.") for c in cells) for cells in turnover.values()] == TABEL_10_11
     html = (built / "slutevaluering.html").read_text(encoding="utf-8")
     assert f">Tabel{NBSP}3</a>" in html and f">Figur{NBSP}2</a>" in html  # cross-references resolved
-    assert html.count("<figure") == 8 and "data:image/svg+xml" in html
+    assert html.count("<figure") == 9 and "data:image/svg+xml" in html
     assert "1. januar 2018" in html and "30. april 2020" in html  # the phase's period, from the configuration
     assert 'lang="da"' in html
     for heading in ("Resumé", "Forsøgets rammer", "Kvalitative resultater", "Kvantitative resultater",
@@ -135,7 +135,7 @@ def test_final_pdf_text_shows_the_published_figures(built):
     for group, (per_week, on_time, share) in (("Forsøgsafdeling", TABEL_7["Forsøgsafdeling"]), ("Kontrolgruppe", TABEL_7["Kontrolgruppe"])):
         assert re.search(rf"{group} [\d.]+ {per_week} {on_time} {share}", text), group
     assert "Forberedende planer" in text and "Markeret i sagssystemet" in text
-    for caption in ("Tabel 1:", "Tabel 10:", "Figur 1:", "Figur 8:"):
+    for caption in ("Tabel 1:", "Tabel 11:", "Figur 1:", "Figur 9:"):
         assert caption in text.replace(NBSP, " ")
     assert len(reader.pages) >= 4
 
@@ -162,7 +162,14 @@ def test_resultater_json_holds_the_same_counts(built):
     assert turnover == [a for a, _ in TABEL_10_11] + [b for _, b in TABEL_10_11]
     assert result["planer"]["data_gyldige"] is False
     assert result["tilgaengelighed"] == {name: True for name in result["tilgaengelighed"]}
-    assert result["sammenfatning"]["signifikante_uden_justering"][:2] == ["ressourceforloeb", "foertidspension"]
+    # the published significance statements (contract section 6): ressourceforløb and førtidspension unadjusted,
+    # førtidspension not after Holm
+    significant = result["sammenfatning"]["signifikante_uden_justering"]
+    assert significant[:2] == ["ressourceforloeb", "foertidspension"]
+    assert result["sammenfatning"]["signifikante_holm"] == ["ressourceforloeb"]
+    job = result["udfald"]["beskaeftigelse"]  # the contract's section 5 example
+    assert [round(job[k], 4) for k in ("forskel", "ci_nedre", "ci_oevre")] == [0.0073, -0.0218, 0.0361]
+    assert round(job["p"], 3) == 0.622 and job["p_holm"] == 1.0
 
 
 def test_midterm_document_shows_its_own_phase(built):

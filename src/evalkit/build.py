@@ -100,7 +100,7 @@ def build(
             if phase_out.exists():
                 shutil.rmtree(phase_out)
             phase_out.mkdir()
-            resultater = results.assemble(fase, fragments)
+            resultater = results.assemble(fase, fragments, config.udfaldsfamilie)
             results.write_json(phase_out / "resultater.json", resultater)
             for job in jobs:
                 shutil.copy2(job.executed, phase_out / job.executed.name)

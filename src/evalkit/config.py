@@ -80,6 +80,7 @@ class Config:
     afdelinger: tuple[str, ...]
     sagsstamme: dict[str, int]
     alpha: float
+    styrke: float
     udfaldsfamilie: tuple[str, ...]
     opfoelgning_uger: int
     lang_historik_aar: int
@@ -204,6 +205,7 @@ def load_config(path: str | Path) -> Config:
         afdelinger=tuple(str(a) for a in r.get("forsoeg.afdelinger")),
         sagsstamme={g: int(v) for g, v in r.get("forsoeg.sagsstamme").items()},
         alpha=r.number("statistik.alpha", float),
+        styrke=r.number("statistik.styrke", float),
         udfaldsfamilie=tuple(str(k) for k in r.get("statistik.udfaldsfamilie")),
         opfoelgning_uger=r.number("definitioner.opfoelgning_uger", int),
         lang_historik_aar=r.number("definitioner.lang_historik_aar", int),

@@ -38,7 +38,7 @@ class Run:
 def phase_results(run: Run, exclude: str = "sammenfatning") -> dict[str, Any]:
     """The phase's results so far: every measurement notebook's fragment in the output directory."""
     paths = sorted(p for p in run.output_dir.glob("*.resultater.json") if p != fragment_path(run.output_dir, exclude))
-    return assemble(run.fase, [json.loads(p.read_text(encoding="utf-8")) for p in paths])
+    return assemble(run.fase, [json.loads(p.read_text(encoding="utf-8")) for p in paths], run.config.udfaldsfamilie)
 
 
 def show(available: bool, reason: str, make: Callable[[], Any]) -> Any:

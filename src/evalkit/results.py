@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from evalkit.config import GROUPS, Fase
-from evalkit.statistik import compare
+from evalkit.statistik import compare, holm, newcombe_ci
 
 
 def share(antal: int, n: int) -> dict[str, float | int | None]:
@@ -20,11 +20,10 @@ def share(antal: int, n: int) -> dict[str, float | int | None]:
 
 def outcome(antal: dict[str, int], n: dict[str, int]) -> dict[str, Any]:
     """A binary outcome for `udfald`: each group's {'antal', 'n', 'andel'}, the difference forsøg − kontrol
-    and its p-value."""
-    return {
-        **{g: share(antal[g], n[g]) for g in GROUPS},
-        **compare(antal["forsoeg"], n["forsoeg"], antal["kontrol"], n["kontrol"]),
-    }
+    with Newcombe's 95 % interval (`ci_nedre`, `ci_oevre`) and the z-test p-value (`p`)."""
+    counts = (antal["forsoeg"], n["forsoeg"], antal["kontrol"], n["kontrol"])
+    ci_nedre, ci_oevre = newcombe_ci(*counts)
+    return {**{g: share(antal[g], n[g]) for g in GROUPS}, **compare(*counts), "ci_nedre": ci_nedre, "ci_oevre": ci_oevre}
 
 
 def fragment_path(output_dir: Path, notebook: str) -> Path:
@@ -56,12 +55,17 @@ def _merge(into: dict[str, Any], new: dict[str, Any], path: str = "") -> None:
             into[key] = value
 
 
-def assemble(fase: Fase, fragments: list[dict[str, Any]]) -> dict[str, Any]:
-    """One phase's resultater.json from its notebooks' fragments."""
+def assemble(fase: Fase, fragments: list[dict[str, Any]], family: tuple[str, ...] = ()) -> dict[str, Any]:
+    """One phase's resultater.json from its notebooks' fragments, with Holm-adjusted p-values
+    (`p_holm`) over the outcome `family` as far as this phase has those outcomes."""
     merged: dict[str, Any] = {
         "fase": fase.noegle,
         "maaleperiode": fase.maaleperiode.as_json(),
     }
     for fragment in fragments:
         _merge(merged, fragment)
+    udfald = merged.get("udfald", {})
+    adjusted = holm({key: udfald[key].get("p") for key in family if key in udfald})
+    for key, p_holm in adjusted.items():
+        udfald[key]["p_holm"] = p_holm
     return merged

@@ -10,8 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from evalkit import formatting
+from IPython.display import SVG
+from matplotlib.ticker import FuncFormatter
+
+from evalkit import figures, formatting
 from evalkit.config import Config
+from evalkit.statistik import mde
+from evalkit.tables import Table
 from evalkit.maaleparametre.afgange import LABELS as EXIT_LABELS
 
 LABELS = {
@@ -27,7 +32,7 @@ def p_text(p: float | None) -> str:
         return "p kan ikke beregnes"
     if p < 0.001:
         return "p < 0,001"
-    return f"p = {formatting.number(p, 3 if p < 0.01 else 2)}"
+    return f"p = {formatting.number(p, 3 if p < 0.1 else 2)}"
 
 
 def family(resultater: dict[str, Any], config: Config) -> list[tuple[str, dict[str, Any]]]:
@@ -36,26 +41,36 @@ def family(resultater: dict[str, Any], config: Config) -> list[tuple[str, dict[s
     return [(key, udfald[key]) for key in config.udfaldsfamilie if key in udfald]
 
 
-def significant(entry: dict[str, Any], config: Config) -> bool:
-    return entry.get("p") is not None and entry["p"] < config.alpha
+def significant(entry: dict[str, Any], config: Config, p_key: str = "p") -> bool:
+    """Below alpha on the unadjusted (`p`) or the Holm-adjusted (`p_holm`) p-value."""
+    return entry.get(p_key) is not None and entry[p_key] < config.alpha
+
+
+def _verdict(entry: dict[str, Any], config: Config) -> str:
+    plain, adjusted = significant(entry, config), significant(entry, config, "p_holm")
+    p, p_holm = p_text(entry.get("p")), p_text(entry.get("p_holm")).replace("p ", "p(Holm) ", 1)
+    if plain and adjusted:
+        return f"statistisk signifikant, også efter Holm-korrektion ({p}; {p_holm})"
+    if plain:
+        return f"statistisk signifikant uden korrektion ({p}), men ikke efter Holm-korrektion ({p_holm})"
+    return f"ikke statistisk signifikant ({p})"
 
 
 def _line(key: str, entry: dict[str, Any], config: Config) -> str:
     f, k = entry["forsoeg"], entry["kontrol"]
-    verdict = "statistisk signifikant" if significant(entry, config) else "ikke statistisk signifikant"
     return (
         f"{LABELS[key]}: {formatting.pct(f['andel'])} i {config.grupper_bestemt['forsoeg']} mod "
         f"{formatting.pct(k['andel'])} i {config.grupper_bestemt['kontrol']} "
-        f"({formatting.pct_points(entry['forskel'])}); {verdict} ({p_text(entry.get('p'))})."
+        f"({formatting.pct_points(entry['forskel'])}); {_verdict(entry, config)}."
     )
 
 
 def method_text(config: Config) -> str:
     return (
-        f"En forskel kaldes statistisk signifikant, når en tosidet z-test for to andele (med fælles varians) "
-        f"giver en p-værdi under {formatting.number(config.alpha, 2)}. Testene er ikke justeret for, at "
-        "flere udfald sammenlignes på én gang, så en enkelt signifikant forskel blandt mange skal læses med "
-        "forsigtighed."
+        "En forskel kaldes statistisk signifikant, når en tosidet z-test for to andele (med fælles varians) "
+        f"giver en p-værdi under {formatting.number(config.alpha, 2)}. Fordi flere udfald sammenlignes på "
+        "én gang, vises også p-værdier korrigeret med Holms metode over hele familien af udfald; en forskel, "
+        "der kun er signifikant uden korrektion, skal læses med forsigtighed."
     )
 
 
@@ -71,6 +86,8 @@ def resume(resultater: dict[str, Any], config: Config) -> str:
         "",
         method_text(config),
     ]
+    if mde_sentence(resultater, config):
+        lines += ["", mde_sentence(resultater, config)]
     samtaler = resultater.get("samtaler")
     if samtaler and resultater.get("tilgaengelighed", {}).get("samtaler", True):
         lines += [
@@ -86,6 +103,7 @@ def assessment(resultater: dict[str, Any], config: Config) -> str:
     """The computed part of the overall assessment: how many comparisons differ, and in which direction."""
     entries = family(resultater, config)
     hits = [(key, e) for key, e in entries if significant(e, config)]
+    holm_hits = [LABELS[key].lower() for key, e in hits if significant(e, config, "p_holm")]
     if not hits:
         return (
             f"Ingen af de {len(entries)} sammenligninger viser en statistisk signifikant forskel mellem "
@@ -101,6 +119,12 @@ def assessment(resultater: dict[str, Any], config: Config) -> str:
     rest = len(entries) - len(hits)
     if rest:
         text += f" For de øvrige {rest} udfald er forskellen ikke større, end at den kan skyldes tilfældighed."
+    if len(holm_hits) == len(hits):
+        text += " Alle de signifikante forskelle holder også efter Holm-korrektion for de mange sammenligninger."
+    elif holm_hits:
+        text += f" Efter Holm-korrektion for de mange sammenligninger er kun forskellen for {_join(holm_hits)} signifikant."
+    else:
+        text += " Efter Holm-korrektion for de mange sammenligninger er ingen af forskellene signifikante."
     return text
 
 
@@ -114,5 +138,89 @@ def to_json(resultater: dict[str, Any], config: Config) -> dict[str, Any]:
         "sammenfatning": {
             "alpha": config.alpha,
             "signifikante_uden_justering": [key for key, e in family(resultater, config) if significant(e, config)],
+            "signifikante_holm": [key for key, e in family(resultater, config) if significant(e, config, "p_holm")],
         }
     }
+
+
+def _mde(entry: dict[str, Any], config: Config) -> float | None:
+    f, k = entry["forsoeg"], entry["kontrol"]
+    if not f["n"] or not k["n"] or k["andel"] in (None, 0.0, 1.0):
+        return None
+    return mde(f["n"], k["n"], k["andel"], alpha=config.alpha, power=config.styrke)
+
+
+def _pp(value: float | None) -> str:
+    return "–" if value is None else formatting.number(100 * value, 1).replace("-", "\u2212")
+
+
+def table_effects(resultater: dict[str, Any], config: Config) -> Table:
+    """Every outcome of the family: shares, difference with Newcombe's interval, p, Holm's p and the MDE."""
+    table = Table(
+        [
+            "Udfald",
+            config.grupper["forsoeg"],
+            config.grupper["kontrol"],
+            "Forskel, procentpoint",
+            f"{formatting.number(100 * (1 - config.alpha))} % konfidensinterval",
+            "p",
+            "p (Holm)",
+            "Mindste påviselige forskel, procentpoint",
+        ]
+    )
+    for key, e in family(resultater, config):
+        ci = "–" if e.get("ci_nedre") is None else f"{_pp(e['ci_nedre'])} til {_pp(e['ci_oevre'])}"
+        table.add_row(
+            LABELS[key],
+            formatting.pct(e["forsoeg"]["andel"]),
+            formatting.pct(e["kontrol"]["andel"]),
+            _pp(e.get("forskel")),
+            ci,
+            p_text(e.get("p")).removeprefix("p ").removeprefix("= "),
+            p_text(e.get("p_holm")).removeprefix("p ").removeprefix("= "),
+            _pp(_mde(e, config)),
+        )
+    table.add_note(
+        "Note: Forskellen er forsøgsafdelingens andel minus kontrolgruppens. Konfidensintervallet er Newcombes "
+        "hybride score-interval, p er fra en tosidet z-test for to andele, og p (Holm) er korrigeret for alle "
+        f"{len(family(resultater, config))} sammenligninger i tabellen. Mindste påviselige forskel er den forskel, "
+        f"forsøget med {formatting.pct(config.styrke)} sandsynlighed kunne påvise på signifikansniveauet "
+        f"{formatting.number(config.alpha, 2)} med de givne gruppestørrelser og kontrolgruppens andel."
+    )
+    return table
+
+
+def mde_sentence(resultater: dict[str, Any], config: Config) -> str:
+    """What the trial could detect, in words a reviewer understands, for the family's first outcome."""
+    entries = family(resultater, config)
+    if not entries:
+        return ""
+    key, entry = entries[0]
+    value = _mde(entry, config)
+    if value is None:
+        return ""
+    return (
+        f"Forsøget kunne med {formatting.pct(config.styrke)} sandsynlighed påvise en forskel på "
+        f"{formatting.number(100 * value, 1)} procentpoint eller mere i andelen med {LABELS[key].lower()}; "
+        "tabellen med effekterne viser tallet for hvert udfald."
+    )
+
+
+def figure_forest(resultater: dict[str, Any], config: Config) -> SVG:
+    """Forest plot: the difference for each outcome with its confidence interval."""
+    entries = [(key, e) for key, e in family(resultater, config) if e.get("ci_nedre") is not None]
+    fig = figures.new_figure(0.45 * len(entries) + 1.2)
+    ax = fig.subplots()
+    for row, (key, e) in enumerate(entries):
+        colour = figures.GROUP_COLOURS["forsoeg"] if significant(e, config) else "#555555"
+        ax.errorbar(
+            100 * e["forskel"], row,
+            xerr=[[100 * (e["forskel"] - e["ci_nedre"])], [100 * (e["ci_oevre"] - e["forskel"])]],
+            fmt="o", color=colour, ecolor=colour, capsize=3,
+        )
+    ax.axvline(0, color="#999999", linewidth=0.8)
+    ax.set_yticks(range(len(entries)), [LABELS[key] for key, _e in entries])
+    ax.invert_yaxis()
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: formatting.number(v)))
+    ax.set_xlabel(f"Forskel i procentpoint ({config.grupper['forsoeg'].lower()} minus {config.grupper['kontrol'].lower()})")
+    return figures.as_svg(fig)
