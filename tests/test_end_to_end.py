@@ -112,6 +112,7 @@ def test_final_html_shows_the_published_tables(built):
     html = (built / "slutevaluering.html").read_text(encoding="utf-8")
     assert f">Tabel{NBSP}3</a>" in html and f">Figur{NBSP}2</a>" in html  # cross-references resolved
     assert html.count("<figure") == 9 and "data:image/svg+xml" in html
+    assert 'id="tbl-effekter"' in html and 'id="tbl-justeret"' in html and 'id="tbl-balance"' in html
     assert "1. januar 2018" in html and "30. april 2020" in html  # the phase's period, from the configuration
     assert 'lang="da"' in html
     for heading in ("Resumé", "Forsøgets rammer", "Kvalitative resultater", "Kvantitative resultater",
@@ -135,7 +136,7 @@ def test_final_pdf_text_shows_the_published_figures(built):
     for group, (per_week, on_time, share) in (("Forsøgsafdeling", TABEL_7["Forsøgsafdeling"]), ("Kontrolgruppe", TABEL_7["Kontrolgruppe"])):
         assert re.search(rf"{group} [\d.]+ {per_week} {on_time} {share}", text), group
     assert "Forberedende planer" in text and "Markeret i sagssystemet" in text
-    for caption in ("Tabel 1:", "Tabel 11:", "Figur 1:", "Figur 9:"):
+    for caption in ("Tabel 1:", "Tabel 13:", "Figur 1:", "Figur 9:"):
         assert caption in text.replace(NBSP, " ")
     assert len(reader.pages) >= 4
 
@@ -170,6 +171,7 @@ def test_resultater_json_holds_the_same_counts(built):
     job = result["udfald"]["beskaeftigelse"]  # the contract's section 5 example
     assert [round(job[k], 4) for k in ("forskel", "ci_nedre", "ci_oevre")] == [0.0073, -0.0218, 0.0361]
     assert round(job["p"], 3) == 0.622 and job["p_holm"] == 1.0
+    assert job["justeret"]["metode"].startswith("Lineær sandsynlighedsmodel") and job["justeret"]["ci_nedre"] < job["justeret"]["forskel"]
 
 
 def test_midterm_document_shows_its_own_phase(built):

@@ -52,3 +52,12 @@ def test_effects_table_lists_the_family_with_interval_and_mde(config):
 def test_no_significant_difference(config):
     text = sammenfatning.assessment(_results(config, beskaeftigelse=(100, 98)), config)
     assert text.startswith("Ingen af de 1 sammenligninger")
+
+
+def test_adjusted_table_shows_both_differences(config):
+    results = _results(config, beskaeftigelse=(102, 89))
+    results["udfald"]["beskaeftigelse"]["justeret"] = {"forskel": 0.02, "ci_nedre": -0.01, "ci_oevre": 0.05, "p": 0.2}
+    [row] = sammenfatning.table_adjusted(results, config).rows
+    assert row[0] == "Beskæftigelse" and row[2] == "2,0 (\u22121,0 til 5,0)" and row[3] == "0,20"
+    assert row[1].startswith("1,4 (")
+    assert "køn" not in sammenfatning.covariates_text(config) and "kvinder, alder" in sammenfatning.covariates_text(config)

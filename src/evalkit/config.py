@@ -81,6 +81,7 @@ class Config:
     sagsstamme: dict[str, int]
     alpha: float
     styrke: float
+    smd_graense: float
     udfaldsfamilie: tuple[str, ...]
     opfoelgning_uger: int
     lang_historik_aar: int
@@ -206,6 +207,7 @@ def load_config(path: str | Path) -> Config:
         sagsstamme={g: int(v) for g, v in r.get("forsoeg.sagsstamme").items()},
         alpha=r.number("statistik.alpha", float),
         styrke=r.number("statistik.styrke", float),
+        smd_graense=r.number("statistik.smd_graense", float),
         udfaldsfamilie=tuple(str(k) for k in r.get("statistik.udfaldsfamilie")),
         opfoelgning_uger=r.number("definitioner.opfoelgning_uger", int),
         lang_historik_aar=r.number("definitioner.lang_historik_aar", int),

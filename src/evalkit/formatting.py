@@ -20,10 +20,18 @@ def round_half_up(value: float, decimals: int = 0) -> Decimal:
     return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
+MINUS = "\u2212"
+
+
 def number(value: float, decimals: int = 0) -> str:
-    """A number with Danish separators: 1.234 or 5,3."""
+    """A number with Danish separators and a typographic minus: 1.234, 5,3 or −0,11."""
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(round_half_up(value, decimals), pattern, locale=LOCALE)
+    return format_decimal(round_half_up(value, decimals), pattern, locale=LOCALE).replace("-", MINUS)
+
+
+def join(items: list[str]) -> str:
+    """'a', 'a og b', 'a, b og c'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
 
 
 def count(value: int) -> str:
@@ -39,7 +47,7 @@ def pct(share: float, decimals: int = 0) -> str:
 def pct_points(diff: float, decimals: int = 1) -> str:
     """A difference of shares as percentage points with sign: '+9,8 procentpoint'."""
     text = number(abs(100 * diff), decimals)
-    sign = "+" if diff > 0 else ("\u2212" if diff < 0 else "")
+    sign = "+" if diff > 0 else (MINUS if diff < 0 else "")
     return f"{sign}{text} procentpoint"
 
 

@@ -18,12 +18,16 @@ def share(antal: int, n: int) -> dict[str, float | int | None]:
     return {"antal": int(antal), "n": int(n), "andel": (antal / n) if n else None}
 
 
-def outcome(antal: dict[str, int], n: dict[str, int]) -> dict[str, Any]:
+def outcome(antal: dict[str, int], n: dict[str, int], justeret: dict[str, Any] | None = None) -> dict[str, Any]:
     """A binary outcome for `udfald`: each group's {'antal', 'n', 'andel'}, the difference forsøg − kontrol
-    with Newcombe's 95 % interval (`ci_nedre`, `ci_oevre`) and the z-test p-value (`p`)."""
+    with Newcombe's 95 % interval (`ci_nedre`, `ci_oevre`), the z-test p-value (`p`) and, when given,
+    the covariate-adjusted comparison (`justeret`)."""
     counts = (antal["forsoeg"], n["forsoeg"], antal["kontrol"], n["kontrol"])
     ci_nedre, ci_oevre = newcombe_ci(*counts)
-    return {**{g: share(antal[g], n[g]) for g in GROUPS}, **compare(*counts), "ci_nedre": ci_nedre, "ci_oevre": ci_oevre}
+    result = {**{g: share(antal[g], n[g]) for g in GROUPS}, **compare(*counts), "ci_nedre": ci_nedre, "ci_oevre": ci_oevre}
+    if justeret is not None:
+        result["justeret"] = justeret
+    return result
 
 
 def fragment_path(output_dir: Path, notebook: str) -> Path:

@@ -18,6 +18,7 @@ from evalkit.config import Config
 from evalkit.statistik import mde
 from evalkit.tables import Table
 from evalkit.maaleparametre.afgange import LABELS as EXIT_LABELS
+from evalkit.maaleparametre.baseline import ADJUSTMENT_VARIABLES, balance_label
 
 LABELS = {
     **EXIT_LABELS,
@@ -113,23 +114,19 @@ def assessment(resultater: dict[str, Any], config: Config) -> str:
     lower = [LABELS[k].lower() for k, e in hits if e["forskel"] < 0]
     text = f"{formatting.count(len(hits))} af de {len(entries)} sammenligninger viser en statistisk signifikant forskel."
     if higher:
-        text += f" {config.grupper_bestemt['forsoeg'].capitalize()} ligger højest på: {_join(higher)}."
+        text += f" {config.grupper_bestemt['forsoeg'].capitalize()} ligger højest på: {formatting.join(higher)}."
     if lower:
-        text += f" {config.grupper_bestemt['kontrol'].capitalize()} ligger højest på: {_join(lower)}."
+        text += f" {config.grupper_bestemt['kontrol'].capitalize()} ligger højest på: {formatting.join(lower)}."
     rest = len(entries) - len(hits)
     if rest:
         text += f" For de øvrige {rest} udfald er forskellen ikke større, end at den kan skyldes tilfældighed."
     if len(holm_hits) == len(hits):
         text += " Alle de signifikante forskelle holder også efter Holm-korrektion for de mange sammenligninger."
     elif holm_hits:
-        text += f" Efter Holm-korrektion for de mange sammenligninger er kun forskellen for {_join(holm_hits)} signifikant."
+        text += f" Efter Holm-korrektion for de mange sammenligninger er kun forskellen for {formatting.join(holm_hits)} signifikant."
     else:
         text += " Efter Holm-korrektion for de mange sammenligninger er ingen af forskellene signifikante."
     return text
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
 
 
 def to_json(resultater: dict[str, Any], config: Config) -> dict[str, Any]:
@@ -151,7 +148,7 @@ def _mde(entry: dict[str, Any], config: Config) -> float | None:
 
 
 def _pp(value: float | None) -> str:
-    return "–" if value is None else formatting.number(100 * value, 1).replace("-", "\u2212")
+    return "–" if value is None else formatting.number(100 * value, 1)
 
 
 def table_effects(resultater: dict[str, Any], config: Config) -> Table:
@@ -206,19 +203,53 @@ def mde_sentence(resultater: dict[str, Any], config: Config) -> str:
     )
 
 
+def _ci_text(entry: dict[str, Any] | None) -> str:
+    if not entry or entry.get("ci_nedre") is None:
+        return "–"
+    return f"{_pp(entry['forskel'])} ({_pp(entry['ci_nedre'])} til {_pp(entry['ci_oevre'])})"
+
+
+def covariates_text(config: Config) -> str:
+    """The baseline variables the adjusted comparisons use, in Danish."""
+    names = [balance_label(v, config).lower() for v in ADJUSTMENT_VARIABLES]
+    return formatting.join(names)
+
+
+def table_adjusted(resultater: dict[str, Any], config: Config) -> Table:
+    """Each outcome's difference without and with adjustment for the baseline variables."""
+    table = Table(["Udfald", "Forskel uden justering (KI)", "Justeret forskel (KI)", "p, justeret"])
+    for key, e in family(resultater, config):
+        adjusted = e.get("justeret")
+        p = p_text(adjusted.get("p")) if adjusted else "p kan ikke beregnes"
+        table.add_row(LABELS[key], _ci_text(e), _ci_text(adjusted), p.removeprefix("p ").removeprefix("= "))
+    return table.add_note(
+        "Note: Forskelle i procentpoint med konfidensinterval i parentes. Den justerede forskel er fra en lineær "
+        "sandsynlighedsmodel estimeret med mindste kvadraters metode og robuste standardfejl (HC2), med "
+        f"{covariates_text(config)} som forklarende variabler. Justeringen tager højde for de forskelle mellem "
+        "grupperne ved start, som lodtrækningen tilfældigt har efterladt. For gruppen med lang "
+        "kontanthjælpshistorik indgår historikken ikke, fordi alle i gruppen har den."
+    )
+
+
 def figure_forest(resultater: dict[str, Any], config: Config) -> SVG:
-    """Forest plot: the difference for each outcome with its confidence interval."""
+    """Forest plot: each outcome's difference with its confidence interval, without and with adjustment."""
     entries = [(key, e) for key, e in family(resultater, config) if e.get("ci_nedre") is not None]
-    fig = figures.new_figure(0.45 * len(entries) + 1.2)
+    fig = figures.new_figure(0.5 * len(entries) + 1.4)
     ax = fig.subplots()
-    for row, (key, e) in enumerate(entries):
-        colour = figures.GROUP_COLOURS["forsoeg"] if significant(e, config) else "#555555"
-        ax.errorbar(
-            100 * e["forskel"], row,
-            xerr=[[100 * (e["forskel"] - e["ci_nedre"])], [100 * (e["ci_oevre"] - e["forskel"])]],
-            fmt="o", color=colour, ecolor=colour, capsize=3,
-        )
+    styles = (("", "o", figures.GROUP_COLOURS["forsoeg"], -0.15, "Uden justering"),
+              ("justeret", "D", figures.GROUP_COLOURS["kontrol"], 0.15, "Justeret for baggrundsvariabler"))
+    for source, marker, colour, offset, label in styles:
+        for row, (key, e) in enumerate(entries):
+            point = e.get(source) if source else e
+            if not point or point.get("ci_nedre") is None:
+                continue
+            ax.errorbar(
+                100 * point["forskel"], row + offset,
+                xerr=[[100 * (point["forskel"] - point["ci_nedre"])], [100 * (point["ci_oevre"] - point["forskel"])]],
+                fmt=marker, color=colour, ecolor=colour, capsize=3, label=label if row == 0 else None,
+            )
     ax.axvline(0, color="#999999", linewidth=0.8)
+    ax.legend(loc="lower right", frameon=False)
     ax.set_yticks(range(len(entries)), [LABELS[key] for key, _e in entries])
     ax.invert_yaxis()
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: formatting.number(v)))

@@ -17,6 +17,7 @@ from IPython.display import SVG
 
 from evalkit import figures, formatting
 from evalkit.config import GROUPS, Config, Fase, Periode
+from evalkit.maaleparametre.baseline import adjusted_comparison
 from evalkit.results import outcome, share
 from evalkit.tables import Table
 
@@ -84,6 +85,7 @@ class Afgange:
     lag_weeks: int
     n: dict[str, int]
     antal: dict[str, dict[str, int]]  # group -> outcome -> count
+    justeret: dict[str, dict | None]  # outcome -> covariate-adjusted comparison
 
     def andel(self, group: str, outcome: str) -> float:
         return self.antal[group][outcome] / self.n[group]
@@ -101,6 +103,7 @@ def compute(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Afgang
         lag_weeks=config.opfoelgning_uger,
         n={g: int((borgere["gruppe"] == g).sum()) for g in GROUPS},
         antal={g: {o: int(counts.loc[g, o]) for o in OUTCOMES} for g in GROUPS},
+        justeret={o: adjusted_comparison(udfald == o, borgere, config) for o in OUTCOMES if o != STILL_ON_KH},
     )
 
 
@@ -180,6 +183,8 @@ def summary(a: Afgange, config: Config, keys: tuple[str, ...]) -> str:
 
 def to_json(a: Afgange) -> dict:
     """The `udfald` entries of resultater.json for every destination, plus those still on kontanthjælp."""
-    udfald = {key: outcome({g: a.antal[g][key] for g in GROUPS}, a.n) for key in OUTCOMES if key != STILL_ON_KH}
+    udfald = {
+        key: outcome({g: a.antal[g][key] for g in GROUPS}, a.n, a.justeret[key]) for key in OUTCOMES if key != STILL_ON_KH
+    }
     udfald["fortsat_kontanthjaelp"] = {g: share(a.antal[g][STILL_ON_KH], a.n[g]) for g in GROUPS}
     return {"udfald": udfald, "opfoelgning_uger": a.lag_weeks}

@@ -16,12 +16,15 @@ from IPython.display import SVG
 from evalkit import figures, formatting
 from evalkit.config import GROUPS, Config, Fase
 from evalkit.results import share
+from evalkit.statistik import adjusted_difference, smd
 from evalkit.tables import Table
 
 TABLES = ("borgere",)
 
 HERKOMST = {"dansk": "Dansk herkomst", "vestlig": "Vestlig herkomst", "ikke-vestlig": "Ikke-vestlig herkomst"}
 KOEN = {"K": "Kvinder", "M": "Mænd"}
+# covariates of the adjusted comparisons: every baseline indicator but the reference origin (dansk)
+ADJUSTMENT_VARIABLES = ("kvinde", "alder", "offentlig_forsoergelse_aar", "herkomst_vestlig", "herkomst_ikke-vestlig", "lang_historik")
 
 
 @dataclass(frozen=True)
@@ -34,11 +37,67 @@ class Baseline:
     lang_historik: dict[str, int]
     kort_historik: dict[str, int]
     uden_startdato: dict[str, int]
+    balance: dict[str, dict[str, float | None]]  # variable -> {'forsoeg', 'kontrol' (mean), 'smd'}
 
 
 def _counts(borgere: pd.DataFrame, column: str, categories: list[str]) -> dict[str, dict[str, int]]:
     table = pd.crosstab(borgere["gruppe"], borgere[column]).reindex(index=list(GROUPS), columns=categories)
     return {g: {c: int(table.loc[g, c]) if pd.notna(table.loc[g, c]) else 0 for c in categories} for g in GROUPS}
+
+
+def indicators(borgere: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """The baseline variables as numbers, one row per citizen (index borger_id): the covariates of the
+    balance table and of the adjusted comparisons. The long-history indicator is 0 when the date is unknown."""
+    siden = borgere["kontanthjaelp_siden"]
+    frame = pd.DataFrame(
+        {
+            "kvinde": (borgere["koen"] == "K").astype(float),
+            "alder": borgere["alder"].astype(float),
+            "offentlig_forsoergelse_aar": borgere["offentlig_forsoergelse_aar"].astype(float),
+            **{f"herkomst_{code}": (borgere["herkomst"] == code).astype(float) for code in HERKOMST},
+            "lang_historik": (siden.notna() & (siden <= pd.Timestamp(config.lang_historik_graense))).astype(float),
+        }
+    )
+    frame.index = borgere["borger_id"].to_numpy()
+    return frame
+
+
+BASELINE_COLUMNS = ("gruppe", "koen", "alder", "herkomst", "offentlig_forsoergelse_aar", "kontanthjaelp_siden")
+
+
+def adjusted_comparison(y: pd.Series, borgere: pd.DataFrame, config: Config) -> dict | None:
+    """The difference forsøg − kontrol in a 0/1 outcome (`y`, indexed by borger_id) adjusted for the
+    baseline variables: a linear probability model with HC2 robust standard errors. None when the
+    citizens table lacks the baseline columns (a partial table, as in small unit tests)."""
+    if not set(BASELINE_COLUMNS) <= set(borgere.columns):
+        return None
+    citizens = borgere.set_index("borger_id").loc[y.index]
+    covariates = indicators(citizens.reset_index(), config)[list(ADJUSTMENT_VARIABLES)]
+    treated = (citizens["gruppe"] == "forsoeg").astype(int)
+    return adjusted_difference(y.astype(int), treated, covariates.set_axis(y.index), alpha=config.alpha)
+
+
+def balance_label(variable: str, config: Config) -> str:
+    labels = {
+        "kvinde": "Kvinder",
+        "alder": "Alder",
+        "offentlig_forsoergelse_aar": "År på offentlig forsørgelse",
+        "lang_historik": f"{config.lang_historik_aar} år eller længere på kontanthjælp",
+        **{f"herkomst_{code}": label for code, label in HERKOMST.items()},
+    }
+    return labels[variable]
+
+
+def _balance(borgere: pd.DataFrame, config: Config) -> dict[str, dict[str, float | None]]:
+    values = indicators(borgere, config)
+    in_group = {g: (borgere["gruppe"] == g).to_numpy() for g in GROUPS}
+    return {
+        column: {
+            **{g: float(values[column][in_group[g]].mean()) for g in GROUPS},
+            "smd": smd(values[column][in_group["forsoeg"]], values[column][in_group["kontrol"]]),
+        }
+        for column in values.columns
+    }
 
 
 def compute(data: dict[str, pd.DataFrame], config: Config) -> Baseline:
@@ -61,6 +120,7 @@ def compute(data: dict[str, pd.DataFrame], config: Config) -> Baseline:
         lang_historik=per_group(lang),
         kort_historik=per_group(kort),
         uden_startdato=per_group(siden.isna()),
+        balance=_balance(borgere, config),
     )
 
 
@@ -125,6 +185,39 @@ def table_history(b: Baseline, config: Config) -> Table:
     return table
 
 
+def table_balance(b: Baseline, config: Config) -> Table:
+    """Baseline balance: each variable's mean or share per group and the standardized mean difference."""
+    table = Table(["", *(config.grupper[g] for g in GROUPS), "Standardiseret forskel", "Over grænsen"])
+    for variable, row in b.balance.items():
+        is_share = variable not in ("alder", "offentlig_forsoergelse_aar")
+        shown = [formatting.pct(row[g]) if is_share else formatting.number(row[g], 1) for g in GROUPS]
+        value = row["smd"]
+        flag = "ja" if value is not None and abs(value) > config.smd_graense else "nej"
+        table.add_row(balance_label(variable, config), *shown, "–" if value is None else formatting.number(value, 2), flag)
+    return table.add_note(
+        "Note: Den standardiserede forskel er forskellen mellem gruppernes gennemsnit (eller andele) divideret med "
+        "den samlede standardafvigelse. En numerisk værdi over "
+        f"{formatting.number(config.smd_graense, 1)} regnes som en mærkbar ubalance mellem grupperne. "
+        "Lang kontanthjælpshistorik er her opgjort blandt alle borgere; borgere uden startdato tæller som kortere historik."
+    )
+
+
+def balance_text(b: Baseline, config: Config) -> str:
+    """Which baseline variables are imbalanced beyond the configured threshold, computed."""
+    flagged = [
+        balance_label(v, config).lower()
+        for v, row in b.balance.items()
+        if row["smd"] is not None and abs(row["smd"]) > config.smd_graense
+    ]
+    limit = formatting.number(config.smd_graense, 1)
+    if not flagged:
+        return f"Ingen af baggrundsvariablerne har en standardiseret forskel over {limit}, så grupperne er godt balancerede."
+    return (
+        f"Grupperne er ikke helt ens ved start: {formatting.join(flagged)} har en standardiseret forskel over "
+        f"{limit}."
+    )
+
+
 def figure(b: Baseline, config: Config) -> SVG:
     """Shares by origin, sex and long history, the two groups side by side."""
     rows = [(label, {g: b.herkomst[g][code] / b.n[g] for g in GROUPS}) for code, label in HERKOMST.items()]
@@ -183,6 +276,7 @@ def to_json(b: Baseline) -> dict:
             "koen": {c: {g: share(b.koen[g][c], b.n[g]) for g in GROUPS} for c in KOEN},
             "alder_gennemsnit": dict(b.alder),
             "offentlig_forsoergelse_aar_gennemsnit": dict(b.forsoergelse_aar),
+            "balance": {v: dict(row) for v, row in b.balance.items()},
             "kontanthjaelpshistorik": {
                 "lang": {g: share(b.lang_historik[g], _history_n(b, g)) for g in GROUPS},
                 "kort": {g: share(b.kort_historik[g], _history_n(b, g)) for g in GROUPS},

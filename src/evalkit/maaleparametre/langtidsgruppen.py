@@ -21,6 +21,7 @@ from matplotlib.ticker import FuncFormatter
 
 from evalkit import figures, formatting
 from evalkit.config import GROUPS, Config, Fase
+from evalkit.maaleparametre.baseline import adjusted_comparison
 from evalkit.results import outcome
 from evalkit.tables import Table
 
@@ -48,6 +49,7 @@ class Langtidsgruppen:
     ved_start: dict[str, int]  # group -> size of the long-term group
     paa_kontanthjaelp: dict[str, int]  # group -> still on kontanthjælp in the status week
     uden_startdato: dict[str, int]  # group -> citizens left out for an empty kontanthjaelp_siden
+    justeret: dict | None  # covariate-adjusted comparison (evalkit.statistik.adjusted_difference)
     tilgaengelig: bool
     begrundelse: str  # Danish sentence shown instead of the results when not available
 
@@ -92,6 +94,7 @@ def compute(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Langti
         ved_start=per_group(lang),
         paa_kontanthjaelp=per_group(still),
         uden_startdato=per_group(missing),
+        justeret=adjusted_comparison(pd.Series(~still[lang].to_numpy(), index=borgere.loc[lang, "borger_id"]), borgere, config),
         tilgaengelig=available,
         begrundelse="" if available else _reason(fase, monday),
     )
@@ -193,7 +196,7 @@ def summary(lt: Langtidsgruppen, config: Config) -> str:
 def to_json(lt: Langtidsgruppen) -> dict:
     """The reduction outcome for resultater.json (n = the long-term group, antal = the reduction) and the counts."""
     return {
-        "udfald": {"lang_kh_reduktion": outcome({g: lt.reduktion(g) for g in GROUPS}, lt.ved_start)},
+        "udfald": {"lang_kh_reduktion": outcome({g: lt.reduktion(g) for g in GROUPS}, lt.ved_start, lt.justeret)},
         "langtidsgruppen": {
             "statusdato": lt.statusdato.isoformat(),
             "statusuge": lt.statusuge.isoformat(),

@@ -17,6 +17,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from evalkit import figures, formatting
 from evalkit.config import GROUPS, Config, Fase, Periode
+from evalkit.maaleparametre.baseline import adjusted_comparison
 from evalkit.results import outcome
 from evalkit.tables import Table
 
@@ -38,6 +39,7 @@ class Virksomhedsplaceringer:
     n: dict[str, int]
     placeret: dict[str, int]  # group -> citizens with at least one overlapping placement
     typer: dict[str, dict[str, int]]  # placement type -> group -> citizens with such a placement
+    justeret: dict | None  # covariate-adjusted comparison (evalkit.statistik.adjusted_difference)
     tilgaengelig: bool
     begrundelse: str  # Danish sentence shown instead of the results when not available
 
@@ -80,6 +82,7 @@ def compute(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Virkso
         n={g: int((borgere["gruppe"] == g).sum()) for g in GROUPS},
         placeret={g: int(placed.get(g, 0)) for g in GROUPS},
         typer={t: {g: int(by_type.loc[t, g]) for g in GROUPS} for t in TYPES},
+        justeret=adjusted_comparison(pd.Series(gruppe.index.isin(placements["borger_id"]), index=gruppe.index), borgere, config),
         tilgaengelig=available,
         begrundelse="" if available else _reason(fase),
     )
@@ -155,6 +158,6 @@ def summary(v: Virksomhedsplaceringer, config: Config) -> str:
 def to_json(v: Virksomhedsplaceringer) -> dict:
     """The placement outcome for resultater.json, plus the period and the citizens per placement type."""
     return {
-        "udfald": {"virksomhedsplacering": outcome(v.placeret, v.n)},
+        "udfald": {"virksomhedsplacering": outcome(v.placeret, v.n, v.justeret)},
         "virksomhedsplaceringer": {"periode": v.periode.as_json(), "typer": v.typer},
     }
