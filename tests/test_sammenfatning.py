@@ -45,8 +45,8 @@ def test_effects_table_lists_the_family_with_interval_and_mde(config):
     results = _results(config, beskaeftigelse=(102, 89), ressourceforloeb=(140, 50))
     rows = sammenfatning.table_effects(results, config).rows
     assert [row[0] for row in rows] == ["Beskæftigelse", "Ressourceforløb"]
-    assert rows[0][3] == "1,4" and rows[0][5] == "0,32" and rows[0][6] == "0,32"
-    assert rows[0][4] == "\u22121,4 til 4,3" and rows[0][7] == "4,3"  # (1,96 + 0,84) x sqrt(2 x 0,12 x 0,88 / 900)
+    assert rows[0][1] == "1,4" and rows[0][3] == "0,32" and rows[0][4] == "0,32"
+    assert rows[0][2] == "\u22121,4 til 4,3" and rows[0][5] == "4,3"  # (1,96 + 0,84) x sqrt(2 x 0,12 x 0,88 / 900)
 
 
 def test_no_significant_difference(config):

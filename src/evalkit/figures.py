@@ -37,9 +37,20 @@ def new_figure(height_inches: float = 3.2) -> Figure:
     return Figure(figsize=(WIDTH_INCHES, height_inches), layout="constrained")
 
 
+def tick(value: float) -> str:
+    """A tick label with a decimal comma and only the decimals it needs (2,5 stays 2,5)."""
+    decimals = next((d for d in range(4) if abs(round(value, d) - value) < 1e-9), 4)
+    return formatting.number(value, decimals)
+
+
+def number_axis(axis, suffix: str = "") -> None:
+    """Format an axis of plain numbers the Danish way, e.g. '2,5' or, with suffix ' %', '2,5 %'."""
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{tick(v)}{suffix}"))
+
+
 def percent_axis(axis) -> None:
-    """Format an axis of shares (0–1) as Danish percentages without decimals."""
-    axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{formatting.number(100 * v)} %"))
+    """Format an axis of shares (0–1) as Danish percentages."""
+    axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{tick(100 * v)} %"))
 
 
 def as_svg(fig: Figure) -> SVG:

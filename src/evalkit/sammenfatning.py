@@ -8,10 +8,10 @@ configured alpha, and the text says which test it is.
 from __future__ import annotations
 
 import datetime as dt
+import textwrap
 from typing import Any
 
 from IPython.display import SVG
-from matplotlib.ticker import FuncFormatter
 
 from evalkit import figures, formatting
 from evalkit.config import Config
@@ -22,8 +22,8 @@ from evalkit.maaleparametre.baseline import ADJUSTMENT_VARIABLES, balance_label
 
 LABELS = {
     **EXIT_LABELS,
-    "virksomhedsplacering": "Virksomhedsplacering (praktik eller løntilskud)",
-    "lang_kh_reduktion": "Færre på kontanthjælp i gruppen med lang kontanthjælpshistorik",
+    "virksomhedsplacering": "Virksomhedsplacering",
+    "lang_kh_reduktion": "Langvarige kontanthjælpsmodtagere ude af kontanthjælp",
 }
 
 
@@ -152,25 +152,22 @@ def _pp(value: float | None) -> str:
 
 
 def table_effects(resultater: dict[str, Any], config: Config) -> Table:
-    """Every outcome of the family: shares, difference with Newcombe's interval, p, Holm's p and the MDE."""
+    """Every outcome of the family: difference with Newcombe's interval, p, Holm's p and the MDE
+    (the groups' shares are in each measure's own table)."""
     table = Table(
         [
             "Udfald",
-            config.grupper["forsoeg"],
-            config.grupper["kontrol"],
-            "Forskel, procentpoint",
+            "Forskel",
             f"{formatting.number(100 * (1 - config.alpha))} % konfidensinterval",
             "p",
             "p (Holm)",
-            "Mindste påviselige forskel, procentpoint",
+            "Mindste påviselige forskel",
         ]
     )
     for key, e in family(resultater, config):
         ci = "–" if e.get("ci_nedre") is None else f"{_pp(e['ci_nedre'])} til {_pp(e['ci_oevre'])}"
         table.add_row(
             LABELS[key],
-            formatting.pct(e["forsoeg"]["andel"]),
-            formatting.pct(e["kontrol"]["andel"]),
             _pp(e.get("forskel")),
             ci,
             p_text(e.get("p")).removeprefix("p ").removeprefix("= "),
@@ -178,7 +175,7 @@ def table_effects(resultater: dict[str, Any], config: Config) -> Table:
             _pp(_mde(e, config)),
         )
     table.add_note(
-        "Note: Forskellen er forsøgsafdelingens andel minus kontrolgruppens. Konfidensintervallet er Newcombes "
+        "Note: Forskelle i procentpoint: forsøgsafdelingens andel minus kontrolgruppens. Konfidensintervallet er Newcombes "
         "hybride score-interval, p er fra en tosidet z-test for to andele, og p (Holm) er korrigeret for alle "
         f"{len(family(resultater, config))} sammenligninger i tabellen. Mindste påviselige forskel er den forskel, "
         f"forsøget med {formatting.pct(config.styrke)} sandsynlighed kunne påvise på signifikansniveauet "
@@ -249,9 +246,9 @@ def figure_forest(resultater: dict[str, Any], config: Config) -> SVG:
                 fmt=marker, color=colour, ecolor=colour, capsize=3, label=label if row == 0 else None,
             )
     ax.axvline(0, color="#999999", linewidth=0.8)
-    ax.legend(loc="lower right", frameon=False)
-    ax.set_yticks(range(len(entries)), [LABELS[key] for key, _e in entries])
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
+    ax.set_yticks(range(len(entries)), [textwrap.fill(LABELS[key], 22) for key, _e in entries])
     ax.invert_yaxis()
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: formatting.number(v)))
+    figures.number_axis(ax.xaxis)
     ax.set_xlabel(f"Forskel i procentpoint ({config.grupper['forsoeg'].lower()} minus {config.grupper['kontrol'].lower()})")
     return figures.as_svg(fig)

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 from IPython.display import SVG
-from matplotlib.ticker import FuncFormatter
 
 from evalkit import figures, formatting
 from evalkit.config import GROUPS, Config, Fase
@@ -165,7 +164,7 @@ def figure(lt: Langtidsgruppen, config: Config) -> SVG:
         )
         ax.bar_label(bars, labels=[formatting.count(counts[g]) for _label, counts in points], padding=2)
     ax.set_xticks(list(positions), [label for label, _counts in points])
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: formatting.number(v)))
+    figures.number_axis(ax.yaxis)
     ax.set_ylabel("Antal borgere")
     ax.margins(y=0.12)
     ax.legend(loc="upper right", frameon=False)

@@ -23,7 +23,7 @@ from decimal import Decimal
 import pandas as pd
 from IPython.display import SVG
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MaxNLocator
+from matplotlib.ticker import MaxNLocator
 
 from evalkit import figures, formatting
 from evalkit.config import Config, Fase, Maanedsperiode
@@ -329,7 +329,7 @@ def figure_sick_leave(p: Personale, config: Config) -> SVG:
                 one_decimal(a.total), (a.total, pos), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8
             )
         _style_panel(ax, hp, first=i == 0)
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: formatting.number(v, 0 if v == int(v) else 1)))
+        figures.number_axis(ax.xaxis)
         ax.set_xlabel("Sygedage pr. fuldtidsansat")
     axes[0].set_xlim(0, 1.15 * max(a.total for hp in p.perioder for a in hp.afdelinger) or 1)
     fig.legend(
@@ -367,7 +367,7 @@ def figure_turnover(p: Personale, config: Config) -> SVG:
             )
         _style_panel(ax, hp, first=i == 0)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
-        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{formatting.number(v)} %"))
+        figures.number_axis(ax.xaxis, " %")
         ax.set_xlabel("Ekstern omsætning")
     axes[0].set_xlim(0, 1.2 * max(a.ekstern_pct for hp in p.perioder for a in hp.afdelinger) or 1)
     return figures.as_svg(fig)

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import pandas as pd
 from IPython.display import SVG
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter
 
 from evalkit import figures, formatting
 from evalkit.config import GROUPS, Config, Fase, Periode
@@ -123,7 +122,7 @@ def figure(s: Samtaler, config: Config) -> SVG:
         )
     ax.set_yticks(positions, [config.grupper[g] for g in GROUPS])
     ax.invert_yaxis()
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: formatting.number(v)))
+    figures.number_axis(ax.xaxis)
     ax.set_xlabel("Samtaler pr. uge, gennemsnit")
     ax.set_xlim(0, 1.8 * max(max(s.pr_uge(g) for g in GROUPS), 1))  # room for the labels
     ax.legend(
