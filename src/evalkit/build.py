@@ -110,7 +110,7 @@ def build(
             metadata = document_metadata(config, fase_key, resultater.get("tilgaengelighed", {}))
             outputs = chosen.render(work, source, metadata)
             for fmt, path in outputs.items():
-                target = staged / f"{fase.dokument}.{'html' if fmt == 'html' else 'pdf'}"
+                target = staged / f"{fase.dokument}.{fmt}"  # the renderers' formats are the file endings
                 shutil.copy2(path, target)
                 result.files.append(output_dir / target.name)
             result.files.append(output_dir / fase_key / "resultater.json")

@@ -195,6 +195,16 @@ def _parse_month(text: pd.Series) -> pd.Series:
     return result.astype("datetime64[ns]")
 
 
+def flag_rows(
+    problems: list[Problem], path: Path, first_row: int, column: str, mask: pd.Series, message: str
+) -> None:
+    """Record a problem for the rows where `mask` holds, by spreadsheet row number."""
+    if mask.any():
+        positions = np.flatnonzero(mask.to_numpy())
+        rows = tuple(int(p) + first_row for p in positions[:MAX_ROWS_SHOWN])
+        problems.append(Problem(path, column, rows, message, count=len(positions)))
+
+
 class _ColumnChecker:
     """Parses one column and records its problems."""
 
@@ -203,10 +213,7 @@ class _ColumnChecker:
         self.problems = problems
 
     def flag_rows(self, column: str, mask: pd.Series, message: str) -> None:
-        if mask.any():
-            positions = np.flatnonzero(mask.to_numpy())
-            rows = tuple(int(p) + self.raw.first_row for p in positions[:MAX_ROWS_SHOWN])
-            self.problems.append(Problem(self.raw.path, column, rows, message, count=len(positions)))
+        flag_rows(self.problems, self.raw.path, self.raw.first_row, column, mask, message)
 
     def parse(self, col: Column, text: pd.Series) -> pd.Series:
         empty = text == ""
@@ -287,24 +294,20 @@ def coerce_table(table: Table, raw: RawTable) -> tuple[pd.DataFrame, list[Proble
     return result, problems
 
 
-def _check_references(tables: dict[str, pd.DataFrame], files: dict[str, Path], problems: list[Problem]) -> None:
+def _check_references(
+    tables: dict[str, pd.DataFrame], sources: dict[str, tuple[Path, int]], problems: list[Problem]
+) -> None:
     borgere = tables.get("borgere")
     if borgere is None:
         return
     for gruppe in ("forsoeg", "kontrol"):
         if not (borgere["gruppe"] == gruppe).any():
-            problems.append(Problem(files["borgere"], "gruppe", (), f"gruppen '{gruppe}' har ingen borgere."))
+            problems.append(Problem(sources["borgere"][0], "gruppe", (), f"gruppen '{gruppe}' har ingen borgere."))
     known = set(borgere["borger_id"])
     for name, frame in tables.items():
         if TABLES[name].references_borgere:
             unknown = ~frame["borger_id"].isin(known)
-            if unknown.any():
-                raw_first_row = 1 if files[name].suffix.lower() == ".parquet" else 2
-                positions = np.flatnonzero(unknown.to_numpy())
-                rows = tuple(int(p) + raw_first_row for p in positions[:MAX_ROWS_SHOWN])
-                problems.append(
-                    Problem(files[name], "borger_id", rows, "borger_id findes ikke i borgere.", count=len(positions))
-                )
+            flag_rows(problems, *sources[name], "borger_id", unknown, "borger_id findes ikke i borgere.")
 
 
 def load_tables(data_dir: str | Path, names: list[str] | tuple[str, ...] | None = None) -> dict[str, pd.DataFrame]:
@@ -317,7 +320,7 @@ def load_tables(data_dir: str | Path, names: list[str] | tuple[str, ...] | None 
         wanted = ["borgere", *wanted]
     problems: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
-    files: dict[str, Path] = {}
+    sources: dict[str, tuple[Path, int]] = {}  # file and first data row, for row numbers in messages
     for name in wanted:
         try:
             path = find_table_file(data_dir, name)
@@ -328,9 +331,9 @@ def load_tables(data_dir: str | Path, names: list[str] | tuple[str, ...] | None 
         frame, found = coerce_table(TABLES[name], raw)
         problems += found
         if not found:
-            tables[name], files[name] = frame, path
+            tables[name], sources[name] = frame, (path, raw.first_row)
     if not problems:
-        _check_references(tables, files, problems)
+        _check_references(tables, sources, problems)
     if problems:
         raise data_error(problems, data_dir)
     return tables

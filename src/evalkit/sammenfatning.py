@@ -36,6 +36,11 @@ def p_text(p: float | None) -> str:
     return f"p = {formatting.number(p, 3 if p < 0.1 else 2)}"
 
 
+def p_cell(p: float | None) -> str:
+    """A p-value for a table cell: '0,62', '< 0,001' or 'kan ikke beregnes'."""
+    return p_text(p).removeprefix("p ").removeprefix("= ")
+
+
 def family(resultater: dict[str, Any], config: Config) -> list[tuple[str, dict[str, Any]]]:
     """The configured outcome family, in configured order, as far as this phase has results."""
     udfald = resultater.get("udfald", {})
@@ -170,8 +175,8 @@ def table_effects(resultater: dict[str, Any], config: Config) -> Table:
             LABELS[key],
             _pp(e.get("forskel")),
             ci,
-            p_text(e.get("p")).removeprefix("p ").removeprefix("= "),
-            p_text(e.get("p_holm")).removeprefix("p ").removeprefix("= "),
+            p_cell(e.get("p")),
+            p_cell(e.get("p_holm")),
             _pp(_mde(e, config)),
         )
     table.add_note(
@@ -217,8 +222,7 @@ def table_adjusted(resultater: dict[str, Any], config: Config) -> Table:
     table = Table(["Udfald", "Forskel uden justering (KI)", "Justeret forskel (KI)", "p, justeret"])
     for key, e in family(resultater, config):
         adjusted = e.get("justeret")
-        p = p_text(adjusted.get("p")) if adjusted else "p kan ikke beregnes"
-        table.add_row(LABELS[key], _ci_text(e), _ci_text(adjusted), p.removeprefix("p ").removeprefix("= "))
+        table.add_row(LABELS[key], _ci_text(e), _ci_text(adjusted), p_cell(adjusted.get("p") if adjusted else None))
     return table.add_note(
         "Note: Forskelle i procentpoint med konfidensinterval i parentes. Den justerede forskel er fra en lineær "
         "sandsynlighedsmodel estimeret med mindste kvadraters metode og robuste standardfejl (HC2), med "

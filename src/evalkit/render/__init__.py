@@ -14,8 +14,6 @@ from pathlib import Path
 
 from evalkit.errors import BuildError
 
-FORMATS = ("html", "pdf")
-
 
 class Renderer(ABC):
     """Turns one `.qmd` of a render tree into HTML and PDF next to the source."""
