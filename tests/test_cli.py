@@ -81,6 +81,8 @@ def test_building_one_phase_keeps_the_other_phases_documents(tmp_path):
     out = tmp_path / "out"
     assert run("build", "--data", str(data), "--output", str(out), "--fase", "slut", "--renderer", "pandoc").returncode == 0
     before = (out / "slutevaluering.pdf").read_bytes()
+    # the final phase computes the mid-term to compare with, but publishes only what was asked for
+    assert not (out / "midtvejsevaluering.html").exists() and not (out / "midtvejs").exists()
     proc = run("build", "--data", str(data), "--output", str(out), "--fase", "midtvejs", "--renderer", "pandoc")
     assert proc.returncode == 0, proc.stderr
     assert (out / "midtvejsevaluering.html").is_file() and (out / "midtvejs" / "resultater.json").is_file()

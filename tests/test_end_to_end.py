@@ -8,7 +8,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-from conftest import EXAMPLE
+from conftest import EXAMPLE, ROOT
 
 from evalkit import formatting
 from pypdf import PdfReader
@@ -111,7 +111,8 @@ def test_final_html_shows_the_published_tables(built):
     assert [tuple(c.removesuffix(" pct.") for c in cells) for cells in turnover.values()] == TABEL_10_11
     html = (built / "slutevaluering.html").read_text(encoding="utf-8")
     assert f">Tabel{NBSP}3</a>" in html and f">Figur{NBSP}2</a>" in html  # cross-references resolved
-    assert html.count("<figure") == 9 and "data:image/svg+xml" in html
+    embedded_figures = (ROOT / "reports" / "slutevaluering.qmd").read_text(encoding="utf-8").count(".ipynb#fig-")
+    assert html.count("<figure") == embedded_figures >= 10 and "data:image/svg+xml" in html
     assert 'id="tbl-effekter"' in html and 'id="tbl-justeret"' in html and 'id="tbl-balance"' in html
     assert "1. januar 2018" in html and "30. april 2020" in html  # the phase's period, from the configuration
     assert 'lang="da"' in html
@@ -206,3 +207,24 @@ def test_pdfs_are_tagged_pdf_ua_with_title_and_language(built):
         assert b"<pdfuaid:part>1</pdfuaid:part>" in reader.xmp_metadata.stream.get_data()  # PDF/UA-1 in XMP
         first = re.sub(r"\s+", " ", reader.pages[0].extract_text())
         assert "Beskæftigelses- og Integrationsforvaltningen" in first  # title page: organisation, title, phase, date
+
+
+def test_final_document_compares_with_the_mid_term_it_computed(built):
+    import hashlib
+
+    final = json.loads((built / "slut" / "resultater.json").read_text())
+    midterm_bytes = (built / "midtvejs" / "resultater.json").read_bytes()
+    midterm = json.loads(midterm_bytes)
+    comparison = final["sammenligning"]
+    # provenance: the comparison names the mid-term results file of this very build and its checksum
+    assert comparison["fase"] == "midtvejs" and comparison["kilde"]["fil"] == "midtvejs/resultater.json"
+    assert comparison["kilde"]["sha256"] == hashlib.sha256(midterm_bytes).hexdigest()
+    assert comparison["udfald"]["ressourceforloeb"]["p"] == midterm["udfald"]["ressourceforloeb"]["p"]
+    rows = _rows(_tables(built / "slutevaluering.html"), "tbl-sammenligning")
+    entry = midterm["udfald"]["beskaeftigelse"]
+    assert rows["Beskæftigelse"][0].startswith(formatting.number(100 * entry["forskel"], 1) + " (")
+    text = " ".join(p.extract_text() for p in PdfReader(built / "slutevaluering.pdf").pages)
+    assert "Midtvejs- og slutevalueringen side om side" in text
+    assert comparison["kilde"]["sha256"][:16] in text
+    midterm_html = (built / "midtvejsevaluering.html").read_text(encoding="utf-8")
+    assert 'id="tbl-sammenligning"' not in midterm_html  # only the final document compares

@@ -73,3 +73,12 @@ def test_jobs_declare_their_inputs_and_outputs(tmp_path):
     summary = jobs[len(names) - 1]
     assert summary.notebook == "sammenfatning"
     assert set(summary.inputs[2:]) == {j.fragment for j in jobs[: len(names) - 1]}  # it reads the phase's results
+    assert summary.comparison is None and "sammenligning" not in summary.parameters
+
+
+def test_the_final_summary_reads_the_mid_term_results(tmp_path):
+    data = write_tables(small_tables(), tmp_path / "data")
+    [summary] = [j for j in pipeline.plan(ROOT / "notebooks", ["slut"], data, ROOT / "forsoeg.yml", tmp_path / "b") if j.notebook == "sammenfatning"]
+    expected = pipeline.phase_results_path(tmp_path / "b", "midtvejs")
+    assert summary.comparison == expected and expected in summary.inputs
+    assert summary.parameters["sammenligning"] == str(expected)

@@ -1,7 +1,9 @@
 """The resumé, the effects table and the computed assessment follow the computed p-values."""
 
+import pytest
+
 from evalkit import sammenfatning
-from evalkit.results import assemble, outcome
+from evalkit.results import Comparison, assemble, outcome
 
 
 def _results(config, **counts):
@@ -61,3 +63,62 @@ def test_adjusted_table_shows_both_differences(config):
     assert row[0] == "Beskæftigelse" and row[2] == "2,0 (\u22121,0 til 5,0)" and row[3] == "0,20"
     assert row[1].startswith("1,4 (")
     assert "køn" not in sammenfatning.covariates_text(config) and "kvinder, alder" in sammenfatning.covariates_text(config)
+
+
+def test_few_expected_events_bring_the_exact_test_into_the_text_and_table(config):
+    n = {"forsoeg": 20, "kontrol": 20}
+    fragment = {"udfald": {"foertidspension": outcome({"forsoeg": 6, "kontrol": 0}, n)}}
+    results = assemble(config.fase("slut"), [fragment], config.udfaldsfamilie)
+    entry = results["udfald"]["foertidspension"]
+    assert entry["mindste_forventede"] == 3.0  # 6 events in 40: 20 x 6/40 per group
+    assert entry["p"] < 0.05 and entry["p_eksakt"] == pytest.approx(0.0202, abs=1e-4)  # Fisher, 6/20 vs 0/20
+    text = sammenfatning.resume(results, config)
+    assert "z-testen kun er en grov tilnærmelse; Fishers eksakte test giver p = 0,020." in text
+    table = sammenfatning.table_effects(results, config)
+    assert table.rows[0][3].endswith(sammenfatning.SMALL_NUMBERS_MARK)
+    assert "Fishers eksakte test giver p = 0,020 for førtidspension" in table.to_markdown()
+    assert sammenfatning.to_json(results, config)["sammenfatning"]["faa_forventede"] == ["foertidspension"]
+
+
+def test_large_groups_do_not_mention_the_exact_test(config):
+    results = _results(config, beskaeftigelse=(102, 89))
+    assert "Fisher" not in sammenfatning.resume(results, config)
+    assert "Fisher" not in sammenfatning.table_effects(results, config).to_markdown()
+
+
+def test_no_events_in_either_group_is_stated_not_tested(config):
+    results = _results(config, smaajob=(0, 0))
+    entry = results["udfald"]["smaajob"]
+    assert entry["p"] is None and entry["p_holm"] is None and entry["ci_nedre"] is not None
+    assert "kan ikke testes, fordi enten ingen eller alle i begge grupper har udfaldet" in sammenfatning.resume(results, config)
+    assert sammenfatning.table_effects(results, config).rows[0][3] == "kan ikke beregnes"
+
+
+def _comparison(config, **counts) -> Comparison:
+    n = {"forsoeg": 900, "kontrol": 900}
+    fragment = {"udfald": {key: outcome({"forsoeg": f, "kontrol": k}, n) for key, (f, k) in counts.items()}}
+    earlier = assemble(config.fase("midtvejs"), [fragment], config.udfaldsfamilie)
+    return Comparison(earlier, {"fil": "midtvejs/resultater.json", "sha256": "ab" * 32})
+
+
+def test_the_comparison_sets_both_phases_side_by_side(config):
+    now = _results(config, beskaeftigelse=(100, 98), ressourceforloeb=(140, 50), foertidspension=(33, 15))
+    earlier = _comparison(config, beskaeftigelse=(60, 58), ressourceforloeb=(80, 40), foertidspension=(12, 10))
+    text = sammenfatning.comparison_text(now, earlier, config)
+    assert "Midtvejsevalueringen målte afgange i perioden 1. januar 2018–31. december 2018" in text
+    assert "signifikant for ressourceforløb ved midtvejsevalueringen og for ressourceforløb og førtidspension ved slutevalueringen" in text
+    assert "Vurderingen uden korrektion har skiftet for førtidspension." in text
+    assert "midtvejs/resultater.json (SHA-256 abababababababab…)" in text
+    table = sammenfatning.table_comparison(now, earlier, config)
+    assert table.columns[1].startswith("Midtvejsevaluering") and table.columns[3].startswith("Slutevaluering")
+    assert [row[0] for row in table.rows] == ["Beskæftigelse", "Ressourceforløb", "Førtidspension"]
+    assert table.rows[1][2] == "< 0,001 (< 0,001)" and table.rows[0][2] == "0,85 (1,00)"
+    payload = sammenfatning.to_json(now, config, earlier)["sammenligning"]
+    assert payload["fase"] == "midtvejs" and payload["kilde"]["sha256"] == "ab" * 32
+    assert payload["udfald"]["foertidspension"]["p"] == earlier.resultater["udfald"]["foertidspension"]["p"]
+    assert "<svg" in sammenfatning.figure_comparison(now, earlier, config).data
+
+
+def test_tick_labels_break_between_words_or_after_a_slash():
+    assert sammenfatning._wrap("Fleksjob/fleksjobberettiget") == "Fleksjob/\nfleksjobberettiget"
+    assert sammenfatning._wrap("Beskæftigelse") == "Beskæftigelse"

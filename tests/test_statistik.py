@@ -289,3 +289,12 @@ def test_no_nan_leaks_from_edge_cases(counts):
     low, high = newcombe_ci(*counts)
     if low is not None:
         assert -1 <= low <= high <= 1
+
+
+def test_smallest_expected_count_of_the_two_by_two_table():
+    from evalkit.statistik import smallest_expected
+
+    assert smallest_expected(3, 20, 1, 20) == 2.0  # 4 events in 40: 20 x 4/40
+    assert smallest_expected(102, 917, 89, 856) == pytest.approx(856 * 191 / 1773)
+    assert smallest_expected(0, 10, 0, 10) == 0.0
+    assert smallest_expected(0, 0, 1, 2) is None

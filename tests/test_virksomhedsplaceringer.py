@@ -123,7 +123,7 @@ def test_calibration_final_phase(example, config):
 def test_notebook_runs_for_both_phases(tmp_path, fase):
     fragment, nb = run_notebook("virksomhedsplaceringer", tmp_path, fase)
     assert fragment["tilgaengelighed"] == {"virksomhedsplaceringer": True}
-    assert set(fragment["udfald"]["virksomhedsplacering"]) == {"forsoeg", "kontrol", "forskel", "ci_nedre", "ci_oevre", "p", "justeret"}
+    assert set(fragment["udfald"]["virksomhedsplacering"]) == {"forsoeg", "kontrol", "forskel", "ci_nedre", "ci_oevre", "p", "p_eksakt", "mindste_forventede", "justeret"}
     outputs = labelled_outputs(nb)
     assert set(outputs) == {"txt-virksomhedsplaceringer", "tbl-virksomhedsplaceringer", "fig-virksomhedsplaceringer"}
     assert "<svg" in outputs["fig-virksomhedsplaceringer"]

@@ -89,21 +89,26 @@ def build(
             staged.mkdir()
 
         result = BuildResult(output_dir=output_dir, renderer=chosen.version())
-        for fase_key in faser:
+        build_dir = work / "_build"
+        # a phase another phase compares with is computed too, but published only when asked for
+        for fase_key in config.with_comparisons(faser):
             fase = config.fase(fase_key)
-            jobs = pipeline.plan(project / "notebooks", [fase_key], data_dir, config_path, work / "_build")
+            jobs = pipeline.plan(project / "notebooks", [fase_key], data_dir, config_path, build_dir)
             for job in jobs:
                 progress(f"Kører notesbogen {job.notebook} for fasen {fase_key}")
                 pipeline.run(job)
             fragments = [json.loads(job.fragment.read_text(encoding="utf-8")) for job in jobs]
+            resultater = results.assemble(fase, fragments, config.udfaldsfamilie)
+            results.write_json(pipeline.phase_results_path(build_dir, fase_key), resultater)
+            if fase_key not in faser:
+                continue
+
             phase_out = staged / fase_key
             if phase_out.exists():
                 shutil.rmtree(phase_out)
             phase_out.mkdir()
-            resultater = results.assemble(fase, fragments, config.udfaldsfamilie)
-            results.write_json(phase_out / "resultater.json", resultater)
-            for job in jobs:
-                shutil.copy2(job.executed, phase_out / job.executed.name)
+            for path in (pipeline.phase_results_path(build_dir, fase_key), *(job.executed for job in jobs)):
+                shutil.copy2(path, phase_out / path.name)
 
             progress(f"Renderer {fase.dokument} med {chosen.name}")
             source = Path("reports") / f"{fase.dokument}.qmd"

@@ -63,6 +63,9 @@ class Fase:
     placeringsperiode: Periode
     statusdato: dt.date
     hr_perioder: tuple[Maanedsperiode, ...]
+    # an earlier phase whose results this phase's document compares with (the final evaluation
+    # compares with the mid-term); the build computes that phase first
+    sammenlign_med: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,14 @@ class Config:
     diskretionsgraense: int
     planer_markeret_graense: float
     faser: dict[str, Fase]
+
+    def with_comparisons(self, faser: list[str]) -> list[str]:
+        """`faser` and the phases they compare with, in configuration order (each computed before use)."""
+        needed = set(faser)
+        for noegle in faser:
+            if self.fase(noegle).sammenlign_med:
+                needed.add(self.fase(noegle).sammenlign_med)
+        return [noegle for noegle in self.faser if noegle in needed]
 
     def fase(self, noegle: str) -> Fase:
         try:
@@ -154,6 +165,7 @@ class _Reader:
 
 def _fase(r: _Reader, noegle: str) -> Fase:
     base = f"faser.{noegle}"
+    other = r.get(base).get("sammenlign_med")
     hr = r.get(f"{base}.hr_perioder")
     if not isinstance(hr, list) or not hr:
         raise ConfigError(f"Konfigurationsfilen {r.path}: '{base}.hr_perioder' skal være en liste af perioder.")
@@ -173,6 +185,7 @@ def _fase(r: _Reader, noegle: str) -> Fase:
         placeringsperiode=r.periode(f"{base}.placeringsperiode"),
         statusdato=r.date(f"{base}.statusdato"),
         hr_perioder=hr_perioder,
+        sammenlign_med=None if other is None else str(other),
     )
 
 
@@ -194,7 +207,7 @@ def load_config(path: str | Path) -> Config:
     faser_raw = r.get("faser")
     if not isinstance(faser_raw, dict) or not faser_raw:
         raise ConfigError(f"Konfigurationsfilen {path}: 'faser' skal indeholde mindst én fase.")
-    return Config(
+    config = Config(
         sti=path,
         titel=str(r.get("forsoeg.titel")),
         organisation=str(r.get("forsoeg.organisation")),
@@ -215,3 +228,17 @@ def load_config(path: str | Path) -> Config:
         planer_markeret_graense=r.number("definitioner.planer_markeret_graense", float),
         faser={noegle: _fase(r, noegle) for noegle in faser_raw},
     )
+    _check_comparisons(config)
+    return config
+
+
+def _check_comparisons(config: Config) -> None:
+    """A phase compares only with a phase configured before it (so it is computed first)."""
+    order = list(config.faser)
+    for noegle, fase in config.faser.items():
+        other = fase.sammenlign_med
+        if other is not None and (other not in config.faser or order.index(other) >= order.index(noegle)):
+            raise ConfigError(
+                f"Konfigurationsfilen {config.sti}: 'faser.{noegle}.sammenlign_med' skal være en fase, der står "
+                f"før '{noegle}' i filen; fandt '{other}'."
+            )

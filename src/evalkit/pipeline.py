@@ -15,6 +15,7 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import default
 
 from evalkit import maaleparametre
+from evalkit.config import load_config
 from evalkit.contract import TABLES
 from evalkit.errors import BuildError, EvalkitError
 from evalkit.loading import find_table_file
@@ -59,6 +60,7 @@ class Job:
     config_path: Path
     output_dir: Path
     inputs: tuple[Path, ...]
+    comparison: Path | None = None  # another phase's resultater.json (the summary of a comparing phase)
 
     @property
     def executed(self) -> Path:
@@ -74,12 +76,20 @@ class Job:
 
     @property
     def parameters(self) -> dict[str, str]:
-        return {
+        parameters = {
             "fase": self.fase,
             "data_dir": str(self.data_dir),
             "output_dir": str(self.output_dir),
             "config_path": str(self.config_path),
         }
+        if self.comparison is not None:
+            parameters["sammenligning"] = str(self.comparison)
+        return parameters
+
+
+def phase_results_path(build_dir: Path, fase: str) -> Path:
+    """Where the build writes a phase's merged resultater.json (read by a phase that compares with it)."""
+    return Path(build_dir) / fase / "resultater.json"
 
 
 def _tables_read(name: str) -> list[str]:
@@ -90,9 +100,11 @@ def _tables_read(name: str) -> list[str]:
 
 
 def plan(notebooks_dir: Path, faser: list[str], data_dir: Path, config_path: Path, build_dir: Path) -> list[Job]:
-    """Per phase: one job per measurement notebook, then the summary job that reads their results.
-    Outputs go to `build_dir/<fase>/`."""
+    """Per phase: one job per measurement notebook, then the summary job that reads their results
+    (and, for a phase configured with `sammenlign_med`, the other phase's merged results, which the
+    build must have written first). Outputs go to `build_dir/<fase>/`."""
     data_dir, config_path = data_dir.resolve(), config_path.resolve()
+    config = load_config(config_path)
     jobs = []
     for fase in faser:
         out = build_dir / fase
@@ -101,11 +113,15 @@ def plan(notebooks_dir: Path, faser: list[str], data_dir: Path, config_path: Pat
             source = notebooks_dir / f"{name}.ipynb"
             if not source.is_file():
                 raise BuildError(f"Notesbogen {source} mangler.")
+            comparison = None
             if name == SUMMARY:
                 reads = tuple(job.fragment for job in measurements)
+                if config.fase(fase).sammenlign_med:
+                    comparison = phase_results_path(build_dir, config.fase(fase).sammenlign_med)
+                    reads += (comparison,)
             else:
                 reads = tuple(find_table_file(data_dir, t) for t in _tables_read(name))
-            job = Job(name, fase, source, data_dir, config_path, out, (source, config_path, *reads))
+            job = Job(name, fase, source, data_dir, config_path, out, (source, config_path, *reads), comparison)
             measurements.append(job)
         jobs += measurements
     return jobs

@@ -5,12 +5,14 @@ Numbers are stored unrounded; rounding is presentation (data contract, section 5
 
 from __future__ import annotations
 
+import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from evalkit.config import GROUPS, Fase
-from evalkit.statistik import compare, holm, newcombe_ci
+from evalkit.statistik import compare, exact_p, holm, newcombe_ci, smallest_expected
 
 
 def share(antal: int, n: int) -> dict[str, float | int | None]:
@@ -20,11 +22,20 @@ def share(antal: int, n: int) -> dict[str, float | int | None]:
 
 def outcome(antal: dict[str, int], n: dict[str, int], justeret: dict[str, Any] | None = None) -> dict[str, Any]:
     """A binary outcome for `udfald`: each group's {'antal', 'n', 'andel'}, the difference forsøg − kontrol
-    with Newcombe's 95 % interval (`ci_nedre`, `ci_oevre`), the z-test p-value (`p`) and, when given,
-    the covariate-adjusted comparison (`justeret`)."""
+    with Newcombe's 95 % interval (`ci_nedre`, `ci_oevre`), the z-test p-value (`p`), Fisher's exact
+    p-value (`p_eksakt`) with the smallest expected count (`mindste_forventede`; below
+    `statistik.MIN_EXPECTED` the z-test is unreliable) and, when given, the covariate-adjusted
+    comparison (`justeret`)."""
     counts = (antal["forsoeg"], n["forsoeg"], antal["kontrol"], n["kontrol"])
     ci_nedre, ci_oevre = newcombe_ci(*counts)
-    result = {**{g: share(antal[g], n[g]) for g in GROUPS}, **compare(*counts), "ci_nedre": ci_nedre, "ci_oevre": ci_oevre}
+    result = {
+        **{g: share(antal[g], n[g]) for g in GROUPS},
+        **compare(*counts),
+        "ci_nedre": ci_nedre,
+        "ci_oevre": ci_oevre,
+        "p_eksakt": exact_p(*counts),
+        "mindste_forventede": smallest_expected(*counts),
+    }
     if justeret is not None:
         result["justeret"] = justeret
     return result
@@ -73,3 +84,22 @@ def assemble(fase: Fase, fragments: list[dict[str, Any]], family: tuple[str, ...
     for key, p_holm in adjusted.items():
         udfald[key]["p_holm"] = p_holm
     return merged
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Another phase's merged results and where they came from ({'fil', 'sha256'})."""
+
+    resultater: dict[str, Any]
+    kilde: dict[str, str]
+
+
+def load_comparison(path: str | Path | None) -> Comparison | None:
+    """The results of the phase this one compares with, from the resultater.json the build wrote for it;
+    None when the phase compares with none."""
+    if not path:
+        return None
+    path = Path(path)
+    data = path.read_bytes()
+    source = {"fil": f"{path.parent.name}/{path.name}", "sha256": hashlib.sha256(data).hexdigest()}
+    return Comparison(json.loads(data.decode("utf-8")), source)

@@ -15,7 +15,8 @@ from IPython.display import SVG
 
 from evalkit import figures, formatting
 from evalkit.config import Config
-from evalkit.statistik import mde
+from evalkit.results import Comparison
+from evalkit.statistik import MIN_EXPECTED, mde
 from evalkit.tables import Table
 from evalkit.maaleparametre.afgange import LABELS as EXIT_LABELS
 from evalkit.maaleparametre.baseline import ADJUSTMENT_VARIABLES, balance_label
@@ -25,6 +26,8 @@ LABELS = {
     "virksomhedsplacering": "Virksomhedsplacering",
     "lang_kh_reduktion": "Langvarige kontanthjælpsmodtagere ude af kontanthjælp",
 }
+
+SMALL_NUMBERS_MARK = "†"  # marks a p-value whose z-test rests on few expected counts
 
 
 def p_text(p: float | None) -> str:
@@ -52,7 +55,26 @@ def significant(entry: dict[str, Any], config: Config, p_key: str = "p") -> bool
     return entry.get(p_key) is not None and entry[p_key] < config.alpha
 
 
+def few_expected(entry: dict[str, Any]) -> bool:
+    """True when an expected count of the outcome's 2×2 table is below `MIN_EXPECTED`: the z-test is
+    then only a rough approximation, and the text and tables give Fisher's exact p-value beside it.
+    (Without a z-test p-value, no events or only events in both groups, there is nothing to test.)"""
+    smallest = entry.get("mindste_forventede")
+    return entry.get("p") is not None and smallest is not None and smallest < MIN_EXPECTED
+
+
+def _small_numbers_caveat(entry: dict[str, Any]) -> str:
+    if not few_expected(entry) or entry.get("p_eksakt") is None:
+        return ""
+    return (
+        f" Tallene er så små, at z-testen kun er en grov tilnærmelse; Fishers eksakte test giver "
+        f"{p_text(entry['p_eksakt'])}."
+    )
+
+
 def _verdict(entry: dict[str, Any], config: Config) -> str:
+    if entry.get("p") is None:
+        return "kan ikke testes, fordi enten ingen eller alle i begge grupper har udfaldet"
     plain, adjusted = significant(entry, config), significant(entry, config, "p_holm")
     p, p_holm = p_text(entry.get("p")), p_text(entry.get("p_holm")).replace("p ", "p(Holm) ", 1)
     if plain and adjusted:
@@ -67,7 +89,7 @@ def _line(key: str, entry: dict[str, Any], config: Config) -> str:
     return (
         f"{LABELS[key]}: {formatting.pct(f['andel'])} i {config.grupper_bestemt['forsoeg']} mod "
         f"{formatting.pct(k['andel'])} i {config.grupper_bestemt['kontrol']} "
-        f"({formatting.pct_points(entry['forskel'])}); {_verdict(entry, config)}."
+        f"({formatting.pct_points(entry['forskel'])}); {_verdict(entry, config)}.{_small_numbers_caveat(entry)}"
     )
 
 
@@ -134,15 +156,21 @@ def assessment(resultater: dict[str, Any], config: Config) -> str:
     return text
 
 
-def to_json(resultater: dict[str, Any], config: Config) -> dict[str, Any]:
-    """Which outcomes the resumé calls statistically significant (unadjusted p below alpha)."""
-    return {
+def to_json(resultater: dict[str, Any], config: Config, earlier: Comparison | None = None) -> dict[str, Any]:
+    """Which outcomes the resumé calls statistically significant, unadjusted and after Holm, which rest on
+    so few expected counts that the exact test is shown too, and the comparison with an earlier phase."""
+    entries = family(resultater, config)
+    payload: dict[str, Any] = {
         "sammenfatning": {
             "alpha": config.alpha,
-            "signifikante_uden_justering": [key for key, e in family(resultater, config) if significant(e, config)],
-            "signifikante_holm": [key for key, e in family(resultater, config) if significant(e, config, "p_holm")],
+            "signifikante_uden_justering": [key for key, e in entries if significant(e, config)],
+            "signifikante_holm": [key for key, e in entries if significant(e, config, "p_holm")],
+            "faa_forventede": [key for key, e in entries if few_expected(e)],
         }
     }
+    if earlier is not None:
+        payload.update(comparison_json(earlier, config))
+    return payload
 
 
 def _mde(entry: dict[str, Any], config: Config) -> float | None:
@@ -171,11 +199,12 @@ def table_effects(resultater: dict[str, Any], config: Config) -> Table:
     )
     for key, e in family(resultater, config):
         ci = "–" if e.get("ci_nedre") is None else f"{_pp(e['ci_nedre'])} til {_pp(e['ci_oevre'])}"
+        mark = SMALL_NUMBERS_MARK if few_expected(e) else ""
         table.add_row(
             LABELS[key],
             _pp(e.get("forskel")),
             ci,
-            p_cell(e.get("p")),
+            p_cell(e.get("p")) + mark,
             p_cell(e.get("p_holm")),
             _pp(_mde(e, config)),
         )
@@ -186,7 +215,15 @@ def table_effects(resultater: dict[str, Any], config: Config) -> Table:
         f"forsøget med {formatting.pct(config.styrke)} sandsynlighed kunne påvise på signifikansniveauet "
         f"{formatting.number(config.alpha, 2)} med de givne gruppestørrelser og kontrolgruppens andel."
     )
+    small = [(key, e) for key, e in family(resultater, config) if few_expected(e)]
+    if small:
+        exact = formatting.join([f"{p_cell(e.get('p_eksakt'))} for {LABELS[key].lower()}" for key, e in small])
+        table.add_note(
+            f"{SMALL_NUMBERS_MARK} Under {formatting.number(MIN_EXPECTED)} forventede i en af tabellens celler: z-testen "
+            f"er da kun en grov tilnærmelse. Fishers eksakte test giver p = {exact}."
+        )
     return table
+
 
 
 def mde_sentence(resultater: dict[str, Any], config: Config) -> str:
@@ -232,27 +269,143 @@ def table_adjusted(resultater: dict[str, Any], config: Config) -> Table:
     )
 
 
-def figure_forest(resultater: dict[str, Any], config: Config) -> SVG:
-    """Forest plot: each outcome's difference with its confidence interval, without and with adjustment."""
-    entries = [(key, e) for key, e in family(resultater, config) if e.get("ci_nedre") is not None]
-    fig = figures.new_figure(0.5 * len(entries) + 1.4)
+def _wrap(label: str, width: int = 22) -> str:
+    """A tick label on lines of at most `width` characters, broken only between words or after a '/'."""
+    return textwrap.fill(label.replace("/", "/ "), width, break_long_words=False).replace("/ ", "/")
+
+
+def _forest(rows: list[str], series: list[tuple[str, str, str, list[dict[str, Any] | None]]], config: Config) -> SVG:
+    """Differences with confidence intervals, one row per label and one marker per series
+    (label, marker, colour, one point per row; a point without an interval is left out)."""
+    fig = figures.new_figure(0.5 * len(rows) + 1.4)
     ax = fig.subplots()
-    styles = (("", "o", figures.GROUP_COLOURS["forsoeg"], -0.15, "Uden justering"),
-              ("justeret", "D", figures.GROUP_COLOURS["kontrol"], 0.15, "Justeret for baggrundsvariabler"))
-    for source, marker, colour, offset, label in styles:
-        for row, (key, e) in enumerate(entries):
-            point = e.get(source) if source else e
+    step = 0.3 / max(len(series) - 1, 1)
+    for i, (label, marker, colour, points) in enumerate(series):
+        offset = -0.15 + i * step if len(series) > 1 else 0.0
+        shown = False
+        for row, point in enumerate(points):
             if not point or point.get("ci_nedre") is None:
                 continue
             ax.errorbar(
                 100 * point["forskel"], row + offset,
                 xerr=[[100 * (point["forskel"] - point["ci_nedre"])], [100 * (point["ci_oevre"] - point["forskel"])]],
-                fmt=marker, color=colour, ecolor=colour, capsize=3, label=label if row == 0 else None,
+                fmt=marker, color=colour, ecolor=colour, capsize=3, label=None if shown else label,
             )
+            shown = True
     ax.axvline(0, color="#999999", linewidth=0.8)
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False)
-    ax.set_yticks(range(len(entries)), [textwrap.fill(LABELS[key], 22) for key, _e in entries])
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(series), frameon=False)
+    ax.set_yticks(range(len(rows)), [_wrap(label) for label in rows])
     ax.invert_yaxis()
     figures.number_axis(ax.xaxis)
     ax.set_xlabel(f"Forskel i procentpoint ({config.grupper['forsoeg'].lower()} minus {config.grupper['kontrol'].lower()})")
     return figures.as_svg(fig)
+
+
+def figure_forest(resultater: dict[str, Any], config: Config) -> SVG:
+    """Forest plot: each outcome's difference with its confidence interval, without and with adjustment."""
+    entries = [(key, e) for key, e in family(resultater, config) if e.get("ci_nedre") is not None]
+    return _forest(
+        [LABELS[key] for key, _e in entries],
+        [
+            ("Uden justering", "o", figures.GROUP_COLOURS["forsoeg"], [e for _key, e in entries]),
+            ("Justeret for baggrundsvariabler", "D", figures.GROUP_COLOURS["kontrol"], [e.get("justeret") for _key, e in entries]),
+        ],
+        config,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The final evaluation compared with the phase it is configured to compare with (the mid-term)
+# --------------------------------------------------------------------------------------------
+
+COMPARED = ("forskel", "ci_nedre", "ci_oevre", "p", "p_holm")
+
+
+def comparison_json(earlier: Comparison, config: Config) -> dict[str, Any]:
+    """The `sammenligning` section: the earlier phase's family statistics and where they came from
+    (the file name and its SHA-256)."""
+    fase = config.fase(earlier.resultater["fase"])
+    return {
+        "sammenligning": {
+            "fase": fase.noegle,
+            "navn": fase.navn,
+            "maaleperiode": earlier.resultater["maaleperiode"],
+            "kilde": earlier.kilde,
+            "udfald": {key: {k: e.get(k) for k in COMPARED} for key, e in family(earlier.resultater, config)},
+        }
+    }
+
+
+def _both(resultater: dict[str, Any], earlier: Comparison, config: Config) -> list[tuple[str, dict, dict]]:
+    now = dict(family(resultater, config))
+    return [(key, e, now[key]) for key, e in family(earlier.resultater, config) if key in now]
+
+
+def _names(keys: list[str]) -> str:
+    return formatting.join([LABELS[key].lower() for key in keys]) if keys else "ingen"
+
+
+def comparison_text(resultater: dict[str, Any], earlier: Comparison, config: Config) -> str:
+    """How the results moved from the earlier phase to this one, with the verdicts of both, computed."""
+    before, now = config.fase(earlier.resultater["fase"]), config.fase(resultater["fase"])
+    rows = _both(resultater, earlier, config)
+
+    def hits(index: int, p_key: str) -> list[str]:
+        return [key for key, *entries in rows if significant(entries[index], config, p_key)]
+
+    changed = [key for key, e0, e1 in rows if significant(e0, config) != significant(e1, config)]
+    periods = (
+        f"{before.navn}en målte afgange i perioden {formatting.date_range(before.maaleperiode.start, before.maaleperiode.slut)} "
+        f"og {now.navn.lower()}en i perioden {formatting.date_range(now.maaleperiode.start, now.maaleperiode.slut)}. "
+        "Jo længere perioden er, jo flere når at gå fra kontanthjælp i begge grupper; det er derfor forskellen "
+        "mellem grupperne og ikke andelene, der skal sammenlignes."
+    )
+    verdicts = (
+        f"Uden korrektion var forskellen statistisk signifikant for {_names(hits(0, 'p'))} ved "
+        f"{before.navn.lower()}en og for {_names(hits(1, 'p'))} ved {now.navn.lower()}en. Efter Holm-korrektion "
+        f"var den signifikant for {_names(hits(0, 'p_holm'))} ved {before.navn.lower()}en og for "
+        f"{_names(hits(1, 'p_holm'))} ved {now.navn.lower()}en."
+    )
+    if changed:
+        verdicts += f" Vurderingen uden korrektion har skiftet for {_names(changed)}."
+    else:
+        verdicts += " Vurderingen uden korrektion er den samme ved begge evalueringer for alle udfald."
+    origin = (
+        f"{before.navn}ens tal er beregnet af evalkit i samme kørsel og fra de samme datafiler som resten af "
+        f"rapporten, med {before.navn.lower()}ens perioder; de ligger i filen {earlier.kilde['fil']} "
+        f"(SHA-256 {earlier.kilde['sha256'][:16]}…)."
+    )
+    return "\n\n".join([periods, verdicts, origin])
+
+
+def _p_pair(entry: dict[str, Any]) -> str:
+    return f"{p_cell(entry.get('p'))} ({p_cell(entry.get('p_holm'))})"
+
+
+def table_comparison(resultater: dict[str, Any], earlier: Comparison, config: Config) -> Table:
+    """Each outcome's difference, interval and p-values in the earlier phase and in this one, side by side."""
+    before, now = config.fase(earlier.resultater["fase"]), config.fase(resultater["fase"])
+    table = Table(["Udfald", f"{before.navn}: forskel (KI)", "p (Holm)", f"{now.navn}: forskel (KI)", "p (Holm)"])
+    for key, e0, e1 in _both(resultater, earlier, config):
+        table.add_row(LABELS[key], _ci_text(e0), _p_pair(e0), _ci_text(e1), _p_pair(e1))
+    return table.add_note(
+        "Note: Forskelle i procentpoint (forsøgsafdelingen minus kontrolgruppen) med Newcombes "
+        f"{formatting.number(100 * (1 - config.alpha))} %-konfidensinterval i parentes; p fra z-testen og i parentes "
+        f"korrigeret med Holms metode inden for hver evaluering. Perioderne er forskellige: {before.navn.lower()}en "
+        f"måler til {formatting.date(before.maaleperiode.slut)}, {now.navn.lower()}en til "
+        f"{formatting.date(now.maaleperiode.slut)}."
+    )
+
+
+def figure_comparison(resultater: dict[str, Any], earlier: Comparison, config: Config) -> SVG:
+    """Forest plot of both phases: each outcome's unadjusted difference with its interval."""
+    before, now = config.fase(earlier.resultater["fase"]), config.fase(resultater["fase"])
+    rows = _both(resultater, earlier, config)
+    return _forest(
+        [LABELS[key] for key, _e0, _e1 in rows],
+        [
+            (before.navn, "s", figures.GROUP_COLOURS["kontrol"], [e0 for _key, e0, _e1 in rows]),
+            (now.navn, "o", figures.GROUP_COLOURS["forsoeg"], [e1 for _key, _e0, e1 in rows]),
+        ],
+        config,
+    )

@@ -7,7 +7,8 @@ reach the machine-readable results.
 - `compare`: the difference forsøg − kontrol and the two-sided p-value of the two-proportion z-test with
   pooled variance (statsmodels), which equals Pearson's chi-square without continuity correction.
 - `newcombe_ci`: Newcombe's hybrid score interval for the difference (statsmodels).
-- `exact_p`: Fisher's exact test (scipy), an alternative for very small groups.
+- `exact_p`: Fisher's exact test (scipy), reported beside the z-test when `smallest_expected` is below
+  `MIN_EXPECTED`, where the z-test's normal approximation is unreliable.
 - `holm`: Holm's step-down adjusted p-values over a family of outcomes (statsmodels).
 - `mde`: the minimum detectable difference given group sizes and the control group's share (statsmodels).
 - `smd`: the standardized mean difference of a baseline variable (formula by hand, see its docstring).
@@ -97,6 +98,21 @@ def exact_p(antal_f: int, n_f: int, antal_k: int, n_k: int) -> float | None:
         return None
     result = fisher_exact([[antal_f, n_f - antal_f], [antal_k, n_k - antal_k]], alternative="two-sided")
     return _finite(result.pvalue)
+
+
+# Cochran's rule of thumb: the z-test (Pearson's chi-square) is trusted when every expected count of the
+# 2×2 table is at least 5; below that, the exact test is shown as well.
+MIN_EXPECTED = 5.0
+
+
+def smallest_expected(antal_f: int, n_f: int, antal_k: int, n_k: int) -> float | None:
+    """The smallest expected count of the 2×2 table (group × outcome) under no difference; None if a
+    group is empty. E.g. 3/20 vs 1/20: 4 events in 40, so 20 · 4/40 = 2 expected events per group."""
+    _check_counts(antal_f, n_f, antal_k, n_k)
+    if not n_f or not n_k:
+        return None
+    total, events = n_f + n_k, antal_f + antal_k
+    return min(n * column / total for n in (n_f, n_k) for column in (events, total - events))
 
 
 def holm(p_values: dict[str, float | None]) -> dict[str, float | None]:

@@ -1,0 +1,26 @@
+"""The trial configuration: phases and which phase the final document compares with."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from conftest import ROOT
+
+from evalkit.config import load_config
+from evalkit.errors import ConfigError
+
+
+def test_the_final_phase_compares_with_the_mid_term(config):
+    assert config.fase("slut").sammenlign_med == "midtvejs" and config.fase("midtvejs").sammenlign_med is None
+    assert config.with_comparisons(["slut"]) == ["midtvejs", "slut"]
+    assert config.with_comparisons(["midtvejs"]) == ["midtvejs"]
+
+
+@pytest.mark.parametrize("other", ["slut", "forsoeg", "ukendt"])
+def test_a_phase_compares_only_with_an_earlier_phase(tmp_path, other):
+    data = yaml.safe_load((ROOT / "forsoeg.yml").read_text(encoding="utf-8"))
+    data["faser"]["slut"]["sammenlign_med"] = other
+    path = tmp_path / "forsoeg.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError, match=f"'faser.slut.sammenlign_med' skal være en fase, der står før 'slut'.*'{other}'"):
+        load_config(path)
