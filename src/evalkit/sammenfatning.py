@@ -288,7 +288,8 @@ def _forest(rows: list[str], series: list[tuple[str, str, str, list[dict[str, An
                 continue
             ax.errorbar(
                 100 * point["forskel"], row + offset,
-                xerr=[[100 * (point["forskel"] - point["ci_nedre"])], [100 * (point["ci_oevre"] - point["forskel"])]],
+                # max(0, …): floating-point noise must not make an error bar negative
+                xerr=[[100 * max(0.0, point["forskel"] - point["ci_nedre"])], [100 * max(0.0, point["ci_oevre"] - point["forskel"])]],
                 fmt=marker, color=colour, ecolor=colour, capsize=3, label=None if shown else label,
             )
             shown = True

@@ -54,9 +54,11 @@ class Virksomhedsplaceringer:
         return self.placeret[group] / self.n[group] if self.n[group] else float("nan")
 
     def konfidensinterval(self, group: str, alpha: float) -> tuple[float, float]:
-        """Wilson score interval for the group's share placed."""
+        """Wilson score interval for the group's share placed. Floating-point noise can put a bound a hair
+        beyond the share (0/7 gives a lower bound of 3e-17), so the interval is widened to contain it."""
         low, high = proportion_confint(self.placeret[group], self.n[group], alpha=alpha, method="wilson")
-        return float(low), float(high)
+        share = self.andel(group)
+        return min(float(low), share), max(float(high), share)
 
 
 def _reason(fase: Fase) -> str:
