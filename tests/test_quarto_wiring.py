@@ -21,7 +21,7 @@ from pathlib import Path
 log = Path(os.environ["STAND_IN_LOG"])
 calls = json.loads(log.read_text()) if log.exists() else []
 tree = sorted(str(p) for p in Path.cwd().rglob("*") if p.is_file() and ".quarto" not in p.parts)
-calls.append({{"argv": sys.argv[1:], "cwd": os.getcwd(), "tree": tree}})
+calls.append({{"argv": sys.argv[1:], "cwd": os.getcwd(), "tree": tree, "epoch": os.environ.get("SOURCE_DATE_EPOCH")}})
 log.write_text(json.dumps(calls))
 if sys.argv[1:2] == ["--version"]:
     print("0.0-stand-in")
@@ -65,9 +65,12 @@ def test_render_calls_quarto_per_format_from_the_project_and_collects_outputs(st
     (project / "reports").mkdir(parents=True)
     (project / "reports" / "slutevaluering.qmd").write_text("---\n---\n")
     renderer = select("quarto")
-    outputs = renderer.render(project, Path("reports/slutevaluering.qmd"), {"title": "Titel: med kolon", "date": "december 2020"})
+    outputs = renderer.render(
+        project, Path("reports/slutevaluering.qmd"), {"title": "Titel: med kolon", "date": "december 2020"}, 1617321600
+    )
     calls = json.loads(stand_in.read_text())
     assert [c["cwd"] for c in calls] == [str(project)] * 2
+    assert [c["epoch"] for c in calls] == ["1617321600"] * 2  # the PDF's fixed creation date, for Typst
     assert [c["argv"][:4] for c in calls] == [
         ["render", "reports/slutevaluering.qmd", "--to", "html"],
         ["render", "reports/slutevaluering.qmd", "--to", "typst"],

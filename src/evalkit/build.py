@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from evalkit import formatting, paths, pipeline, results
+from evalkit import formatting, paths, pipeline, provenance, results
 from evalkit.config import Config, load_config
 from evalkit.loading import load_tables
 from evalkit.render import Renderer, select
@@ -73,7 +73,7 @@ def build(
         config.fase(fase)  # unknown phase: a Danish ConfigError before any work is done
 
     progress(f"Tjekker data i {data_dir}")
-    load_tables(data_dir)
+    stamp, _origin = provenance.timestamp(load_tables(data_dir))
     chosen = renderer if isinstance(renderer, Renderer) else select(renderer)
 
     output_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -113,7 +113,7 @@ def build(
             progress(f"Renderer {fase.dokument} med {chosen.name}")
             source = Path("reports") / f"{fase.dokument}.qmd"
             metadata = document_metadata(config, fase_key, resultater.get("tilgaengelighed", {}))
-            outputs = chosen.render(work, source, metadata)
+            outputs = chosen.render(work, source, metadata, stamp)
             for fmt, path in outputs.items():
                 target = staged / f"{fase.dokument}.{fmt}"  # the renderers' formats are the file endings
                 shutil.copy2(path, target)

@@ -4,6 +4,7 @@ executed by papermill on a kernel of this very Python environment.
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,14 +77,16 @@ class Job:
 
     @property
     def parameters(self) -> dict[str, str]:
+        """papermill's parameters. Paths inside the build directory are relative to the notebook's working
+        directory (its output directory), so the executed notebooks do not carry the temporary build path."""
         parameters = {
             "fase": self.fase,
             "data_dir": str(self.data_dir),
-            "output_dir": str(self.output_dir),
+            "output_dir": ".",
             "config_path": str(self.config_path),
         }
         if self.comparison is not None:
-            parameters["sammenligning"] = str(self.comparison)
+            parameters["sammenligning"] = os.path.relpath(self.comparison, self.output_dir)
         return parameters
 
 
@@ -128,7 +131,8 @@ def plan(notebooks_dir: Path, faser: list[str], data_dir: Path, config_path: Pat
 
 
 def clean_executed(path: Path) -> None:
-    """Remove papermill's and nbclient's timing metadata, which changes on every run."""
+    """Remove what changes on every run: papermill's and nbclient's timing metadata and the injected
+    cell's random id."""
     nb = nbformat.read(path, as_version=4)
     meta = nb.metadata.get("papermill", {})
     for key in ("start_time", "end_time", "duration", "input_path", "output_path", "environment_variables"):
@@ -136,6 +140,8 @@ def clean_executed(path: Path) -> None:
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"  # papermill gives it a random id
     nbformat.write(nb, path)
 
 

@@ -25,8 +25,9 @@ class Renderer(ABC):
         """The renderer and its engines' versions, for the provenance record."""
 
     @abstractmethod
-    def render(self, project: Path, source: Path, metadata: dict[str, str]) -> dict[str, Path]:
-        """Render `project/source` with extra document `metadata`; return {'html': path, 'pdf': path}."""
+    def render(self, project: Path, source: Path, metadata: dict[str, str], timestamp: int | None = None) -> dict[str, Path]:
+        """Render `project/source` with extra document `metadata`; return {'html': path, 'pdf': path}.
+        `timestamp` (UNIX seconds) is the PDF's creation date, so rebuilds give identical bytes."""
 
 
 def select(name: str = "auto") -> Renderer:

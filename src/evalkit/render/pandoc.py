@@ -59,14 +59,14 @@ class PandocRenderer(Renderer):
         header = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True)
         path.write_text(f"---\n{header}---\n\n{resolved.markdown}", encoding="utf-8")
 
-    def render(self, project: Path, source: Path, metadata: dict[str, str]) -> dict[str, Path]:
+    def render(self, project: Path, source: Path, metadata: dict[str, str], timestamp: int | None = None) -> dict[str, Path]:
         build = project / "_build" / source.stem
         build.mkdir(parents=True, exist_ok=True)
         resolved = resolve(project, source, metadata, build / "figurer")
         out_html = project / source.with_suffix(".html")
         out_pdf = project / source.with_suffix(".pdf")
         self._html(_options(project, source, resolved.metadata, "html"), resolved, build, out_html)
-        self._pdf(project, _options(project, source, resolved.metadata, "typst"), resolved, build, out_pdf)
+        self._pdf(project, _options(project, source, resolved.metadata, "typst"), resolved, build, out_pdf, timestamp)
         return {"html": out_html, "pdf": out_pdf}
 
     def _html(self, options: dict[str, Any], resolved: Resolved, build: Path, out: Path) -> None:
@@ -83,7 +83,9 @@ class PandocRenderer(Renderer):
             args += ["--css", sheet]
         self._pandoc(args, cwd=build)
 
-    def _pdf(self, project: Path, options: dict[str, Any], resolved: Resolved, build: Path, out: Path) -> None:
+    def _pdf(
+        self, project: Path, options: dict[str, Any], resolved: Resolved, build: Path, out: Path, timestamp: int | None
+    ) -> None:
         markdown = build / "typst.md"
         self._write_markdown(markdown, resolved, options)
         typ = build / f"{out.stem}.typ"
@@ -103,6 +105,6 @@ class PandocRenderer(Renderer):
         typ.write_text(text, encoding="utf-8")
         try:
             # PDF/UA-1: a tagged PDF with a title, a language and alt text on every image
-            typst.compile(str(typ), output=str(out), root=str(project), pdf_standards=["ua-1"])
+            typst.compile(str(typ), output=str(out), root=str(project), pdf_standards=["ua-1"], timestamp=timestamp)
         except RuntimeError as exc:
             raise BuildError(f"Typst kunne ikke lave PDF af {typ.name}:\n{exc}") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -28,11 +29,14 @@ class QuartoRenderer(Renderer):
             cmd += ["-M", f"{key}:{value}"]
         return cmd
 
-    def render(self, project: Path, source: Path, metadata: dict[str, str]) -> dict[str, Path]:
+    def render(self, project: Path, source: Path, metadata: dict[str, str], timestamp: int | None = None) -> dict[str, Path]:
         outputs = {}
+        env = dict(os.environ)
+        if timestamp is not None:
+            env["SOURCE_DATE_EPOCH"] = str(timestamp)  # honoured by Typst for the PDF's dates
         for fmt, (quarto_format, suffix) in QUARTO_FORMATS.items():
             cmd = self.command(source, quarto_format, metadata)
-            proc = subprocess.run(cmd, cwd=project, capture_output=True, text=True, check=False)
+            proc = subprocess.run(cmd, cwd=project, capture_output=True, text=True, check=False, env=env)
             if proc.returncode != 0:
                 tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
                 raise BuildError(f"Quarto kunne ikke lave {fmt.upper()} af {source} (exitkode {proc.returncode}):\n{tail}")
