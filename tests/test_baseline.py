@@ -1,10 +1,17 @@
-"""Baseline balance: standardized mean differences, flagged above the configured threshold."""
+"""Baseline balance: standardized mean differences, flagged above the configured threshold; the
+CONSORT-style flow of citizens on a hand-made panel, its text and its figure."""
 
+import datetime as dt
 import math
+from dataclasses import replace
 
 import pandas as pd
-from conftest import EXAMPLE
+import pytest
+from conftest import EXAMPLE, labelled_outputs, panel, run_notebook
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+from evalkit import figures
+from evalkit.config import Periode
 from evalkit.loading import load_tables
 from evalkit.maaleparametre import baseline
 
@@ -37,3 +44,136 @@ def test_example_data_imbalance_is_flagged(config):
     text = baseline.balance_text(result, config)
     assert "alder, dansk herkomst og 3 år eller længere på kontanthjælp" in text
     assert baseline.to_json(result)["baseline"]["balance"]["lang_historik"]["smd"] > 0.1
+
+
+# ---------------------------------------------------------------- the flow of citizens (CONSORT-style)
+
+KH = "kontanthjaelp"
+
+
+def _flow_data() -> dict[str, pd.DataFrame]:
+    """Seven citizens, ten weeks of ydelser from the start date (Monday 2018-01-01).
+
+    F1 on kontanthjælp throughout; F2 starts on another benefit; F3 leaves the data after week 8
+    (Monday 2018-02-19), one week before the end week; F4 has no start date of kontanthjælp and its
+    rows end exactly in the end week (Monday 2018-02-26), so it is followed to the end.
+    K1 on kontanthjælp throughout, K2 exits to a job; K3 leaves the data after three weeks.
+    """
+    ids = ["F1", "F2", "F3", "F4", "K1", "K2", "K3"]
+    borgere = pd.DataFrame(
+        {
+            "borger_id": ids,
+            "gruppe": ["forsoeg"] * 4 + ["kontrol"] * 3,
+            "kontanthjaelp_siden": [pd.Timestamp("2014-01-01"), pd.Timestamp("2016-01-01"), pd.Timestamp("2012-01-01"), pd.NaT,
+                                    pd.Timestamp("2017-01-01"), pd.Timestamp("2010-01-01"), pd.Timestamp("2015-06-01")],
+        }
+    )
+    ydelser = panel(
+        {
+            "F1": [KH] * 10,
+            "F2": ["sygedagpenge"] * 2 + [KH] * 8,
+            "F3": [KH] * 8,
+            "F4": [KH] * 9,
+            "K1": [KH] * 10,
+            "K2": [KH] * 4 + ["beskaeftigelse"] * 6,
+            "K3": [KH] * 3,
+        }
+    )
+    return {"borgere": borgere, "ydelser": ydelser}
+
+
+@pytest.fixture
+def short_fase(config):
+    # the måleperiode ends on a Thursday: its week begins Monday 2018-02-26, the ninth week of the panel
+    return replace(config.fase("midtvejs"), maaleperiode=Periode(dt.date(2018, 1, 1), dt.date(2018, 3, 1)))
+
+
+def test_flow_numbers_on_a_hand_made_panel(config, short_fase):
+    result = baseline.flow(_flow_data(), config, short_fase)
+    assert result.startuge == dt.date(2018, 1, 1) and result.slutuge == dt.date(2018, 2, 26)
+    assert result.randomiseret == {"forsoeg": 4, "kontrol": 3} and result.i_alt == 7
+    assert result.kontanthjaelp_startuge == {"forsoeg": 3, "kontrol": 3}
+    assert result.fulgt_til_slut == {"forsoeg": 3, "kontrol": 2}
+    assert result.analyseret_afgange == {"forsoeg": 4, "kontrol": 3}
+    assert result.analyseret_historik == {"forsoeg": 3, "kontrol": 3}
+    assert baseline.flow_to_json(result) == {
+        "flow": {
+            "forsoeg": {"randomiseret": 4, "kontanthjaelp_startuge": 3, "ikke_kontanthjaelp_startuge": 1,
+                        "fulgt_til_slut": 3, "forladt_foer_slut": 1, "analyseret_afgange": 4,
+                        "analyseret_historik": 3, "udeladt_historik": 1},
+            "kontrol": {"randomiseret": 3, "kontanthjaelp_startuge": 3, "ikke_kontanthjaelp_startuge": 0,
+                        "fulgt_til_slut": 2, "forladt_foer_slut": 1, "analyseret_afgange": 3,
+                        "analyseret_historik": 3, "udeladt_historik": 0},
+        }
+    }
+
+
+def test_flow_text_states_every_number(config, short_fase):
+    text = baseline.flow_text(baseline.flow(_flow_data(), config, short_fase), config)
+    assert "På startdatoen 1. januar 2018 var 7 borgere med i forsøget" in text
+    assert "3 i forsøgsafdelingen og 3 i kontrolgruppen på kontanthjælp, mens 1 i forsøgsafdelingen havde en anden ydelse" in text
+    assert "følger 3 i forsøgsafdelingen og 2 i kontrolgruppen til måleperiodens slut, 1. marts 2018" in text
+    assert "I alt forsvinder 2 borgere fra data før (1 i forsøgsafdelingen og 1 i kontrolgruppen)" in text
+    assert "omfatter 3 i forsøgsafdelingen og 3 i kontrolgruppen; 1 i forsøgsafdelingen er udeladt" in text
+
+
+def test_flow_text_when_everyone_is_followed(config):
+    data = _flow_data()
+    data["ydelser"] = panel({b: [KH] * 10 for b in data["borgere"]["borger_id"]})
+    data["borgere"]["kontanthjaelp_siden"] = pd.Timestamp("2016-01-01")
+    text = baseline.flow_text(baseline.flow(data, config, config.fase("midtvejs")), config)
+    # the mid-term måleperiode ends in a week the ten-week panel does not reach
+    assert "I alt forsvinder 7 borgere" in text
+    short = replace(config.fase("midtvejs"), maaleperiode=Periode(dt.date(2018, 1, 1), dt.date(2018, 1, 31)))
+    text = baseline.flow_text(baseline.flow(data, config, short), config)
+    assert "Alle borgere i begge grupper var på kontanthjælp i startugen." in text
+    assert "Ydelsesdata følger alle borgere til måleperiodens slut, 31. januar 2018." in text
+    assert "forsvinder" not in text and "udeladt" not in text
+
+
+def test_flow_figure_is_deterministic_svg_and_its_texts_fit(config, short_fase):
+    result = baseline.flow(_flow_data(), config, short_fase)
+    first, second = baseline.flow_figure(result, config), baseline.flow_figure(result, config)
+    assert first.data.startswith("<svg") and first.data == second.data
+    texts = _assert_chart_fits(baseline.flow_chart(result, config))
+    assert {"Fordelt til forsøgsafdelingen", "Fordelt til kontrolgruppen", "Afgange: 4 (hele gruppen)"} <= texts
+
+
+def _assert_chart_fits(fig) -> set[str]:
+    """Every line of the flow chart inside one box, no box outside the figure or over another; the texts."""
+    assert fig.get_size_inches()[0] == figures.WIDTH_INCHES
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    ax = fig.axes[0]
+    texts = [t for t in ax.texts if t.get_text()]
+    boxes = [p.get_window_extent(renderer) for p in ax.patches]
+    assert len(boxes) == 9 and len(texts) == 3 + 2 * (2 + 3 + 3 + 4)
+    for text in texts:
+        extent = text.get_window_extent(renderer)
+        # every line lies inside exactly one box, with room to spare at the sides
+        inside = [b for b in boxes if b.x0 + 4 <= extent.x0 and extent.x1 <= b.x1 - 4 and b.y0 <= extent.y0 and extent.y1 <= b.y1]
+        assert len(inside) == 1, text.get_text()
+    for i, a in enumerate(boxes):
+        assert fig.bbox.contains(a.x0, a.y0) and fig.bbox.contains(a.x1, a.y1)
+        assert not any(a.overlaps(b) for b in boxes[i + 1:])
+    return {t.get_text() for t in texts}
+
+
+def test_example_data_flow(config):
+    data = load_tables(EXAMPLE, baseline.TABLES)
+    slut = baseline.flow(data, config, config.fase("slut"))
+    assert slut.randomiseret == {"forsoeg": 917, "kontrol": 856}
+    assert slut.kontanthjaelp_startuge == {"forsoeg": 917, "kontrol": 856}
+    assert slut.fulgt_til_slut == {"forsoeg": 916, "kontrol": 855}
+    assert slut.analyseret_historik == {"forsoeg": 917, "kontrol": 855}
+    midtvejs = baseline.flow(data, config, config.fase("midtvejs"))
+    assert midtvejs.fulgt_til_slut == {"forsoeg": 917, "kontrol": 856}
+    assert "Fulgt i ydelsesdata til 30. april 2020" in _assert_chart_fits(baseline.flow_chart(slut, config))
+
+
+@pytest.mark.parametrize("fase", ["midtvejs", "slut"])
+def test_notebook_saves_and_shows_the_flow(tmp_path, fase):
+    fragment, nb = run_notebook("baseline", tmp_path, fase)
+    assert fragment["grupper"] == {"forsoeg": {"n": 917}, "kontrol": {"n": 856}}
+    assert fragment["flow"]["kontrol"]["randomiseret"] == 856 and fragment["flow"]["kontrol"]["udeladt_historik"] == 1
+    outputs = labelled_outputs(nb)
+    assert "<svg" in outputs["fig-flow"] and "1.773 borgere" in outputs["txt-flow"]

@@ -1,17 +1,28 @@
-"""Baseline: who was in the two groups at the start date (Tabel 1 and Tabel 2).
+"""Baseline: who was in the two groups at the start date (Tabel 1 and Tabel 2), and who is counted where
+(the CONSORT-style flow of each phase).
 
 Definitions (data contract, section 3): counts and shares by herkomst and koen, mean alder and mean
 years on public benefits over all citizens of a group; the long-history split by
 `kontanthjaelp_siden` against the start date minus the configured number of years, citizens without
 a date left out of that table and counted in its note.
+
+The flow (`flow`) counts, per group and over the whole group: the citizens randomised and allocated
+(every row of borgere, the citizens in the trial at the start date); those on kontanthjælp in the week
+containing the start date; those followed in ydelser to the end of the phase's måleperiode (a row in
+the week containing its last day or later) and those whose last week in ydelser is earlier; and those
+analysed: the whole group for the exit outcomes, the citizens with a known `kontanthjaelp_siden` for
+the long-history table.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
 from IPython.display import SVG
+from matplotlib.colors import to_rgb
+from matplotlib.patches import FancyBboxPatch
 
 from evalkit import figures, formatting
 from evalkit.config import GROUPS, Config, Fase
@@ -19,7 +30,9 @@ from evalkit.results import share
 from evalkit.statistik import adjusted_difference, smd
 from evalkit.tables import Table
 
-TABLES = ("borgere",)
+TABLES = ("borgere", "ydelser")  # ydelser only for the flow
+
+KONTANTHJAELP = "kontanthjaelp"
 
 HERKOMST = {"dansk": "Dansk herkomst", "vestlig": "Vestlig herkomst", "ikke-vestlig": "Ikke-vestlig herkomst"}
 KOEN = {"K": "Kvinder", "M": "Mænd"}
@@ -298,3 +311,257 @@ def phase_text(config: Config, fase: Fase) -> str:
         f"{formatting.date(placering.slut)}; gruppen med lang kontanthjælpshistorik gøres op "
         f"{formatting.date(fase.statusdato)}; sygefravær og medarbejderomsætning opgøres for {hr}."
     )
+
+
+# ---------------------------------------------------------------- the flow of citizens (CONSORT-style)
+
+
+def _week_monday(day: dt.date) -> dt.date:
+    """The Monday of the ISO week containing `day`."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Who is counted where in one phase, per group; every count is over the whole group."""
+
+    fase: Fase
+    startdato: dt.date
+    startuge: dt.date  # Monday of the week containing the start date
+    slutuge: dt.date  # Monday of the week containing the last day of the måleperiode
+    randomiseret: dict[str, int]  # randomised and allocated: the group's rows in borgere
+    kontanthjaelp_startuge: dict[str, int]  # ydelse kontanthjaelp in the start week
+    fulgt_til_slut: dict[str, int]  # a row in ydelser in the end week or later
+    analyseret_afgange: dict[str, int]  # denominator of the exit outcomes: the whole group
+    analyseret_historik: dict[str, int]  # in the long-history table: a known kontanthjaelp_siden
+
+    def ikke_kontanthjaelp_startuge(self, group: str) -> int:
+        return self.randomiseret[group] - self.kontanthjaelp_startuge[group]
+
+    def forladt_foer_slut(self, group: str) -> int:
+        """Citizens whose last week in ydelser is before the end week (or who have no rows at all)."""
+        return self.randomiseret[group] - self.fulgt_til_slut[group]
+
+    def udeladt_historik(self, group: str) -> int:
+        return self.randomiseret[group] - self.analyseret_historik[group]
+
+    @property
+    def i_alt(self) -> int:
+        return sum(self.randomiseret.values())
+
+
+def flow(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Flow:
+    """The flow numbers of both groups for the phase `fase` (see the module docstring)."""
+    borgere, ydelser = data["borgere"], data["ydelser"]
+    startuge = _week_monday(config.startdato)
+    slutuge = _week_monday(fase.maaleperiode.slut)
+    start_week = ydelser[(ydelser["uge"] == pd.Timestamp(startuge)) & (ydelser["ydelse"] == KONTANTHJAELP)]
+    on_kh = borgere["borger_id"].isin(start_week["borger_id"])
+    last_week = ydelser.groupby("borger_id")["uge"].max().reindex(borgere["borger_id"])
+    followed = pd.Series((last_week >= pd.Timestamp(slutuge)).to_numpy(), index=borgere.index)
+    known_history = borgere["kontanthjaelp_siden"].notna()
+    everyone = pd.Series(True, index=borgere.index)
+
+    def per_group(mask: pd.Series) -> dict[str, int]:
+        return {g: int((mask & (borgere["gruppe"] == g)).sum()) for g in GROUPS}
+
+    return Flow(
+        fase=fase,
+        startdato=config.startdato,
+        startuge=startuge,
+        slutuge=slutuge,
+        randomiseret=per_group(everyone),
+        kontanthjaelp_startuge=per_group(on_kh),
+        fulgt_til_slut=per_group(followed),
+        analyseret_afgange=per_group(everyone),
+        analyseret_historik=per_group(known_history),
+    )
+
+
+def flow_to_json(f: Flow) -> dict:
+    """The `flow` section of resultater.json: per group, the count at every step of the flow."""
+    return {
+        "flow": {
+            g: {
+                "randomiseret": f.randomiseret[g],
+                "kontanthjaelp_startuge": f.kontanthjaelp_startuge[g],
+                "ikke_kontanthjaelp_startuge": f.ikke_kontanthjaelp_startuge(g),
+                "fulgt_til_slut": f.fulgt_til_slut[g],
+                "forladt_foer_slut": f.forladt_foer_slut(g),
+                "analyseret_afgange": f.analyseret_afgange[g],
+                "analyseret_historik": f.analyseret_historik[g],
+                "udeladt_historik": f.udeladt_historik(g),
+            }
+            for g in GROUPS
+        }
+    }
+
+
+def _per_group_text(values: dict[str, int], config: Config, skip_zero: bool = False) -> str:
+    """'917 i forsøgsafdelingen og 856 i kontrolgruppen' (with `skip_zero`, only the groups with a count)."""
+    shown = [g for g in GROUPS if values[g] or not skip_zero]
+    return formatting.join([f"{formatting.count(values[g])} i {config.grupper_bestemt[g]}" for g in shown])
+
+
+def _citizens(count: int) -> str:
+    return f"{formatting.count(count)} {'borger' if count == 1 else 'borgere'}"
+
+
+def flow_text(f: Flow, config: Config) -> str:
+    """The flow in Danish sentences with every number, for readers who cannot see the figure."""
+    slut = formatting.date(f.fase.maaleperiode.slut)
+    sentences = [
+        f"På startdatoen {formatting.date(f.startdato)} var {_citizens(f.i_alt)} med i forsøget. "
+        f"Lodtrækningen havde fordelt dem med {_per_group_text(f.randomiseret, config)}."
+    ]
+    not_on_kh = {g: f.ikke_kontanthjaelp_startuge(g) for g in GROUPS}
+    if any(not_on_kh.values()):
+        sentences.append(
+            f"I startugen var {_per_group_text(f.kontanthjaelp_startuge, config)} på kontanthjælp, mens "
+            f"{_per_group_text(not_on_kh, config, skip_zero=True)} havde en anden ydelse."
+        )
+    else:
+        sentences.append("Alle borgere i begge grupper var på kontanthjælp i startugen.")
+    left = {g: f.forladt_foer_slut(g) for g in GROUPS}
+    exits = f"Afgangene fra kontanthjælp opgøres for hele gruppen, altså {_per_group_text(f.analyseret_afgange, config)}"
+    if any(left.values()):
+        sentences.append(
+            f"Ydelsesdata følger {_per_group_text(f.fulgt_til_slut, config)} til måleperiodens slut, {slut}. "
+            f"I alt forsvinder {_citizens(sum(left.values()))} fra data før "
+            f"({_per_group_text(left, config, skip_zero=True)})."
+        )
+        sentences.append(f"{exits}, også for dem, der forsvinder fra data før tid.")
+    else:
+        sentences.append(f"Ydelsesdata følger alle borgere til måleperiodens slut, {slut}.")
+        sentences.append(f"{exits}.")
+    missing = {g: f.udeladt_historik(g) for g in GROUPS}
+    if any(missing.values()):
+        sentences.append(
+            f"Opgørelsen af kontanthjælpshistorikken omfatter {_per_group_text(f.analyseret_historik, config)}; "
+            f"{_per_group_text(missing, config, skip_zero=True)} er udeladt, fordi startdatoen for kontanthjælp mangler."
+        )
+    else:
+        sentences.append("Opgørelsen af kontanthjælpshistorikken omfatter alle borgere, da alle har en startdato for kontanthjælp.")
+    return " ".join(sentences)
+
+
+# text lines in the flow chart's boxes: (font size in points, weight, colour)
+_LINE_STYLE = {"titel": (9.0, "normal", "#222222"), "tal": (9.5, "bold", "#000000"), "note": (8.0, "normal", "#444444")}
+_LINE_SPACING = 1.45  # line height as a multiple of the font size
+_PADDING = 0.08  # inches above the first and below the last line of a box
+_GAP = 0.3  # inches between two boxes of a column (room for the arrow)
+_MARGIN = 0.04  # inches around the chart
+_COLUMN_WIDTH = 2.95  # inches; two columns and the space between them fill the text width
+_TOP_WIDTH = 4.2
+_GREY = "#555555"
+
+
+def _line_height(kind: str) -> float:
+    return _LINE_STYLE[kind][0] * _LINE_SPACING / 72
+
+
+def _box_height(lines: list[tuple[str, str]]) -> float:
+    return 2 * _PADDING + sum(_line_height(kind) for _text, kind in lines)
+
+
+def _tint(colour: str, amount: float = 0.85) -> tuple[float, float, float]:
+    """`colour` mixed with white (`amount` of white), a light fill behind black text."""
+    return tuple(c + (1 - c) * amount for c in to_rgb(colour))
+
+
+def _draw_box(ax, centre: float, top: float, width: float, lines: list[tuple[str, str]], edge: str) -> float:
+    """A rounded box whose top edge is at `top`, its lines centred; returns the y of its bottom edge."""
+    height = _box_height(lines)
+    ax.add_patch(
+        FancyBboxPatch(
+            (centre - width / 2, top - height),
+            width,
+            height,
+            boxstyle="round,pad=0,rounding_size=0.06",
+            edgecolor=edge,
+            facecolor=_tint(edge),
+            linewidth=1.2,
+        )
+    )
+    y = top - _PADDING
+    for text, kind in lines:
+        size, weight, colour = _LINE_STYLE[kind]
+        step = _line_height(kind)
+        ax.text(centre, y - step / 2, text, ha="center", va="center", fontsize=size, fontweight=weight, color=colour)
+        y -= step
+    return top - height
+
+
+def _arrow(ax, x: float, y_from: float, y_to: float) -> None:
+    ax.annotate(
+        "",
+        xy=(x, y_to),
+        xytext=(x, y_from),
+        arrowprops={"arrowstyle": "-|>", "color": _GREY, "linewidth": 1.0, "shrinkA": 0, "shrinkB": 0, "mutation_scale": 10},
+    )
+
+
+def _flow_boxes(f: Flow, config: Config, g: str) -> list[list[tuple[str, str]]]:
+    """The lines of one group's boxes, top to bottom."""
+    n = formatting.count
+    return [
+        [(f"Fordelt til {config.grupper_bestemt[g]}", "titel"), (f"{n(f.randomiseret[g])} borgere", "tal")],
+        [
+            ("På kontanthjælp i startugen", "titel"),
+            (f"{n(f.kontanthjaelp_startuge[g])} borgere", "tal"),
+            (f"Anden ydelse i startugen: {n(f.ikke_kontanthjaelp_startuge(g))}", "note"),
+        ],
+        [
+            (f"Fulgt i ydelsesdata til {formatting.date(f.fase.maaleperiode.slut)}", "titel"),
+            (f"{n(f.fulgt_til_slut[g])} borgere", "tal"),
+            (f"Forsvandt fra data før: {n(f.forladt_foer_slut(g))}", "note"),
+        ],
+        [
+            ("Analyseret", "titel"),
+            (f"Afgange: {n(f.analyseret_afgange[g])} (hele gruppen)", "tal"),
+            (f"Kontanthjælpshistorik: {n(f.analyseret_historik[g])}", "tal"),
+            (f"Udeladt, uden startdato: {n(f.udeladt_historik(g))}", "note"),
+        ],
+    ]
+
+
+def flow_chart(f: Flow, config: Config):
+    """The flow chart as a matplotlib Figure (`flow_figure` gives its SVG); sizes are in inches."""
+    top_lines = [
+        (f"I forsøget på startdatoen {formatting.date(f.startdato)}", "titel"),
+        (f"{formatting.count(f.i_alt)} borgere", "tal"),
+        ("fordelt ved lodtrækning", "note"),
+    ]
+    columns = {g: _flow_boxes(f, config, g) for g in GROUPS}
+    stages = len(columns[GROUPS[0]])
+    heights = [max(_box_height(columns[g][i]) for g in GROUPS) for i in range(stages)]
+    width = figures.WIDTH_INCHES
+    height = 2 * _MARGIN + _box_height(top_lines) + 1.5 * _GAP + sum(heights) + (stages - 1) * _GAP
+    fig = figures.new_figure(height)
+    fig.set_layout_engine("none")
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
+    ax.set_axis_off()
+
+    middle = width / 2
+    bottom = _draw_box(ax, middle, height - _MARGIN, _TOP_WIDTH, top_lines, _GREY)
+    centres = {"forsoeg": middle - (_COLUMN_WIDTH + _GAP / 2) / 2, "kontrol": middle + (_COLUMN_WIDTH + _GAP / 2) / 2}
+    branch = bottom - 0.6 * _GAP
+    top = bottom - 1.5 * _GAP
+    ax.plot([middle, middle], [bottom, branch], color=_GREY, linewidth=1.0)
+    ax.plot([centres["forsoeg"], centres["kontrol"]], [branch, branch], color=_GREY, linewidth=1.0)
+    for g in GROUPS:
+        _arrow(ax, centres[g], branch, top)
+    for i in range(stages):
+        for g in GROUPS:
+            box_bottom = _draw_box(ax, centres[g], top, _COLUMN_WIDTH, columns[g][i], figures.GROUP_COLOURS[g])
+            if i + 1 < stages:
+                _arrow(ax, centres[g], box_bottom, top - heights[i] - _GAP)
+        top -= heights[i] + _GAP
+    return fig
+
+
+def flow_figure(f: Flow, config: Config) -> SVG:
+    """The CONSORT-style flow chart: all citizens at the start date, then one column per group."""
+    return figures.as_svg(flow_chart(f, config))
