@@ -82,3 +82,13 @@ def test_the_final_summary_reads_the_mid_term_results(tmp_path):
     expected = pipeline.phase_results_path(tmp_path / "b", "midtvejs")
     assert summary.comparison == expected and expected in summary.inputs
     assert summary.parameters["sammenligning"] == "../midtvejs/resultater.json"  # relative to the working directory
+
+
+def test_a_failing_notebook_is_kept_in_the_log_directory(tmp_path):
+    data = write_tables(small_tables(), tmp_path / "data")
+    [job] = [j for j in pipeline.plan(ROOT / "notebooks", ["slut"], data, ROOT / "forsoeg.yml", tmp_path / "b") if j.notebook == "afgange"]
+    (data / "ydelser.csv").unlink()
+    with pytest.raises(BuildError) as info:
+        pipeline.run(job, failed_dir=tmp_path / "log")
+    kept = tmp_path / "log" / "slut-afgange.ipynb"
+    assert kept.is_file() and str(kept) in str(info.value)

@@ -4,8 +4,11 @@ render each phase's document and publish the output directory only when everythi
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import json
 import shutil
+import signal
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +16,7 @@ from typing import Callable
 
 from evalkit import formatting, paths, pipeline, provenance, results
 from evalkit.config import Config, load_config
+from evalkit.errors import EvalkitError
 from evalkit.loading import load_tables
 from evalkit.render import Renderer, select
 
@@ -42,7 +46,26 @@ def document_metadata(config: Config, fase_key: str, available: dict[str, bool])
 
 
 def _publish(staged: Path, output_dir: Path) -> None:
-    """Swap the finished output in place of the old one; the old one is removed only afterwards."""
+    """Swap the finished output in place of the old one; the old one is removed only afterwards.
+    Ctrl-C and SIGTERM wait until the swap is done, so it never stops half-way."""
+    with _signals_deferred():
+        _swap(staged, output_dir)
+
+
+@contextlib.contextmanager
+def _signals_deferred():
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+
+
+def _swap(staged: Path, output_dir: Path) -> None:
     old = None
     if output_dir.exists():
         old = output_dir.with_name(f".{output_dir.name}.gammel")
@@ -54,6 +77,36 @@ def _publish(staged: Path, output_dir: Path) -> None:
         shutil.rmtree(old)
 
 
+def log_dir(output_dir: Path) -> Path:
+    """Where a build's log (and a failed notebook's executed copy) is kept: beside the output directory,
+    so a failed build leaves the output untouched and its log survives the temporary build directory."""
+    return output_dir.with_name(f"{output_dir.name}-log")
+
+
+class BuildLog:
+    """The build's progress and outcome, line by line, in `<output>-log/byg.log` (overwritten per build)."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+        directory.mkdir(parents=True, exist_ok=True)
+        for old in [*directory.glob("*.ipynb"), *directory.glob("*.log")]:
+            old.unlink()  # the previous build's log, kernel output and failed notebooks
+        self.path = directory / "byg.log"
+        self.path.write_text("", encoding="utf-8")
+
+    def write(self, message: str) -> None:
+        stamp = dt.datetime.now().strftime("%H:%M:%S")  # the log only; outputs never carry the clock
+        with self.path.open("a", encoding="utf-8") as handle:
+            handle.write(f"{stamp} {message}\n")
+
+
+class Interrupted(EvalkitError):
+    """Ctrl-C or SIGTERM during a build: nothing was published."""
+
+    exit_code = 130
+    prefix = ""
+
+
 def build(
     data_dir: Path | None = None,
     output_dir: Path | None = None,
@@ -62,11 +115,41 @@ def build(
     config_path: Path | None = None,
     progress: Callable[[str], None] = lambda _msg: None,
 ) -> BuildResult:
-    """Build the documents of `faser` (all phases by default) from `data_dir` into `output_dir`."""
+    """Build the documents of `faser` (all phases by default) from `data_dir` into `output_dir`.
+
+    Everything is written to a temporary directory beside `output_dir`, which replaces it only when all
+    succeeded; a failure or an interrupt leaves the previous output as it was. The log is kept in
+    `log_dir(output_dir)` and named in every error."""
+    output_dir = Path(output_dir or paths.project_root() / "_output").absolute()
+    log = BuildLog(log_dir(output_dir))
+
+    def say(message: str) -> None:
+        log.write(message)
+        progress(message)
+
+    try:
+        return _build(data_dir, output_dir, faser, renderer, config_path, say, log)
+    except EvalkitError as exc:
+        log.write(f"Fejl: {exc}")
+        exc.args = (f"{exc}\nIntet er ændret i {output_dir}. Loggen ligger i {log.path}",)
+        raise
+    except KeyboardInterrupt:
+        log.write("Afbrudt.")
+        raise Interrupted(f"Afbrudt. Intet er ændret i {output_dir}. Loggen ligger i {log.path}") from None
+
+
+def _build(
+    data_dir: Path | None,
+    output_dir: Path,
+    faser: list[str] | None,
+    renderer: str | Renderer,
+    config_path: Path | None,
+    progress: Callable[[str], None],
+    log: BuildLog,
+) -> BuildResult:
     project = paths.project_root()
     config_path = Path(config_path or paths.default_config())
     data_dir = Path(data_dir or paths.default_data())
-    output_dir = Path(output_dir or project / "_output").absolute()
     config = load_config(config_path)
     faser = list(faser or config.faser)
     for fase in faser:
@@ -96,7 +179,7 @@ def build(
             jobs = pipeline.plan(project / "notebooks", [fase_key], data_dir, config_path, build_dir)
             for job in jobs:
                 progress(f"Kører notesbogen {job.notebook} for fasen {fase_key}")
-                pipeline.run(job)
+                pipeline.run(job, failed_dir=log.directory)
             fragments = [json.loads(job.fragment.read_text(encoding="utf-8")) for job in jobs]
             resultater = results.assemble(fase, fragments, config.udfaldsfamilie)
             results.write_json(pipeline.phase_results_path(build_dir, fase_key), resultater)

@@ -7,6 +7,7 @@ Built on click, whose own words (usage line, help option, usage errors) go throu
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -85,12 +86,18 @@ def simulate(output: Path, seed: int, config: Path | None) -> None:
     _say(f"Syntetiske data skrevet til {output}.")
 
 
+def _terminate(_signum: int, _frame: object) -> None:
+    """SIGTERM is handled like Ctrl-C: the build stops, cleans up and leaves the old report."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Entry point: Danish messages and a non-zero exit instead of tracebacks."""
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         app.main(prog_name="evalkit", standalone_mode=False)
     except EvalkitError as exc:
-        _say(f"Fejl: {exc}")
+        _say(f"{exc.prefix}{exc}")
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, click.exceptions.Abort):
         _say("Afbrudt. Den tidligere rapport er uændret.")

@@ -5,6 +5,7 @@ class EvalkitError(Exception):
     """Base class: the CLI prints the message and exits non-zero, without a traceback."""
 
     exit_code = 1
+    prefix = "Fejl: "  # how the CLI introduces the message
 
 
 class ConfigError(EvalkitError):

@@ -5,6 +5,7 @@ executed by papermill on a kernel of this very Python environment.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,9 +43,24 @@ class ProjectKernelSpecManager(KernelSpecManager):
 
 
 class ProjectKernelManager(AsyncKernelManager):
+    stderr_path: Path | None = None  # where the kernel's own stderr goes (None: inherited)
+
     @default("kernel_spec_manager")
     def _kernel_spec_manager_default(self) -> KernelSpecManager:
         return ProjectKernelSpecManager(parent=self)
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+        if self.stderr_path is None:
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+        # e.g. the traceback a kernel prints when a build is interrupted belongs in the log, not on screen
+        with open(self.stderr_path, "ab") as stderr:
+            return await super()._async_launch_kernel(kernel_cmd, stderr=stderr, **kw)
+
+
+def _kernel_manager(stderr_path: Path | None) -> type[ProjectKernelManager]:
+    if stderr_path is None:
+        return ProjectKernelManager
+    return type("LoggedKernelManager", (ProjectKernelManager,), {"stderr_path": stderr_path})
 
 
 SUMMARY = "sammenfatning"  # runs after a phase's measurement notebooks and reads their results
@@ -145,14 +161,15 @@ def clean_executed(path: Path) -> None:
     nbformat.write(nb, path)
 
 
-def execute(source: Path, executed: Path, parameters: dict[str, str], cwd: Path) -> None:
-    """papermill on the project's own kernel, without timing metadata."""
+def execute(source: Path, executed: Path, parameters: dict[str, str], cwd: Path, kernel_log: Path | None = None) -> None:
+    """papermill on the project's own kernel, without timing metadata; the kernel's stderr goes to
+    `kernel_log` when given."""
     papermill.execute_notebook(
         str(source),
         str(executed),
         parameters=parameters,
         kernel_name=KERNEL_NAME,
-        kernel_manager_class=ProjectKernelManager,
+        kernel_manager_class=_kernel_manager(kernel_log),
         progress_bar=False,
         log_output=False,
         cwd=str(cwd),
@@ -161,16 +178,25 @@ def execute(source: Path, executed: Path, parameters: dict[str, str], cwd: Path)
     clean_executed(executed)
 
 
-def run(job: Job) -> None:
-    """Execute one job; a failure becomes a Danish BuildError naming the notebook and its executed copy."""
+def run(job: Job, failed_dir: Path | None = None) -> None:
+    """Execute one job; a failure becomes a Danish BuildError naming the notebook and its executed copy
+    (copied into `failed_dir` when given, since the build directory is removed after a failure; the
+    kernels' stderr is collected there too, in kerner.log)."""
     job.output_dir.mkdir(parents=True, exist_ok=True)
+    kernel_log = None
+    if failed_dir is not None:
+        failed_dir.mkdir(parents=True, exist_ok=True)
+        kernel_log = failed_dir / "kerner.log"
     try:
-        execute(job.source, job.executed, job.parameters, job.output_dir)
+        execute(job.source, job.executed, job.parameters, job.output_dir, kernel_log)
     except papermill.PapermillExecutionError as exc:
         detail = exc.evalue if exc.ename in {c.__name__ for c in _evalkit_errors()} else f"{exc.ename}: {exc.evalue}"
+        executed = job.executed
+        if failed_dir is not None and executed.is_file():
+            executed = Path(shutil.copy2(executed, failed_dir / f"{job.fase}-{job.notebook}.ipynb"))
         raise BuildError(
             f"Notesbogen '{job.notebook}' fejlede i fasen '{job.fase}':\n{detail}\n"
-            f"Den kørte notesbog med fejlen: {job.executed}"
+            f"Den kørte notesbog med fejlen: {executed}"
         ) from None
     except EvalkitError:
         raise

@@ -1,0 +1,74 @@
+"""Nothing is lost: a build that fails (bad data) or is interrupted (Ctrl-C, SIGTERM) leaves the previous
+report byte for byte as it was, leaves no temporary directory behind, and says where its log is."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, small_tables, write_tables
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "evalkit.cli", *args]
+
+
+def _snapshot(directory: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def good_report(tmp_path_factory):
+    """A good mid-term report built from small valid data."""
+    base = tmp_path_factory.mktemp("intakt")
+    data = write_tables(small_tables(), base / "data")
+    out = base / "rapport"
+    proc = subprocess.run(_cli("build", "--data", str(data), "--output", str(out), "--fase", "midtvejs", "--renderer", "pandoc"),
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return data, out
+
+
+def _leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}."))
+
+
+def test_a_build_on_broken_data_leaves_the_report_unchanged(good_report, tmp_path):
+    data, out = good_report
+    before = _snapshot(out)
+    broken = write_tables(small_tables(), tmp_path / "broken")
+    text = (broken / "borgere.csv").read_text(encoding="utf-8")
+    (broken / "borgere.csv").write_text(text.replace("forsoeg", "forsøg", 1), encoding="utf-8")
+    proc = subprocess.run(_cli("build", "--data", str(broken), "--output", str(out), "--renderer", "pandoc"),
+                          cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "borgere.csv, kolonnen 'gruppe'" in proc.stderr and "Traceback" not in proc.stderr
+    assert f"Intet er ændret i {out}" in proc.stderr
+    log = out.with_name(f"{out.name}-log") / "byg.log"
+    assert f"Loggen ligger i {log}" in proc.stderr and "borgere.csv" in log.read_text(encoding="utf-8")
+    assert _snapshot(out) == before and not _leftovers(out)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_an_interrupted_build_leaves_the_report_unchanged(good_report, signum):
+    data, out = good_report
+    before = _snapshot(out)
+    proc = subprocess.Popen(_cli("build", "--data", str(data), "--output", str(out), "--fase", "midtvejs", "--renderer", "pandoc"),
+                            cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    lines = []
+    for line in proc.stderr:  # interrupt while the notebooks run
+        lines.append(line)
+        if "Kører notesbogen afgange" in line:
+            break
+    time.sleep(1.0)
+    os.kill(proc.pid, signum)
+    _, rest = proc.communicate(timeout=120)
+    stderr = "".join(lines) + rest
+    assert proc.returncode == 130, stderr
+    assert "Afbrudt. Intet er ændret i" in stderr and "Loggen ligger i" in stderr and "Traceback" not in stderr
+    assert _snapshot(out) == before and not _leftovers(out)
