@@ -48,7 +48,7 @@ def small_tables(n_per_group: int = 3) -> dict[str, pd.DataFrame]:
             "koen": ["K", "M"] * n_per_group,
             "alder": [30 + i for i in range(2 * n_per_group)],
             "herkomst": ["dansk", "vestlig", "ikke-vestlig"] * (2 * n_per_group // 3) + ["dansk"] * (2 * n_per_group % 3),
-            "offentlig_forsoergelse_aar": [1.5 + i for i in range(2 * n_per_group)],
+            "offentlig_forsoergelse_aar": [4.5 + i for i in range(2 * n_per_group)],
             "kontanthjaelp_siden": [pd.Timestamp("2014-03-01"), pd.Timestamp("2016-06-01")] * n_per_group,
         }
     )

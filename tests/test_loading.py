@@ -48,20 +48,53 @@ def test_danish_dialect_reads_decimal_comma_thousands_and_dotted_dates(tmp_path)
     write_tables(small_tables(), tmp_path, danish=True)
     (tmp_path / "borgere.csv").write_bytes(
         "Borger_ID ; gruppe;afdeling;koen;alder;herkomst;offentlig_forsoergelse_aar;kontanthjaelp_siden;ekstra\n"
-        "T000;forsoeg;JKI Job og Indsats 6;K;1.034;dansk;5,25;01.03.2014;x\n"
+        "T000;forsoeg;JKI Job og Indsats 6;K;40;dansk;5,25;01.03.2014;x\n"
         "T001;kontrol;Afd. Ø;M;40;ikke-vestlig;0,5;;y\n".encode("cp1252")
     )
     (tmp_path / "ydelser.csv").write_text("borger_id;uge;ydelse\nT000;2018-W01;kontanthjaelp\nT001;01-01-2018;kontanthjaelp\n")
+    (tmp_path / "sygefravaer.csv").write_text(
+        "afdeling;maaned;fuldtidsansatte;sygedage_kort;sygedage_lang\nJKI Job og Indsats 6;2018-05;1.034,5;10;0,25\n"
+    )
     for name in ("virksomhedsplaceringer", "samtaler", "forberedende_planer"):
         (tmp_path / f"{name}.csv").unlink()
-    tables = load_tables(tmp_path, ["borgere", "ydelser"])
+    tables = load_tables(tmp_path, ["borgere", "ydelser", "sygefravaer"])
     borgere = tables["borgere"]
-    assert borgere.loc[0, "alder"] == 1034
+    assert borgere.loc[0, "alder"] == 40
     assert borgere.loc[0, "offentlig_forsoergelse_aar"] == 5.25
     assert borgere.loc[0, "kontanthjaelp_siden"] == pd.Timestamp("2014-03-01")
     assert pd.isna(borgere.loc[1, "kontanthjaelp_siden"])
-    assert borgere.loc[1, "afdeling"] == "Afd. Ø"
+    assert borgere.loc[1, "afdeling"] == "Afd. Ø"  # not a configured department: a warning, which does not stop loading
     assert list(tables["ydelser"]["uge"]) == [pd.Timestamp("2018-01-01")] * 2
+    assert tables["sygefravaer"].loc[0, "fuldtidsansatte"] == 1034.5
+    assert tables["sygefravaer"].loc[0, "sygedage_lang"] == 0.25
+
+
+def test_a_point_in_a_danish_number_only_groups_thousands(tmp_path):
+    write_tables(small_tables(), tmp_path, danish=True)
+    text = (tmp_path / "borgere.csv").read_text().replace("1,50", "1.50", 1)  # an international decimal
+    (tmp_path / "borgere.csv").write_text(text)
+    with pytest.raises(DataError) as info:
+        load_tables(tmp_path, ["borgere"])
+    message = str(info.value)
+    assert "'offentlig_forsoergelse_aar'" in message and "ikke et tal i dansk format" in message and "Rækker: 2." in message
+
+
+def test_blank_lines_keep_spreadsheet_row_numbers(tmp_path):
+    tables = small_tables()
+    tables["borgere"].loc[3, "koen"] = "X"
+    write_tables(tables, tmp_path)
+    lines = (tmp_path / "borgere.csv").read_text().splitlines()
+    (tmp_path / "borgere.csv").write_text("\n".join(lines[:2] + ["", ",,,,,,,"] + lines[2:]) + "\n")
+    with pytest.raises(DataError, match=r"'koen'.*Rækker: 7\."):
+        load_tables(tmp_path, ["borgere"])
+
+
+def test_quoted_fields_with_separators_and_line_breaks(tmp_path):
+    write_tables(small_tables(), tmp_path)
+    text = (tmp_path / "borgere.csv").read_text().replace("JKI Job og Indsats 1", '"JKI Job og Indsats 1, ""kontrol""\nanden linje"')
+    (tmp_path / "borgere.csv").write_text(text)
+    afdeling = load_tables(tmp_path, ["borgere"])["borgere"]["afdeling"]
+    assert afdeling.iloc[-1] == 'JKI Job og Indsats 1, "kontrol"\nanden linje'
 
 
 def _broken(tmp_path, name: str, text: str) -> str:
@@ -83,7 +116,7 @@ def test_unknown_code_names_file_column_and_rows(tmp_path):
     with pytest.raises(DataError) as info:
         load_tables(tmp_path, ["borgere"])
     message = str(info.value)
-    assert "borgere.csv" in message and "'gruppe'" in message and "ukendt kode" in message and "Rækker: 4" in message
+    assert "borgere.csv" in message and "'gruppe'" in message and "Ukendt kode" in message and "Rækker: 4" in message
 
 
 def test_ragged_csv_gives_danish_message(tmp_path):
@@ -137,4 +170,4 @@ def test_dangling_ids_and_duplicate_keys(tmp_path):
     with pytest.raises(DataError) as info:
         load_tables(tmp_path)
     message = str(info.value)
-    assert "ydelser.csv" in message and "nøglen" in message
+    assert "ydelser.csv" in message and "Nøglen" in message

@@ -3,6 +3,7 @@ report byte for byte as it was, leaves no temporary directory behind, and says w
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -47,7 +48,7 @@ def test_a_build_on_broken_data_leaves_the_report_unchanged(good_report, tmp_pat
     proc = subprocess.run(_cli("build", "--data", str(broken), "--output", str(out), "--renderer", "pandoc"),
                           cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 1
-    assert "borgere.csv, kolonnen 'gruppe'" in proc.stderr and "Traceback" not in proc.stderr
+    assert "borgere.csv:\n  - Fejl i kolonnen 'gruppe'" in proc.stderr and "Traceback" not in proc.stderr
     assert f"Intet er ændret i {out}" in proc.stderr
     log = out.with_name(f"{out.name}-log") / "byg.log"
     assert f"Loggen ligger i {log}" in proc.stderr and "borgere.csv" in log.read_text(encoding="utf-8")
@@ -72,3 +73,13 @@ def test_an_interrupted_build_leaves_the_report_unchanged(good_report, signum):
     assert proc.returncode == 130, stderr
     assert "Afbrudt. Intet er ændret i" in stderr and "Loggen ligger i" in stderr and "Traceback" not in stderr
     assert _snapshot(out) == before and not _leftovers(out)
+
+
+def test_python_log_records_go_to_the_build_log_not_the_screen(tmp_path, capfd):
+    from evalkit import build
+
+    log = tmp_path / "byg.log"
+    build._log_python_to(log)
+    logging.getLogger("asyncio").error("Future exception was never retrieved")
+    assert "asyncio: Future exception was never retrieved" in log.read_text(encoding="utf-8")
+    assert "Future exception" not in capfd.readouterr().err

@@ -72,7 +72,9 @@ def test_jobs_declare_their_inputs_and_outputs(tmp_path):
     assert afgange.outputs == (tmp_path / "b" / "midtvejs" / "afgange.ipynb", tmp_path / "b" / "midtvejs" / "afgange.resultater.json")
     summary = jobs[len(names) - 1]
     assert summary.notebook == "sammenfatning"
-    assert set(summary.inputs[2:]) == {j.fragment for j in jobs[: len(names) - 1]}  # it reads the phase's results
+    # it reads the phase's results and the build's provenance record
+    provenance = tmp_path / "b" / "midtvejs" / "proveniens.resultater.json"
+    assert set(summary.inputs[2:]) == {j.fragment for j in jobs[: len(names) - 1]} | {provenance}
     assert summary.comparison is None and "sammenligning" not in summary.parameters
 
 

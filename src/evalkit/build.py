@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import logging
 import shutil
 import signal
 import tempfile
@@ -16,8 +17,8 @@ from typing import Callable
 
 from evalkit import formatting, paths, pipeline, provenance, results
 from evalkit.config import Config, load_config
-from evalkit.errors import EvalkitError
-from evalkit.loading import load_tables
+from evalkit.errors import DataError, EvalkitError
+from evalkit.loading import check_tables
 from evalkit.render import Renderer, select
 
 # Copied from the project into the render tree; the notebooks' outputs join them under _build/.
@@ -100,6 +101,29 @@ class BuildLog:
             handle.write(f"{stamp} {message}\n")
 
 
+class _PythonLog(logging.Handler):
+    """Python's own log records (asyncio, nbclient, papermill) go to the current build's log, not to the
+    screen: e.g. the 'Kernel died' a kernel stopped by Ctrl-C leaves behind, logged even after the build."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.path: Path | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.path is not None:
+            with contextlib.suppress(OSError), self.path.open("a", encoding="utf-8") as handle:
+                handle.write(f"{record.name}: {self.format(record)}\n")
+
+
+_PYTHON_LOG = _PythonLog()
+
+
+def _log_python_to(path: Path) -> None:
+    _PYTHON_LOG.path = path
+    if _PYTHON_LOG not in logging.root.handlers:
+        logging.root.addHandler(_PYTHON_LOG)  # with a handler on the root, nothing falls back to stderr
+
+
 class Interrupted(EvalkitError):
     """Ctrl-C or SIGTERM during a build: nothing was published."""
 
@@ -122,6 +146,7 @@ def build(
     `log_dir(output_dir)` and named in every error."""
     output_dir = Path(output_dir or paths.project_root() / "_output").absolute()
     log = BuildLog(log_dir(output_dir))
+    _log_python_to(log.path)
 
     def say(message: str) -> None:
         log.write(message)
@@ -156,7 +181,12 @@ def _build(
         config.fase(fase)  # unknown phase: a Danish ConfigError before any work is done
 
     progress(f"Tjekker data i {data_dir}")
-    stamp, _origin = provenance.timestamp(load_tables(data_dir))
+    checked = check_tables(data_dir, config=config)
+    if checked.errors:
+        raise DataError(checked.describe())
+    if checked.warnings:
+        progress(checked.describe())
+    stamp = provenance.timestamp(checked.tables)
     chosen = renderer if isinstance(renderer, Renderer) else select(renderer)
 
     output_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -177,10 +207,15 @@ def _build(
         for fase_key in config.with_comparisons(faser):
             fase = config.fase(fase_key)
             jobs = pipeline.plan(project / "notebooks", [fase_key], data_dir, config_path, build_dir)
+            other = fase.sammenlign_med and pipeline.phase_results_path(build_dir, fase.sammenlign_med)
+            origin = provenance.record(data_dir, config, fase, result.renderer, stamp, project, other or None)
+            provenance_path = results.fragment_path(build_dir / fase_key, provenance.FRAGMENT)
+            provenance_path.parent.mkdir(parents=True, exist_ok=True)
+            results.write_json(provenance_path, origin)
             for job in jobs:
                 progress(f"Kører notesbogen {job.notebook} for fasen {fase_key}")
                 pipeline.run(job, failed_dir=log.directory)
-            fragments = [json.loads(job.fragment.read_text(encoding="utf-8")) for job in jobs]
+            fragments = [origin, *(json.loads(job.fragment.read_text(encoding="utf-8")) for job in jobs)]
             resultater = results.assemble(fase, fragments, config.udfaldsfamilie)
             results.write_json(pipeline.phase_results_path(build_dir, fase_key), resultater)
             if fase_key not in faser:
@@ -196,7 +231,7 @@ def _build(
             progress(f"Renderer {fase.dokument} med {chosen.name}")
             source = Path("reports") / f"{fase.dokument}.qmd"
             metadata = document_metadata(config, fase_key, resultater.get("tilgaengelighed", {}))
-            outputs = chosen.render(work, source, metadata, stamp)
+            outputs = chosen.render(work, source, metadata, stamp[0])
             for fmt, path in outputs.items():
                 target = staged / f"{fase.dokument}.{fmt}"  # the renderers' formats are the file endings
                 shutil.copy2(path, target)

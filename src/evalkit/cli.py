@@ -63,13 +63,19 @@ def build(data: Path | None, output: Path, fase: str, renderer: str, config: Pat
 
 @app.command(options_metavar="[TILVALG]")
 @click.option("--data", type=PATH, metavar=DIR, required=True, help="Mappe med datafilerne, der skal tjekkes.")
-def validate(data: Path) -> None:
-    """Tjek at alle syv datafiler overholder datakontrakten."""
+@CONFIG
+def validate(data: Path, config: Path | None) -> None:
+    """Tjek at alle syv datafiler overholder datakontrakten; vis alle fejl og advarsler pr. fil."""
     from evalkit import formatting
-    from evalkit.loading import load_tables
+    from evalkit.errors import DataError
+    from evalkit.loading import check_tables
 
-    tables = load_tables(data)
-    rows = ", ".join(f"{name} ({formatting.count(len(frame))} rækker)" for name, frame in tables.items())
+    report = check_tables(data, config=config)
+    if report.errors:
+        raise DataError(report.describe())  # exit 1
+    if report.warnings:
+        _say(report.describe())
+    rows = ", ".join(f"{name} ({formatting.count(len(frame))} rækker)" for name, frame in report.tables.items())
     _say(f"Data i {data} overholder datakontrakten: {rows}.")
 
 

@@ -1,13 +1,16 @@
 """The data contract: the seven input tables, their columns, types and codes (data contract, section 1).
 
-This module is the single description of what analysts must deliver; `loading` enforces it and
-`data/README.md` explains it in Danish.
+This module is the single description of what analysts must deliver; `loading` parses the files by
+it, `validation` checks the values against it and `data/README.md` explains it in Danish.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
+
+import pandas as pd
 
 Kind = Literal["string", "code", "flag", "integer", "decimal", "date", "week", "month"]
 
@@ -24,6 +27,15 @@ YDELSER = (
 )
 
 
+# A CPR number: DDMMYY, optional dash, four digits; day and month must be valid.
+CPR = re.compile(r"^(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}-?\d{4}$")
+
+
+def looks_like_cpr(values: pd.Series) -> pd.Series:
+    """Which values look like a Danish CPR number (these are refused and never shown)."""
+    return values.astype("str").fillna("").str.strip().str.match(CPR)
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -31,7 +43,10 @@ class Column:
     nullable: bool = False
     codes: tuple[str, ...] = ()
     minimum: float | None = None
+    maximum: float | None = None
     strictly_positive: bool = False
+    # a date from the citizen's history, possibly long before the trial (not held to the trial period)
+    history: bool = False
 
 
 @dataclass(frozen=True)
@@ -57,10 +72,12 @@ TABLES: dict[str, Table] = {
                 Column("gruppe", "code", codes=("forsoeg", "kontrol")),
                 Column("afdeling", "string"),
                 Column("koen", "code", codes=("K", "M")),
-                Column("alder", "integer", minimum=0),
+                # the contract says "integer"; 15 and 100 bound any adult in a job-centre trial, so a value
+                # outside them is a typo (4, 460); ages that are merely unusual are warnings (validation)
+                Column("alder", "integer", minimum=15, maximum=100),
                 Column("herkomst", "code", codes=("dansk", "vestlig", "ikke-vestlig")),
                 Column("offentlig_forsoergelse_aar", "decimal", minimum=0),
-                Column("kontanthjaelp_siden", "date", nullable=True),
+                Column("kontanthjaelp_siden", "date", nullable=True, history=True),
             ),
             key=("borger_id",),
             description="én række pr. borger i forsøget på startdatoen",

@@ -1,8 +1,12 @@
 """Reading the input tables (CSV in two dialects, Parquet, xlsx) into typed DataFrames.
 
 I/O lives here, at the edge: everything after this module works on clean DataFrames whose columns
-and types follow `evalkit.contract`. Every problem is reported in Danish with file, column and
-spreadsheet row numbers; nothing here raises anything but `DataError` for bad input.
+and types follow `evalkit.contract`. This module does by hand what a schema library cannot: find the
+one file of each table; read CSV in both dialects (separator, decimal comma and thousands point, UTF-8
+or cp1252/latin-1), Parquet and xlsx; refuse empty, binary, ragged and mixed-encoding files; match
+column names; parse every cell into its type; and refuse CPR numbers. The values are then checked by
+`evalkit.validation` (pandera). Every problem is reported in Danish with file, column and spreadsheet
+row numbers; nothing here raises anything but `DataError` (or `ConfigError`) for bad input.
 """
 
 from __future__ import annotations
@@ -11,57 +15,41 @@ import csv
 import datetime as dt
 import io
 import re
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from evalkit.contract import FILE_FORMATS, TABLES, Column, Table
+from evalkit import paths
+from evalkit.config import Config, load_config
+from evalkit.contract import FILE_FORMATS, TABLES, Column, Table, looks_like_cpr
 from evalkit.errors import DataError
+from evalkit.validation import Problem, Report, Source, TypedTable, validate
 
-MAX_ROWS_SHOWN = 5
-# A CPR number: DDMMYY, optional dash, four digits; day and month must be valid.
-_CPR = re.compile(r"^(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}-?\d{4}$")
+__all__ = ["Problem", "Report", "check_tables", "find_table_file", "load_tables", "read_raw"]
+
 _TRUE = {"ja", "true", "1", "sand", "j", "yes"}
 _FALSE = {"nej", "false", "0", "falsk", "n", "no"}
+# A Danish number: digits with an optional thousands point in groups of three, an optional decimal comma.
+_DANISH_NUMBER = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d*)(,\d+)?$")
+_TIMESTAMP_RANGE = (pd.Timestamp.min, pd.Timestamp.max)  # what a datetime64[ns] column can hold
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One broken rule in one column of one file."""
+class UnreadableFile(DataError):
+    """A file that cannot be read as a table at all."""
 
-    file: Path
-    column: str | None
-    rows: tuple[int, ...]
-    message: str
-    count: int | None = None
-
-    def describe(self) -> str:
-        where = f", kolonnen '{self.column}'" if self.column else ""
-        text = f"{self.file.name}{where}: {self.message}"
-        if self.rows:
-            shown = ", ".join(str(r) for r in self.rows[:MAX_ROWS_SHOWN])
-            total = self.count if self.count is not None else len(self.rows)
-            more = f" (i alt {total} rækker)" if total > MAX_ROWS_SHOWN else ""
-            text += f" Rækker: {shown}{more}."
-        return text
-
-
-def data_error(problems: list[Problem], data_dir: Path | None = None) -> DataError:
-    """One DataError that lists every problem, grouped by file."""
-    lines = ["Data overholder ikke datakontrakten" + (f" ({data_dir})" if data_dir else "") + ":"]
-    lines += [f"  - {p.describe()}" for p in problems]
-    return DataError("\n".join(lines))
+    def __init__(self, path: Path, message: str, rows: tuple[int, ...] = (), count: int | None = None):
+        super().__init__(f"{path.name}: {message}")
+        self.problem = Problem(path, None, rows, message, count)
 
 
 @dataclass
 class RawTable:
     path: Path
     frame: pd.DataFrame
+    rows: np.ndarray  # spreadsheet row number of each data row (Parquet: its position from 1)
     dialect: str  # "international", "dansk", "parquet" or "xlsx"
-    first_row: int  # spreadsheet row number of the first data row
 
 
 def find_table_file(data_dir: Path, name: str) -> Path:
@@ -81,63 +69,152 @@ def find_table_file(data_dir: Path, name: str) -> Path:
 
 
 def _decode(path: Path, raw: bytes) -> str:
+    """The text of a CSV file: UTF-8 (with or without BOM), else cp1252/latin-1; anything else refused."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UnreadableFile(path, "Filen er gemt som UTF-16 (\"Unicode-tekst\"). Gem den som CSV i UTF-8 eller "
+                                   "som almindelig CSV fra Excel.")
+    if raw.startswith(b"PK\x03\x04"):
+        raise UnreadableFile(path, "Filen er en Excel- eller zip-fil med endelsen .csv. Gem den som CSV, eller "
+                                   "giv den endelsen .xlsx, hvis det er en Excel-fil.")
+    if raw.startswith(b"PAR1"):
+        raise UnreadableFile(path, "Filen er en Parquet-fil med endelsen .csv. Giv den endelsen .parquet.")
     if b"\x00" in raw[:8192]:
-        raise DataError(f"{path.name}: filen ser ud til at være binær og kan ikke læses som CSV.")
+        raise UnreadableFile(path, "Filen ser ud til at være binær og kan ikke læses som CSV.")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        # Danish Excel exports cp1252; every byte sequence decodes as that or latin-1.
-        try:
-            return raw.decode("cp1252")
-        except UnicodeDecodeError:
-            return raw.decode("latin-1")
+        pass
+    if any(ord(c) > 127 and c != "\ufffd" for c in raw.decode("utf-8", errors="replace")):
+        # valid UTF-8 letters beside bytes that are not UTF-8: two encodings in one file
+        bad = [i for i, line in enumerate(raw.split(b"\n"), start=1) if not _is_utf8(line)]
+        raise UnreadableFile(
+            path,
+            "Filen blander tegnsæt: det meste er UTF-8, men nogle rækker er gemt som Windows-1252/latin-1 "
+            "(fx æ, ø og å). Gem hele filen i ét tegnsæt, helst UTF-8.",
+            tuple(bad[:5]),
+            len(bad),
+        )
+    # Danish Excel exports cp1252; every byte sequence decodes as that or latin-1.
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
+
+
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _read_csv(path: Path, raw: bytes) -> RawTable:
+    """CSV cells as text, each data row with its spreadsheet row number (blank lines count, as in Excel)."""
+    text = _decode(path, raw)
+    if not text.strip():
+        raise UnreadableFile(path, "Filen er tom.")
+    header_line = text.split("\n", 1)[0]
+    dialect, sep = ("dansk", ";") if header_line.count(";") > header_line.count(",") else ("international", ",")
+    parsed = _read_plain(text, sep) if '"' not in text else None
+    frame, rows = parsed if parsed is not None else _read_quoted(path, text, sep)
+    if not any(str(c).strip() for c in frame.columns):
+        raise UnreadableFile(path, "Første række skal være overskriften med kolonnenavnene, men den er tom.", (1,))
+    return RawTable(path, frame, rows, dialect)
+
+
+def _without_blank_rows(frame: pd.DataFrame, rows: np.ndarray) -> tuple[pd.DataFrame, np.ndarray]:
+    """Drop blank rows (blank lines, rows of separators only, empty spreadsheet rows); the others keep
+    their row numbers."""
+    blank = np.ones(len(frame), bool)
+    for i in range(frame.shape[1]):
+        blank &= (_as_text(frame.iloc[:, i]) == "").to_numpy()
+    if blank.any():
+        frame, rows = frame[~blank].reset_index(drop=True), rows[~blank]
+    return frame, rows
+
+
+def _read_plain(text: str, sep: str) -> tuple[pd.DataFrame, np.ndarray] | None:
+    """The fast path for the common file without quotes, where a line is a record: pandas' C parser,
+    after checking that every line has as many fields as the header. None for anything irregular,
+    which `_read_quoted` then reads and diagnoses."""
+    lines = pd.Series(text.splitlines(), dtype=str)
+    blank = lines.str.strip() == ""
+    fields = lines.str.count(re.escape(sep)) + 1
+    if blank.iloc[0] or not (fields[~blank] == fields.iloc[0]).all():
+        return None
+    frame = pd.read_csv(
+        io.StringIO(text), sep=sep, header=None, dtype=str, keep_default_na=False, na_filter=False,
+        skip_blank_lines=False, quoting=csv.QUOTE_NONE, index_col=False,
+    )
+    if len(frame) != len(lines) or frame.shape[1] != fields.iloc[0]:
+        return None
+    header = list(frame.iloc[0])
+    frame = frame.iloc[1:].reset_index(drop=True)
+    frame.columns = header
+    return _without_blank_rows(frame, np.arange(2, len(lines) + 1))
+
+
+def _read_quoted(path: Path, text: str, sep: str) -> tuple[pd.DataFrame, np.ndarray]:
+    """Any CSV, by the standard csv module (quoted fields, line breaks inside them), with ragged rows
+    reported by their spreadsheet row numbers."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    try:
+        records = list(reader)
+    except csv.Error as exc:
+        reason = "filen indeholder binære tegn (NUL)" if "NUL" in str(exc) else "tjek anførselstegnene"
+        raise UnreadableFile(path, f"Filen kan ikke læses som CSV: {reason}.", (reader.line_num,)) from None
+    if not any(field.strip() for field in records[0]):
+        raise UnreadableFile(path, "Første række skal være overskriften med kolonnenavnene, men den er tom.", (1,))
+    width = len(records[0])
+    lengths = np.fromiter(map(len, records), dtype=int, count=len(records))
+    for i in np.flatnonzero(lengths != width):
+        if not any(field.strip() for field in records[i]):
+            lengths[i] = 0  # a blank line, or one of spaces
+        elif len(records[i]) > width and not any(field.strip() for field in records[i][width:]):
+            records[i] = records[i][:width]  # surplus empty fields, as spreadsheet exports sometimes add
+            lengths[i] = width
+    row_numbers = np.arange(1, len(records) + 1)
+    ragged = (lengths != width) & (lengths > 0)
+    if ragged.any():
+        first = int(np.flatnonzero(ragged)[0])
+        raise UnreadableFile(
+            path,
+            f"Rækker har et andet antal felter end overskriften, som har {width}; fx har række {first + 1} "
+            f"{lengths[first]} felter. Tjek skilletegn ('{sep}') og anførselstegn.",
+            tuple(int(r) for r in row_numbers[ragged][:5]),
+            int(ragged.sum()),
+        )
+    keep = lengths == width
+    keep[0] = False
+    kept = [records[i] for i in np.flatnonzero(keep)]
+    frame = pd.DataFrame(kept, columns=range(width), dtype=str) if kept else pd.DataFrame(columns=range(width), dtype=str)
+    frame.columns = records[0]
+    return _without_blank_rows(frame, row_numbers[keep])
 
 
 def read_raw(path: Path) -> RawTable:
     """Read a file as it is: CSV cells as text, Parquet and xlsx cells as stored."""
     suffix = path.suffix.lower()
+    kinds = {".parquet": "Parquet-fil", ".xlsx": "Excel-fil (xlsx)", ".csv": "fil"}
     try:
+        if path.stat().st_size == 0:
+            raise UnreadableFile(path, "Filen er tom.")
         if suffix == ".parquet":
-            return RawTable(path, pd.read_parquet(path), "parquet", 1)
+            frame = pd.read_parquet(path)
+            return RawTable(path, frame, np.arange(1, len(frame) + 1), "parquet")
         if suffix == ".xlsx":
             frame = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
-            return RawTable(path, frame, "xlsx", 2)
-        text = _decode(path, path.read_bytes())
-    except DataError:
+            return RawTable(path, *_without_blank_rows(frame, np.arange(2, len(frame) + 2)), dialect="xlsx")
+        raw = path.read_bytes()
+    except UnreadableFile:
         raise
-    except Exception as exc:  # pyarrow, openpyxl and zipfile raise many kinds for broken files
-        raise DataError(f"{path.name}: filen kan ikke læses ({type(exc).__name__}).") from None
-    header = text.split("\n", 1)[0]
-    dialect, sep = ("dansk", ";") if header.count(";") > header.count(",") else ("international", ",")
-    try:
-        with warnings.catch_warnings():
-            # index_col=False keeps pandas from silently turning surplus fields into an index; it warns instead
-            warnings.simplefilter("error", pd.errors.ParserWarning)
-            frame = pd.read_csv(
-                io.StringIO(text),
-                sep=sep,
-                dtype=str,
-                keep_default_na=False,
-                na_filter=False,
-                index_col=False,
-                quoting=csv.QUOTE_MINIMAL,
-            )
-    except pd.errors.ParserWarning:
-        raise DataError(
-            f"{path.name}: række 2 har flere felter end overskriften. Tjek skilletegn ('{sep}') og anførselstegn."
+    except Exception as exc:  # pyarrow, openpyxl, zipfile and the OS raise many kinds for broken files
+        raise UnreadableFile(
+            path, f"Filen kan ikke læses som {kinds[suffix]}; den er beskadiget eller har et andet format "
+                  f"({type(exc).__name__})."
         ) from None
-    except pd.errors.EmptyDataError:
-        raise DataError(f"{path.name}: filen er tom.") from None
-    except pd.errors.ParserError as exc:
-        match = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
-        if match:
-            expected, line, saw = match.groups()
-            raise DataError(
-                f"{path.name}: række {line} har {saw} felter, men overskriften har {expected}. "
-                f"Tjek skilletegn ('{sep}') og anførselstegn."
-            ) from None
-        raise DataError(f"{path.name}: filen kan ikke læses som CSV ({exc}).") from None
-    return RawTable(path, frame, dialect, 2)
+    return _read_csv(path, raw)
 
 
 def _as_text(series: pd.Series) -> pd.Series:
@@ -165,8 +242,17 @@ def _as_text(series: pd.Series) -> pd.Series:
 
 def _parse_number(text: pd.Series, dialect: str) -> pd.Series:
     if dialect == "dansk":
-        text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-    return pd.to_numeric(text.where(text != ""), errors="coerce")
+        # "2.68" is no Danish number (a point only groups thousands): left unparsed rather than read as 268
+        danish = text.str.match(_DANISH_NUMBER)
+        text = text.where(danish, "x").str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    value = pd.to_numeric(text.where(text != ""), errors="coerce")
+    return value.where(np.isfinite(value.astype(float)))
+
+
+def _to_ns(value: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Dates as datetime64[ns], and which parsed dates lie beyond what that can hold (years 1678-2261)."""
+    beyond = value.notna() & ~value.between(*_TIMESTAMP_RANGE)
+    return value.where(~beyond).astype("datetime64[ns]"), beyond
 
 
 def _parse_date(text: pd.Series) -> pd.Series:
@@ -176,7 +262,7 @@ def _parse_date(text: pd.Series) -> pd.Series:
         if not missing.any():
             break
         result = result.fillna(pd.to_datetime(text.where(missing), format=fmt, errors="coerce"))
-    return result.astype("datetime64[ns]")
+    return result
 
 
 def _parse_week(text: pd.Series) -> pd.Series:
@@ -184,156 +270,153 @@ def _parse_week(text: pd.Series) -> pd.Series:
     result = _parse_date(text.where(~iso_week, ""))
     if iso_week.any():
         weeks = pd.to_datetime(text.where(iso_week) + "-1", format="%G-W%V-%u", errors="coerce")
-        result = result.fillna(weeks.astype("datetime64[ns]"))
+        result = result.fillna(weeks.astype(result.dtype))
     return result
 
 
 def _parse_month(text: pd.Series) -> pd.Series:
     result = pd.to_datetime(text, format="%Y-%m", errors="coerce")
     # xlsx may store a month as a full date on the first day
-    result = result.fillna(pd.to_datetime(text.where(text.str.endswith("-01")), format="%Y-%m-%d", errors="coerce"))
-    return result.astype("datetime64[ns]")
+    return result.fillna(pd.to_datetime(text.where(text.str.endswith("-01")), format="%Y-%m-%d", errors="coerce"))
 
 
-def flag_rows(
-    problems: list[Problem], path: Path, first_row: int, column: str, mask: pd.Series, message: str
-) -> None:
-    """Record a problem for the rows where `mask` holds, by spreadsheet row number."""
-    if mask.any():
-        positions = np.flatnonzero(mask.to_numpy())
-        rows = tuple(int(p) + first_row for p in positions[:MAX_ROWS_SHOWN])
-        problems.append(Problem(path, column, rows, message, count=len(positions)))
+_EXPECTED = {
+    "date": "en dato (ÅÅÅÅ-MM-DD, DD-MM-ÅÅÅÅ eller DD.MM.ÅÅÅÅ)",
+    "week": "en uge (mandagens dato eller ÅÅÅÅ-Wuu)",
+    "month": "en måned (ÅÅÅÅ-MM)",
+}
 
 
-class _ColumnChecker:
-    """Parses one column and records its problems."""
+class _CellParser:
+    """Parses the cells of one column into its type and reports the cells that are no value of it."""
 
-    def __init__(self, raw: RawTable, problems: list[Problem]):
+    def __init__(self, raw: RawTable, source: Source, problems: list[Problem]):
         self.raw = raw
+        self.source = source
         self.problems = problems
+        self.unparsed: dict[str, np.ndarray] = {}
 
-    def flag_rows(self, column: str, mask: pd.Series, message: str) -> None:
-        flag_rows(self.problems, self.raw.path, self.raw.first_row, column, mask, message)
+    def _bad(self, column: str, mask: pd.Series, message: str) -> None:
+        self.source.flag(self.problems, column, mask, message)
+        self.unparsed[column] = self.unparsed.get(column, np.zeros(len(mask), bool)) | mask.to_numpy(bool)
 
     def parse(self, col: Column, text: pd.Series) -> pd.Series:
-        empty = text == ""
-        if not col.nullable:
-            self.flag_rows(col.name, empty, "værdien mangler.")
-        present = ~empty
+        self.unparsed[col.name] = np.zeros(len(text), bool)
+        present = text != ""
         if col.kind == "string":
             return text.where(present)
         if col.kind == "code":
             canonical = {c.lower(): c for c in col.codes}
-            value = text.str.lower().map(canonical)
-            bad = present & value.isna()
-            if bad.any():
-                examples = ", ".join(repr(v) for v in sorted(set(text[bad]))[:5])
-                allowed = ", ".join(col.codes)
-                self.flag_rows(col.name, bad, f"ukendt kode ({examples}); tilladte koder: {allowed}.")
-            return value
+            # codes are matched whatever their case; an unknown code stays as written for validation to name
+            return text.str.lower().map(canonical).fillna(text).where(present)
         if col.kind == "flag":
             lowered = text.str.lower()
-            value = pd.Series(np.where(lowered.isin(_TRUE), True, False), index=text.index)
-            self.flag_rows(
-                col.name, present & ~lowered.isin(_TRUE | _FALSE), "forventede ja/nej (eller true/false, 1/0)."
-            )
-            return value
+            self._bad(col.name, present & ~lowered.isin(_TRUE | _FALSE), "Forventede ja/nej (eller true/false, 1/0).")
+            return pd.Series(lowered.isin(_TRUE), dtype="boolean").where(present)
         if col.kind in ("integer", "decimal"):
             value = _parse_number(text, self.raw.dialect)
-            bad = present & value.isna()
-            self.flag_rows(col.name, bad, "er ikke et tal.")
-            if col.kind == "integer":
-                self.flag_rows(col.name, present & ~bad & (value % 1 != 0), "skal være et helt tal.")
-            if col.minimum is not None:
-                self.flag_rows(col.name, value < col.minimum, f"må ikke være mindre end {col.minimum:g}.")
-            if col.strictly_positive:
-                self.flag_rows(col.name, value <= 0, "skal være større end 0.")
+            format_hint = " i dansk format (decimalkomma, evt. punktum som tusindtalsseparator)" if self.raw.dialect == "dansk" else ""
+            self._bad(col.name, present & value.isna(), f"Værdien er ikke et tal{format_hint}.")
             return value
         parser = {"date": _parse_date, "week": _parse_week, "month": _parse_month}[col.kind]
-        value = parser(text)
-        expected = {
-            "date": "en dato (ÅÅÅÅ-MM-DD, DD-MM-ÅÅÅÅ eller DD.MM.ÅÅÅÅ)",
-            "week": "en uge (mandagens dato eller ÅÅÅÅ-Wuu)",
-            "month": "en måned (ÅÅÅÅ-MM)",
-        }[col.kind]
-        self.flag_rows(col.name, present & value.isna(), f"forventede {expected}.")
-        if col.kind == "week":
-            self.flag_rows(col.name, value.notna() & (value.dt.day_of_week != 0), "datoen er ikke en mandag.")
+        value, beyond = _to_ns(parser(text))
+        self._bad(col.name, present & value.isna() & ~beyond, f"Forventede {_EXPECTED[col.kind]}.")
+        self._bad(col.name, beyond, "Datoen ligger urimeligt langt fra forsøgsperioden.")
         return value
 
 
-def coerce_table(table: Table, raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
-    """Check `raw` against the contract's columns and convert it to typed columns."""
+def parse_table(table: Table, raw: RawTable) -> tuple[TypedTable | None, list[Problem]]:
+    """Match `raw`'s columns to the contract's and parse every cell into its type (no value checks yet:
+    those are `evalkit.validation`'s). None when the columns do not fit."""
     problems: list[Problem] = []
+    source = Source(raw.path, raw.rows)
     frame = raw.frame
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     missing = [c for c in table.column_names if c not in frame.columns]
     if missing:
         names = ", ".join(missing)
-        problems.append(Problem(raw.path, None, (), f"mangler kolonnerne {names}."))
-        return pd.DataFrame(), problems
+        text = f"Kolonnen {names} mangler." if len(missing) == 1 else f"Kolonnerne {names} mangler."
+        text += f" Tabellen skal have kolonnerne {', '.join(table.column_names)}."
+        if len(frame.columns) == 1 and raw.dialect in ("dansk", "international"):
+            text += " Filen har kun én kolonne: er skilletegnet komma eller semikolon?"
+        problems.append(Problem(raw.path, None, (), text))
+        return None, problems
     if frame.columns.duplicated().any():
         dup = ", ".join(sorted(set(frame.columns[frame.columns.duplicated()])))
-        problems.append(Problem(raw.path, None, (), f"kolonnerne {dup} forekommer mere end én gang."))
-        return pd.DataFrame(), problems
-    checker = _ColumnChecker(raw, problems)
-    out = {}
+        problems.append(Problem(raw.path, None, (), f"Kolonnen {dup} forekommer mere end én gang."))
+        return None, problems
+    parser = _CellParser(raw, source, problems)
+    columns = {}
     for col in table.columns:
-        out[col.name] = checker.parse(col, _as_text(frame[col.name]).reset_index(drop=True))
-    result = pd.DataFrame(out)
-    if "borger_id" in result:
-        looks_like_cpr = result["borger_id"].fillna("").str.match(_CPR)
-        checker.flag_rows(
+        columns[col.name] = parser.parse(col, _as_text(frame[col.name]).reset_index(drop=True))
+    if "borger_id" in columns:
+        source.flag(
+            problems,
             "borger_id",
-            looks_like_cpr,
-            "værdier ligner CPR-numre. Personnumre må ikke indgå: pseudonymisér id'erne, før data lægges ind.",
+            looks_like_cpr(columns["borger_id"]),
+            "Værdier ligner CPR-numre, og personnumre må ikke indgå: id'erne skal pseudonymiseres, før data "
+            "lægges i mappen. Værdierne vises ikke her.",
         )
-    if table.key and not problems:
-        dup = result.duplicated(subset=list(table.key), keep=False)
-        checker.flag_rows(", ".join(table.key), dup, "nøglen forekommer mere end én gang.")
-    return result, problems
+    return TypedTable(table.name, pd.DataFrame(columns), source, parser.unparsed), problems
 
 
-def _check_references(
-    tables: dict[str, pd.DataFrame], sources: dict[str, tuple[Path, int]], problems: list[Problem]
-) -> None:
-    borgere = tables.get("borgere")
-    if borgere is None:
-        return
-    for gruppe in ("forsoeg", "kontrol"):
-        if not (borgere["gruppe"] == gruppe).any():
-            problems.append(Problem(sources["borgere"][0], "gruppe", (), f"gruppen '{gruppe}' har ingen borgere."))
-    known = set(borgere["borger_id"])
-    for name, frame in tables.items():
-        if TABLES[name].references_borgere:
-            unknown = ~frame["borger_id"].isin(known)
-            flag_rows(problems, *sources[name], "borger_id", unknown, "borger_id findes ikke i borgere.")
+def _finish(table: TypedTable) -> pd.DataFrame:
+    """The frame callers get: flags as plain booleans (they have no missing values once valid)."""
+    frame = table.frame
+    for col in TABLES[table.name].columns:
+        if col.kind == "flag":
+            frame[col.name] = frame[col.name].fillna(False).astype(bool)
+    return frame
 
 
-def load_tables(data_dir: str | Path, names: list[str] | tuple[str, ...] | None = None) -> dict[str, pd.DataFrame]:
-    """Load and check the named tables (all seven by default); raise one DataError listing all problems."""
+def _config(config: Config | str | Path | None) -> Config:
+    if isinstance(config, Config):
+        return config
+    return load_config(config or paths.default_config())
+
+
+def check_tables(
+    data_dir: str | Path, names: list[str] | tuple[str, ...] | None = None, config: Config | str | Path | None = None
+) -> Report:
+    """Read, parse and check the named tables (all seven by default) against every rule of the contract.
+
+    `config` is the trial configuration (a `Config` or its file; the project's `forsoeg.yml` by default):
+    its start date and periods are part of the rules.
+    """
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise DataError(f"Datamappen {data_dir} findes ikke.")
+    config = _config(config)
     wanted = list(TABLES if names is None else names)
     if "borgere" not in wanted and any(TABLES[n].references_borgere for n in wanted):
         wanted = ["borgere", *wanted]
     problems: list[Problem] = []
-    tables: dict[str, pd.DataFrame] = {}
-    sources: dict[str, tuple[Path, int]] = {}  # file and first data row, for row numbers in messages
+    typed: dict[str, TypedTable] = {}
     for name in wanted:
         try:
-            path = find_table_file(data_dir, name)
-            raw = read_raw(path)
+            raw = read_raw(find_table_file(data_dir, name))
+        except UnreadableFile as exc:
+            problems.append(exc.problem)
+            continue
         except DataError as exc:
             problems.append(Problem(data_dir / name, None, (), str(exc)))
             continue
-        frame, found = coerce_table(TABLES[name], raw)
+        table, found = parse_table(TABLES[name], raw)
         problems += found
-        if not found:
-            tables[name], sources[name] = frame, (path, raw.first_row)
-    if not problems:
-        _check_references(tables, sources, problems)
-    if problems:
-        raise data_error(problems, data_dir)
-    return tables
+        if table is not None:
+            typed[name] = table
+    problems += validate(typed, config)
+    return Report(data_dir, {name: _finish(t) for name, t in typed.items()}, problems)
+
+
+def load_tables(
+    data_dir: str | Path, names: list[str] | tuple[str, ...] | None = None, config: Config | str | Path | None = None
+) -> dict[str, pd.DataFrame]:
+    """Load and check the named tables (all seven by default); raise one DataError listing all errors.
+
+    Warnings do not stop loading (`evalkit validate` shows them).
+    """
+    report = check_tables(data_dir, names, config)
+    if report.errors:
+        raise DataError(report.describe())
+    return report.tables

@@ -61,6 +61,6 @@ def start(
     return Run(
         config=config,
         fase=config.fase(fase),
-        data=load_tables(data_dir or paths.default_data(), tables),
+        data=load_tables(data_dir or paths.default_data(), tables, config),
         output_dir=output,
     )

@@ -21,6 +21,7 @@ from evalkit.config import load_config
 from evalkit.contract import TABLES
 from evalkit.errors import BuildError, EvalkitError
 from evalkit.loading import find_table_file
+from evalkit.provenance import FRAGMENT as PROVENANCE
 from evalkit.results import fragment_path
 
 KERNEL_NAME = "evalkit"
@@ -134,7 +135,7 @@ def plan(notebooks_dir: Path, faser: list[str], data_dir: Path, config_path: Pat
                 raise BuildError(f"Notesbogen {source} mangler.")
             comparison = None
             if name == SUMMARY:
-                reads = tuple(job.fragment for job in measurements)
+                reads = (*(job.fragment for job in measurements), fragment_path(out, PROVENANCE))
                 if config.fase(fase).sammenlign_med:
                     comparison = phase_results_path(build_dir, config.fase(fase).sammenlign_med)
                     reads += (comparison,)
