@@ -39,6 +39,19 @@ def _options(project: Path, source: Path, front_matter: dict[str, Any], fmt: str
     return merged
 
 
+# a table cell of pandoc's Typst output that begins like a numbered list item: "[2. april 2021]"
+_CELL_ENUMERATION = re.compile(r"^(\s*(?:\[[^\]\n]*\], )*)\[(\d+)\. ", re.M)
+
+
+def _escape_cell_enumerations(typst_source: str) -> str:
+    """Escape "2." at the start of a table cell, which Typst would otherwise read as a numbered list
+    ("2. april 2021" became a list item numbered 2); pandoc 3.9 escapes it in paragraphs, not in cells."""
+    previous = None
+    while previous != typst_source:  # one cell per pass on each line
+        previous, typst_source = typst_source, _CELL_ENUMERATION.sub(r"\1[\2\\. ", typst_source)
+    return typst_source
+
+
 class PandocRenderer(Renderer):
     name = "pandoc"
 
@@ -102,6 +115,7 @@ class PandocRenderer(Renderer):
         for name, alt in resolved.alt_texts.items():
             escaped = alt.replace("\\", "\\\\").replace('"', '\\"')
             text = re.sub(rf'image\("([^"]*{re.escape(name)})"\)', rf'image("\1", alt: "{escaped}")', text)
+        text = _escape_cell_enumerations(text)
         typ.write_text(text, encoding="utf-8")
         try:
             # PDF/UA-1: a tagged PDF with a title, a language and alt text on every image
