@@ -71,7 +71,7 @@ def test_danish_dialect_reads_decimal_comma_thousands_and_dotted_dates(tmp_path)
 
 def test_a_point_in_a_danish_number_only_groups_thousands(tmp_path):
     write_tables(small_tables(), tmp_path, danish=True)
-    text = (tmp_path / "borgere.csv").read_text().replace("1,50", "1.50", 1)  # an international decimal
+    text = (tmp_path / "borgere.csv").read_text().replace("4,50", "4.50", 1)  # an international decimal
     (tmp_path / "borgere.csv").write_text(text)
     with pytest.raises(DataError) as info:
         load_tables(tmp_path, ["borgere"])
