@@ -23,6 +23,15 @@ def config():
     return load_config(ROOT / "forsoeg.yml")
 
 
+@pytest.fixture(scope="session")
+def unsuppressed(config):
+    """The configuration with a disclosure threshold of 1, so no count is suppressed: for tests of the
+    definitions on tiny hand-made groups (test_diskretion.py tests the suppression on them)."""
+    import dataclasses
+
+    return dataclasses.replace(config, diskretionsgraense=1)
+
+
 def mondays(start: str, n: int) -> list[dt.date]:
     first = dt.date.fromisoformat(start)
     return [first + dt.timedelta(weeks=i) for i in range(n)]

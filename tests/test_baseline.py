@@ -88,8 +88,8 @@ def short_fase(config):
     return replace(config.fase("midtvejs"), maaleperiode=Periode(dt.date(2018, 1, 1), dt.date(2018, 3, 1)))
 
 
-def test_flow_numbers_on_a_hand_made_panel(config, short_fase):
-    result = baseline.flow(_flow_data(), config, short_fase)
+def test_flow_numbers_on_a_hand_made_panel(unsuppressed, short_fase):
+    result = baseline.flow(_flow_data(), unsuppressed, short_fase)
     assert result.startuge == dt.date(2018, 1, 1) and result.slutuge == dt.date(2018, 2, 26)
     assert result.randomiseret == {"forsoeg": 4, "kontrol": 3} and result.i_alt == 7
     assert result.kontanthjaelp_startuge == {"forsoeg": 3, "kontrol": 3}
@@ -108,8 +108,8 @@ def test_flow_numbers_on_a_hand_made_panel(config, short_fase):
     }
 
 
-def test_flow_text_states_every_number(config, short_fase):
-    text = baseline.flow_text(baseline.flow(_flow_data(), config, short_fase), config)
+def test_flow_text_states_every_number(unsuppressed, short_fase):
+    text = baseline.flow_text(baseline.flow(_flow_data(), unsuppressed, short_fase), unsuppressed)
     assert "På startdatoen 1. januar 2018 var 7 borgere med i forsøget" in text
     assert "3 i forsøgsafdelingen og 3 i kontrolgruppen på kontanthjælp, mens 1 i forsøgsafdelingen havde en anden ydelse" in text
     assert "følger 3 i forsøgsafdelingen og 2 i kontrolgruppen til måleperiodens slut, 1. marts 2018" in text
@@ -131,11 +131,11 @@ def test_flow_text_when_everyone_is_followed(config):
     assert "forsvinder" not in text and "udeladt" not in text
 
 
-def test_flow_figure_is_deterministic_svg_and_its_texts_fit(config, short_fase):
-    result = baseline.flow(_flow_data(), config, short_fase)
-    first, second = baseline.flow_figure(result, config), baseline.flow_figure(result, config)
+def test_flow_figure_is_deterministic_svg_and_its_texts_fit(unsuppressed, short_fase):
+    result = baseline.flow(_flow_data(), unsuppressed, short_fase)
+    first, second = baseline.flow_figure(result, unsuppressed), baseline.flow_figure(result, unsuppressed)
     assert first.data.startswith("<svg") and first.data == second.data
-    texts = _assert_chart_fits(baseline.flow_chart(result, config))
+    texts = _assert_chart_fits(baseline.flow_chart(result, unsuppressed))
     assert {"Fordelt til forsøgsafdelingen", "Fordelt til kontrolgruppen", "Afgange: 4 (hele gruppen)"} <= texts
 
 
@@ -177,3 +177,7 @@ def test_notebook_saves_and_shows_the_flow(tmp_path, fase):
     assert fragment["flow"]["kontrol"]["randomiseret"] == 856 and fragment["flow"]["kontrol"]["udeladt_historik"] == 1
     outputs = labelled_outputs(nb)
     assert "<svg" in outputs["fig-flow"] and "1.773 borgere" in outputs["txt-flow"]
+    # the one citizen without a start date of kontanthjælp is not published as a number
+    assert "1 i kontrolgruppen" not in outputs["txt-flow"] and "færre end 5 i kontrolgruppen er udeladt" in outputs["txt-flow"]
+    assert fragment["flow"]["kontrol"]["diskretion"]["udeladt_historik"] == "primaer"
+    assert "(færre end 5 i kontrolgruppen) indgår ikke i tabellen" in outputs["tbl-historik"]

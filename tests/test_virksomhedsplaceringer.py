@@ -58,7 +58,8 @@ def test_overlap_boundaries(borger, kind, start, slut, counts):
     assert (len(vp.overlapping(placements, PERIOD)) == 1) is counts
 
 
-def test_counts_use_the_whole_group_and_each_citizen_once(config, fase):
+def test_counts_use_the_whole_group_and_each_citizen_once(unsuppressed, fase):
+    config = unsuppressed  # counts of 1-4 shown, to see the definition at work
     borgere = _borgere({"A": "forsoeg", "B": "forsoeg", "C": "forsoeg", "D": "kontrol", "E": "kontrol"})
     placements = _placements(
         [

@@ -1,6 +1,8 @@
 """`resultater.json`: each notebook writes a fragment; the build merges a phase's fragments into one file.
 
-Numbers are stored unrounded; rounding is presentation (data contract, section 5).
+Numbers are stored unrounded; rounding is presentation (data contract, section 5). They are the true
+numbers also where the report suppresses a small count; the modules mark those with a "diskretion" key
+(`evalkit.diskretion`).
 """
 
 from __future__ import annotations

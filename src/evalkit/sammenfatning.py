@@ -2,7 +2,8 @@
 
 Runs after the measurement notebooks (its notebook reads their `resultater` fragments). Every number
 and every verdict comes from the results; "statistisk signifikant" means a p-value below the
-configured alpha, and the text says which test it is.
+configured alpha, and the text says which test it is. An outcome with a small count of citizens
+(`evalkit.diskretion`) is given by its difference, interval and p-values only, without the groups' shares.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from typing import Any
 
 from IPython.display import SVG
 
-from evalkit import figures, formatting
-from evalkit.config import Config
+from evalkit import diskretion, figures, formatting
+from evalkit.config import GROUPS, Config
 from evalkit.results import Comparison
 from evalkit.statistik import MIN_EXPECTED, mde
 from evalkit.tables import Table
@@ -84,8 +85,25 @@ def _verdict(entry: dict[str, Any], config: Config) -> str:
     return f"ikke statistisk signifikant ({p})"
 
 
+def _counts(entry: dict[str, Any]) -> tuple[dict[str, int], dict[str, int]]:
+    """The outcome's counts and group sizes, each by group."""
+    return {g: entry[g]["antal"] for g in GROUPS}, {g: entry[g]["n"] for g in GROUPS}
+
+
+def suppressed(entry: dict[str, Any], config: Config) -> bool:
+    """Whether the outcome's counts and shares are suppressed (`diskretion.suppress_outcome`)."""
+    return any(diskretion.suppress_outcome(*_counts(entry), config.diskretionsgraense).values())
+
+
 def _line(key: str, entry: dict[str, Any], config: Config) -> str:
     f, k = entry["forsoeg"], entry["kontrol"]
+    if suppressed(entry, config):
+        reason = diskretion.hidden_outcome_reason(*_counts(entry), config.diskretionsgraense, config.grupper_bestemt)
+        return (
+            f"{LABELS[key]}: en forskel på {formatting.pct_points(entry['forskel'])} mellem grupperne; "
+            f"{_verdict(entry, config)}. Gruppernes andele vises ikke af hensyn til diskretion, da {reason}."
+            f"{_small_numbers_caveat(entry)}"
+        )
     return (
         f"{LABELS[key]}: {formatting.pct(f['andel'])} i {config.grupper_bestemt['forsoeg']} mod "
         f"{formatting.pct(k['andel'])} i {config.grupper_bestemt['kontrol']} "
@@ -206,7 +224,7 @@ def table_effects(resultater: dict[str, Any], config: Config) -> Table:
             ci,
             p_cell(e.get("p")) + mark,
             p_cell(e.get("p_holm")),
-            _pp(_mde(e, config)),
+            diskretion.HIDDEN if suppressed(e, config) else _pp(_mde(e, config)),  # the MDE reveals the control share
         )
     table.add_note(
         "Note: Forskelle i procentpoint: forsøgsafdelingens andel minus kontrolgruppens. Konfidensintervallet er Newcombes "
@@ -222,13 +240,20 @@ def table_effects(resultater: dict[str, Any], config: Config) -> Table:
             f"{SMALL_NUMBERS_MARK} Under {formatting.number(MIN_EXPECTED)} forventede i en af tabellens celler: z-testen "
             f"er da kun en grov tilnærmelse. Fishers eksakte test giver p = {exact}."
         )
-    return table
+    return diskretion.annotate(
+        table,
+        config.diskretionsgraense,
+        extra="Forskel, konfidensinterval og p-værdier er estimater og vises også for de udfald, hvor gruppernes "
+        "antal og andele er skjult; den mindste påviselige forskel skjules dér, fordi den beregnes af "
+        "kontrolgruppens andel.",
+    )
 
 
 
 def mde_sentence(resultater: dict[str, Any], config: Config) -> str:
-    """What the trial could detect, in words a reviewer understands, for the family's first outcome."""
-    entries = family(resultater, config)
+    """What the trial could detect, in words a reviewer understands, for the family's first outcome whose
+    shares may be published."""
+    entries = [(key, e) for key, e in family(resultater, config) if not suppressed(e, config)]
     if not entries:
         return ""
     key, entry = entries[0]

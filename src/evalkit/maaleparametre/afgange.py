@@ -6,6 +6,9 @@ Its destination is the status in week t + k (k = the configured follow-up lag); 
 row in week t + k has no known destination. A citizen's outcome is the destination of the earliest
 exit whose destination is known and is not kontanthjælp; citizens without one are still on
 kontanthjælp. Shares use the whole group as denominator.
+
+Small counts of citizens are suppressed in the tables and texts (`evalkit.diskretion`); resultater.json
+keeps the true numbers and marks the suppressed ones.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 from IPython.display import SVG
 
-from evalkit import figures, formatting
+from evalkit import diskretion, figures, formatting
 from evalkit.config import GROUPS, Config, Fase, Periode
 from evalkit.maaleparametre.baseline import adjusted_comparison
 from evalkit.results import outcome, share
@@ -86,9 +89,14 @@ class Afgange:
     n: dict[str, int]
     antal: dict[str, dict[str, int]]  # group -> outcome -> count
     justeret: dict[str, dict | None]  # outcome -> covariate-adjusted comparison
+    diskretionsgraense: int
 
     def andel(self, group: str, outcome: str) -> float:
         return self.antal[group][outcome] / self.n[group]
+
+    def skjult(self, outcome: str) -> dict[str, str | None]:
+        """Per group, whether its count and share of `outcome` are suppressed (`diskretion.suppress_outcome`)."""
+        return diskretion.suppress_outcome({g: self.antal[g][outcome] for g in GROUPS}, self.n, self.diskretionsgraense)
 
 
 def compute(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Afgange:
@@ -104,6 +112,7 @@ def compute(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Afgang
         n={g: int((borgere["gruppe"] == g).sum()) for g in GROUPS},
         antal={g: {o: int(counts.loc[g, o]) for o in OUTCOMES} for g in GROUPS},
         justeret={o: adjusted_comparison(udfald == o, borgere, config) for o in OUTCOMES if o != STILL_ON_KH},
+        diskretionsgraense=config.diskretionsgraense,
     )
 
 
@@ -113,8 +122,8 @@ def _note(a: Afgange, config: Config) -> str:
         f"Note: Måleperiode {formatting.date_range(periode.start, periode.slut)}. Destinationen er borgerens ydelse "
         f"{a.lag_weeks} uger efter den første afgang fra kontanthjælp, hvor borgeren ikke var tilbage på "
         f"kontanthjælp. Andelene er beregnet af alle borgere i gruppen "
-        f"({formatting.count(a.n['forsoeg'])} i {config.grupper_bestemt['forsoeg']} og "
-        f"{formatting.count(a.n['kontrol'])} i {config.grupper_bestemt['kontrol']})."
+        f"({diskretion.count_cell(a.n['forsoeg'], a.diskretionsgraense)} i {config.grupper_bestemt['forsoeg']} og "
+        f"{diskretion.count_cell(a.n['kontrol'], a.diskretionsgraense)} i {config.grupper_bestemt['kontrol']})."
     )
 
 
@@ -124,12 +133,13 @@ def table(a: Afgange, config: Config, keys: tuple[str, ...]) -> Table:
     for g in GROUPS:
         columns += [f"{config.grupper[g]}, antal", f"{config.grupper[g]}, andel"]
     result = Table(columns)
+    t = a.diskretionsgraense
     for key in keys:
         cells = []
-        for g in GROUPS:
-            cells += [formatting.count(a.antal[g][key]), formatting.pct(a.andel(g, key))]
+        for g, mark in a.skjult(key).items():
+            cells += [diskretion.count_cell(a.antal[g][key], t, mark), diskretion.pct_cell(a.antal[g][key], a.n[g], t, mark)]
         result.add_row(LABELS[key], *cells)
-    return result.add_note(_note(a, config))
+    return diskretion.annotate(result.add_note(_note(a, config)), t)
 
 
 def table_job(a: Afgange, config: Config) -> Table:
@@ -170,6 +180,15 @@ def summary(a: Afgange, config: Config, keys: tuple[str, ...]) -> str:
     f, k = "forsoeg", "kontrol"
     sentences = []
     for key in keys:
+        if any(a.skjult(key).values()):
+            reason = diskretion.hidden_outcome_reason(
+                {g: a.antal[g][key] for g in GROUPS}, a.n, a.diskretionsgraense, config.grupper_bestemt
+            )
+            sentences.append(
+                f"{LABELS[key]}: forskellen mellem grupperne er {formatting.pct_points(a.andel(f, key) - a.andel(k, key))}; "
+                f"antal og andele vises ikke af hensyn til diskretion, da {reason}."
+            )
+            continue
         sentences.append(
             f"{LABELS[key]}: {formatting.pct(a.andel(f, key))} ({formatting.count(a.antal[f][key])} borgere) i "
             f"{config.grupper_bestemt[f]} mod {formatting.pct(a.andel(k, key))} "
@@ -182,9 +201,12 @@ def summary(a: Afgange, config: Config, keys: tuple[str, ...]) -> str:
 
 
 def to_json(a: Afgange) -> dict:
-    """The `udfald` entries of resultater.json for every destination, plus those still on kontanthjælp."""
+    """The `udfald` entries of resultater.json for every destination, plus those still on kontanthjælp; a
+    published outcome whose counts were suppressed is marked (`diskretion.mark_json`)."""
     udfald = {
         key: outcome({g: a.antal[g][key] for g in GROUPS}, a.n, a.justeret[key]) for key in OUTCOMES if key != STILL_ON_KH
     }
+    for key in JOB_AND_EDUCATION + OTHER_BENEFITS:  # the published ones
+        udfald[key] = diskretion.mark_json(udfald[key], a.skjult(key))
     udfald["fortsat_kontanthjaelp"] = {g: share(a.antal[g][STILL_ON_KH], a.n[g]) for g in GROUPS}
     return {"udfald": udfald, "opfoelgning_uger": a.lag_weeks}

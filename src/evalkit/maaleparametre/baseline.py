@@ -12,6 +12,11 @@ containing the start date; those followed in ydelser to the end of the phase's m
 the week containing its last day or later) and those whose last week in ydelser is earlier; and those
 analysed: the whole group for the exit outcomes, the citizens with a known `kontanthjaelp_siden` for
 the long-history table.
+
+Small counts of citizens are suppressed in every table, text and the flow chart (`evalkit.diskretion`):
+the categories of herkomst, køn and the long-history split add up to the group and are compared between
+the groups (standardized differences), and each step of the flow splits the group in two.
+resultater.json keeps the true numbers and marks the suppressed ones.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from IPython.display import SVG
 from matplotlib.colors import to_rgb
 from matplotlib.patches import FancyBboxPatch
 
-from evalkit import figures, formatting
+from evalkit import diskretion, figures, formatting
 from evalkit.config import GROUPS, Config, Fase
 from evalkit.results import share
 from evalkit.statistik import adjusted_difference, smd
@@ -51,6 +56,29 @@ class Baseline:
     kort_historik: dict[str, int]
     uden_startdato: dict[str, int]
     balance: dict[str, dict[str, float | None]]  # variable -> {'forsoeg', 'kontrol' (mean), 'smd'}
+    diskretionsgraense: int
+
+    def skjult(self) -> dict[str, dict[str, dict[str, str | None]]]:
+        """Suppression marks of the distributions, {'herkomst'|'koen'|'historik': {category: {group: mark}}}:
+        each group's categories add up to its (shown) total and each category is compared between the groups."""
+        grids = {
+            "herkomst": {c: {g: self.herkomst[g][c] for g in GROUPS} for c in HERKOMST},
+            "koen": {c: {g: self.koen[g][c] for g in GROUPS} for c in KOEN},
+            "historik": {"kort": self.kort_historik, "lang": self.lang_historik},
+        }
+        return {
+            name: diskretion.suppress_grid(grid, self.diskretionsgraense, column_sums=True, compared_rows=True)
+            for name, grid in grids.items()
+        }
+
+    def share_cells(self) -> dict[str, dict[str, tuple[int, int, str | None]]]:
+        """The balance table's shares as (count, group size, mark) per variable and group."""
+        marks = self.skjult()
+        cells = {f"herkomst_{c}": (self.herkomst, c, marks["herkomst"][c]) for c in HERKOMST}
+        cells["kvinde"] = (self.koen, "K", marks["koen"]["K"])
+        result = {v: {g: (source[g][c], self.n[g], mark[g]) for g in GROUPS} for v, (source, c, mark) in cells.items()}
+        result["lang_historik"] = {g: (self.lang_historik[g], self.n[g], marks["historik"]["lang"][g]) for g in GROUPS}
+        return result
 
 
 def _counts(borgere: pd.DataFrame, column: str, categories: list[str]) -> dict[str, dict[str, int]]:
@@ -134,6 +162,7 @@ def compute(data: dict[str, pd.DataFrame], config: Config) -> Baseline:
         kort_historik=per_group(kort),
         uden_startdato=per_group(siden.isna()),
         balance=_balance(borgere, config),
+        diskretionsgraense=config.diskretionsgraense,
     )
 
 
@@ -141,13 +170,30 @@ def _history_n(b: Baseline, g: str) -> int:
     return b.lang_historik[g] + b.kort_historik[g]
 
 
+def missing_start_marks(counts: dict[str, int], threshold: int) -> dict[str, str | None]:
+    """Suppression of the citizens without a start date of kontanthjælp, per group (their total is shown)."""
+    return diskretion.suppress(counts, threshold, total_shown=True)
+
+
+def missing_start_text(counts: dict[str, int], threshold: int, config: Config) -> str:
+    """'12 borgere uden startdato for kontanthjælp (12 i kontrolgruppen)', small counts in words."""
+    marks = missing_start_marks(counts, threshold)
+    parts = [f"{diskretion.count_text(k, threshold, marks[g])} i {config.grupper_bestemt[g]}" for g, k in counts.items() if k]
+    total = diskretion.citizens_text(sum(counts.values()), threshold)
+    return f"{total[0].upper()}{total[1:]} uden startdato for kontanthjælp ({', '.join(parts)})"
+
+
 def table_characteristics(b: Baseline, config: Config) -> Table:
     """Tabel 1: herkomst, køn, alder and years on public benefits per group."""
+    t, marks = b.diskretionsgraense, b.skjult()
     table = Table(["", *(config.grupper[g] for g in GROUPS)])
-    table.add_row("Antal borgere", *(formatting.count(b.n[g]) for g in GROUPS))
-    for source, labels in ((b.herkomst, HERKOMST), (b.koen, KOEN)):
+    table.add_row("Antal borgere", *(diskretion.count_cell(b.n[g], t) for g in GROUPS))
+    for name, source, labels in (("herkomst", b.herkomst, HERKOMST), ("koen", b.koen, KOEN)):
         for code, label in labels.items():
-            table.add_row(label, *(formatting.share_with_count(source[g][code] / b.n[g], source[g][code]) for g in GROUPS))
+            table.add_row(
+                label,
+                *(diskretion.share_with_count_cell(source[g][code], b.n[g], t, marks[name][code][g]) for g in GROUPS),
+            )
     table.add_row("Alder, gennemsnit", *(f"{formatting.number(b.alder[g])} år" for g in GROUPS))
     table.add_row(
         "År på offentlig forsørgelse, gennemsnit",
@@ -157,7 +203,7 @@ def table_characteristics(b: Baseline, config: Config) -> Table:
         f"Note: Borgere i de to grupper på forsøgets startdato, {formatting.date(config.startdato)}. "
         "Andele er beregnet af alle borgere i gruppen; antal i parentes."
     )
-    return table
+    return diskretion.annotate(table, t)
 
 
 def table_history(b: Baseline, config: Config) -> Table:
@@ -173,45 +219,46 @@ def table_history(b: Baseline, config: Config) -> Table:
             "I alt",
         ]
     )
+    t, marks = b.diskretionsgraense, b.skjult()["historik"]
     for g in GROUPS:
         n = _history_n(b, g)
         table.add_row(
             config.grupper[g],
-            formatting.count(b.kort_historik[g]),
-            formatting.pct(b.kort_historik[g] / n),
-            formatting.count(b.lang_historik[g]),
-            formatting.pct(b.lang_historik[g] / n),
-            formatting.count(n),
+            diskretion.count_cell(b.kort_historik[g], t, marks["kort"][g]),
+            diskretion.pct_cell(b.kort_historik[g], n, t, marks["kort"][g]),
+            diskretion.count_cell(b.lang_historik[g], t, marks["lang"][g]),
+            diskretion.pct_cell(b.lang_historik[g], n, t, marks["lang"][g]),
+            diskretion.count_cell(n, t),
         )
     table.add_note(
         f"Note: '{years} år eller længere' betyder, at den aktuelle periode på kontanthjælp begyndte "
         f"{formatting.date(config.lang_historik_graense)} eller tidligere."
     )
-    missing = {g: k for g, k in b.uden_startdato.items() if k}
-    if missing:
-        parts = [f"{formatting.count(k)} i {config.grupper_bestemt[g]}" for g, k in missing.items()]
-        total = sum(missing.values())
-        noun = "borger" if total == 1 else "borgere"
-        table.add_note(
-            f"{formatting.count(total)} {noun} uden startdato for kontanthjælp ({', '.join(parts)}) indgår ikke i tabellen."
-        )
-    return table
+    if any(b.uden_startdato.values()):
+        table.add_note(f"{missing_start_text(b.uden_startdato, t, config)} indgår ikke i tabellen.")
+    return diskretion.annotate(table, t)
 
 
 def table_balance(b: Baseline, config: Config) -> Table:
     """Baseline balance: each variable's mean or share per group and the standardized mean difference."""
     table = Table(["", *(config.grupper[g] for g in GROUPS), "Standardiseret forskel", "Over grænsen"])
+    shares = b.share_cells()
     for variable, row in b.balance.items():
-        is_share = variable not in ("alder", "offentlig_forsoergelse_aar")
-        shown = [formatting.pct(row[g]) if is_share else formatting.number(row[g], 1) for g in GROUPS]
+        if variable in shares:
+            shown = [diskretion.pct_cell(*shares[variable][g][:2], b.diskretionsgraense, shares[variable][g][2]) for g in GROUPS]
+        else:
+            shown = [formatting.number(row[g], 1) for g in GROUPS]
         value = row["smd"]
         flag = "ja" if value is not None and abs(value) > config.smd_graense else "nej"
         table.add_row(balance_label(variable, config), *shown, "–" if value is None else formatting.number(value, 2), flag)
-    return table.add_note(
+    table.add_note(
         "Note: Den standardiserede forskel er forskellen mellem gruppernes gennemsnit (eller andele) divideret med "
         "den samlede standardafvigelse. En numerisk værdi over "
         f"{formatting.number(config.smd_graense, 1)} regnes som en mærkbar ubalance mellem grupperne. "
         "Lang kontanthjælpshistorik er her opgjort blandt alle borgere; borgere uden startdato tæller som kortere historik."
+    )
+    return diskretion.annotate(
+        table, b.diskretionsgraense, extra="Den standardiserede forskel er et estimat og vises også, hvor andelene er skjult."
     )
 
 
@@ -262,38 +309,79 @@ def figure(b: Baseline, config: Config) -> SVG:
     return figures.as_svg(fig)
 
 
+def _share_pair(
+    counts: dict[str, int], totals: dict[str, int], marks: dict[str, str | None], t: int
+) -> tuple[str, str] | None:
+    """('47 pct.', '52 pct.') for the two groups, or None when a share is suppressed."""
+    first, second = (diskretion.pct_cell(counts[g], totals[g], t, marks[g]) for g in GROUPS)
+    return None if diskretion.HIDDEN in (first, second) else (first, second)
+
+
 def summary(b: Baseline, config: Config) -> str:
-    """A short Danish paragraph on the groups at the start date, every number computed."""
+    """A short Danish paragraph on the groups at the start date, every number computed; a suppressed share is
+    said to be hidden instead."""
     f, k = "forsoeg", "kontrol"
-    return (
-        f"På startdatoen {formatting.date(config.startdato)} var der {formatting.count(b.n[f])} borgere i "
-        f"{config.grupper_bestemt[f]} og {formatting.count(b.n[k])} i {config.grupper_bestemt[k]}. "
-        f"Andelen af kvinder var {formatting.pct(b.koen[f]['K'] / b.n[f])} og "
-        f"{formatting.pct(b.koen[k]['K'] / b.n[k])}, og gennemsnitsalderen var "
-        f"{formatting.number(b.alder[f])} og {formatting.number(b.alder[k])} år. "
-        f"Andelen med dansk herkomst var {formatting.pct(b.herkomst[f]['dansk'] / b.n[f])} i "
-        f"{config.grupper_bestemt[f]} og {formatting.pct(b.herkomst[k]['dansk'] / b.n[k])} i {config.grupper_bestemt[k]}. "
-        f"Blandt borgerne med en kendt startdato for kontanthjælp havde "
-        f"{formatting.pct(b.lang_historik[f] / _history_n(b, f))} i {config.grupper_bestemt[f]} og "
-        f"{formatting.pct(b.lang_historik[k] / _history_n(b, k))} i {config.grupper_bestemt[k]} været på "
-        f"kontanthjælp i {config.lang_historik_aar} år eller længere."
+    bf, bk = config.grupper_bestemt[f], config.grupper_bestemt[k]
+    t, marks = b.diskretionsgraense, b.skjult()
+    hidden = "vises ikke af hensyn til diskretion"
+    women = _share_pair({g: b.koen[g]["K"] for g in GROUPS}, b.n, marks["koen"]["K"], t)
+    danish = _share_pair({g: b.herkomst[g]["dansk"] for g in GROUPS}, b.n, marks["herkomst"]["dansk"], t)
+    known = {g: _history_n(b, g) for g in GROUPS}
+    long = _share_pair(b.lang_historik, known, marks["historik"]["lang"], t)
+    ages = f"{formatting.number(b.alder[f])} og {formatting.number(b.alder[k])} år"
+    text = (
+        f"På startdatoen {formatting.date(config.startdato)} var der {diskretion.citizens_text(b.n[f], t)} i {bf} og "
+        f"{diskretion.count_text(b.n[k], t)} i {bk}. "
     )
+    if women:
+        text += f"Andelen af kvinder var {women[0]} og {women[1]}, og gennemsnitsalderen var {ages}. "
+    else:
+        text += f"Gennemsnitsalderen var {ages}; andelen af kvinder {hidden}. "
+    if danish:
+        text += f"Andelen med dansk herkomst var {danish[0]} i {bf} og {danish[1]} i {bk}. "
+    else:
+        text += f"Andelen med dansk herkomst {hidden}. "
+    if long:
+        text += (
+            f"Blandt borgerne med en kendt startdato for kontanthjælp havde {long[0]} i {bf} og {long[1]} i {bk} været på "
+            f"kontanthjælp i {config.lang_historik_aar} år eller længere."
+        )
+    else:
+        text += f"Andelen, der havde været på kontanthjælp i {config.lang_historik_aar} år eller længere, {hidden}."
+    return text
 
 
 def to_json(b: Baseline) -> dict:
-    """The baseline section of resultater.json (true, unrounded numbers)."""
+    """The baseline section of resultater.json (true, unrounded numbers; suppressed ones marked, see
+    `evalkit.diskretion`)."""
+    t, marks = b.diskretionsgraense, b.skjult()
+    shares = b.share_cells()
+    small = {g: diskretion.PRIMARY if diskretion.is_small(b.n[g], t) else None for g in GROUPS}
+
+    def distribution(name: str, source: dict[str, dict[str, int]], categories: dict[str, str]) -> dict:
+        return {
+            c: diskretion.mark_json({g: share(source[g][c], b.n[g]) for g in GROUPS}, marks[name][c]) for c in categories
+        }
+
     return {
-        "grupper": {g: {"n": b.n[g]} for g in GROUPS},
+        "grupper": diskretion.mark_json({g: {"n": b.n[g]} for g in GROUPS}, small),
         "baseline": {
-            "herkomst": {c: {g: share(b.herkomst[g][c], b.n[g]) for g in GROUPS} for c in HERKOMST},
-            "koen": {c: {g: share(b.koen[g][c], b.n[g]) for g in GROUPS} for c in KOEN},
+            "herkomst": distribution("herkomst", b.herkomst, HERKOMST),
+            "koen": distribution("koen", b.koen, KOEN),
             "alder_gennemsnit": dict(b.alder),
             "offentlig_forsoergelse_aar_gennemsnit": dict(b.forsoergelse_aar),
-            "balance": {v: dict(row) for v, row in b.balance.items()},
+            "balance": {
+                v: diskretion.mark_json(dict(row), {g: shares[v][g][2] for g in GROUPS} if v in shares else {})
+                for v, row in b.balance.items()
+            },
             "kontanthjaelpshistorik": {
-                "lang": {g: share(b.lang_historik[g], _history_n(b, g)) for g in GROUPS},
-                "kort": {g: share(b.kort_historik[g], _history_n(b, g)) for g in GROUPS},
-                "uden_startdato": dict(b.uden_startdato),
+                "lang": diskretion.mark_json(
+                    {g: share(b.lang_historik[g], _history_n(b, g)) for g in GROUPS}, marks["historik"]["lang"]
+                ),
+                "kort": diskretion.mark_json(
+                    {g: share(b.kort_historik[g], _history_n(b, g)) for g in GROUPS}, marks["historik"]["kort"]
+                ),
+                "uden_startdato": diskretion.mark_json(dict(b.uden_startdato), missing_start_marks(b.uden_startdato, t)),
             },
         },
     }
@@ -321,6 +409,14 @@ def _week_monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
+# each step of the flow and the rest of the group
+FLOW_STEPS = {
+    "kontanthjaelp_startuge": "ikke_kontanthjaelp_startuge",
+    "fulgt_til_slut": "forladt_foer_slut",
+    "analyseret_historik": "udeladt_historik",
+}
+
+
 @dataclass(frozen=True)
 class Flow:
     """Who is counted where in one phase, per group; every count is over the whole group."""
@@ -334,6 +430,7 @@ class Flow:
     fulgt_til_slut: dict[str, int]  # a row in ydelser in the end week or later
     analyseret_afgange: dict[str, int]  # denominator of the exit outcomes: the whole group
     analyseret_historik: dict[str, int]  # in the long-history table: a known kontanthjaelp_siden
+    diskretionsgraense: int
 
     def ikke_kontanthjaelp_startuge(self, group: str) -> int:
         return self.randomiseret[group] - self.kontanthjaelp_startuge[group]
@@ -348,6 +445,29 @@ class Flow:
     @property
     def i_alt(self) -> int:
         return sum(self.randomiseret.values())
+
+    def tal(self, group: str) -> dict[str, int]:
+        """Every count of the group's flow, by its key in resultater.json."""
+        return {
+            "randomiseret": self.randomiseret[group],
+            "kontanthjaelp_startuge": self.kontanthjaelp_startuge[group],
+            "ikke_kontanthjaelp_startuge": self.ikke_kontanthjaelp_startuge(group),
+            "fulgt_til_slut": self.fulgt_til_slut[group],
+            "forladt_foer_slut": self.forladt_foer_slut(group),
+            "analyseret_afgange": self.analyseret_afgange[group],
+            "analyseret_historik": self.analyseret_historik[group],
+            "udeladt_historik": self.udeladt_historik(group),
+        }
+
+    def skjult(self) -> dict[str, dict[str, str | None]]:
+        """Suppression marks per group and count: each step splits the group (whose size is shown) in two,
+        and the text gives the total of those who left the data early."""
+        cells = {(g, key): value for g in GROUPS for key, value in self.tal(g).items()}
+        sums = [[(g, step), (g, rest)] for g in GROUPS for step, rest in FLOW_STEPS.items()]
+        sums.append([(g, "forladt_foer_slut") for g in GROUPS])
+        marks = diskretion.suppress_linked(cells, self.diskretionsgraense, sums)
+        return {g: {key: marks[(g, key)] for key in self.tal(g)} for g in GROUPS}
+
 
 
 def flow(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Flow:
@@ -375,73 +495,74 @@ def flow(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Flow:
         fulgt_til_slut=per_group(followed),
         analyseret_afgange=per_group(everyone),
         analyseret_historik=per_group(known_history),
+        diskretionsgraense=config.diskretionsgraense,
     )
 
 
 def flow_to_json(f: Flow) -> dict:
-    """The `flow` section of resultater.json: per group, the count at every step of the flow."""
-    return {
-        "flow": {
-            g: {
-                "randomiseret": f.randomiseret[g],
-                "kontanthjaelp_startuge": f.kontanthjaelp_startuge[g],
-                "ikke_kontanthjaelp_startuge": f.ikke_kontanthjaelp_startuge(g),
-                "fulgt_til_slut": f.fulgt_til_slut[g],
-                "forladt_foer_slut": f.forladt_foer_slut(g),
-                "analyseret_afgange": f.analyseret_afgange[g],
-                "analyseret_historik": f.analyseret_historik[g],
-                "udeladt_historik": f.udeladt_historik(g),
-            }
-            for g in GROUPS
-        }
-    }
+    """The `flow` section of resultater.json: per group, the count at every step of the flow (true numbers;
+    the suppressed ones marked, see `evalkit.diskretion`)."""
+    marks = f.skjult()
+    return {"flow": {g: diskretion.mark_json(f.tal(g), marks[g]) for g in GROUPS}}
 
 
-def _per_group_text(values: dict[str, int], config: Config, skip_zero: bool = False) -> str:
-    """'917 i forsøgsafdelingen og 856 i kontrolgruppen' (with `skip_zero`, only the groups with a count)."""
-    shown = [g for g in GROUPS if values[g] or not skip_zero]
-    return formatting.join([f"{formatting.count(values[g])} i {config.grupper_bestemt[g]}" for g in shown])
-
-
-def _citizens(count: int) -> str:
-    return f"{formatting.count(count)} {'borger' if count == 1 else 'borgere'}"
+def _flow_count(f: Flow, group: str, key: str, marks: dict[str, dict[str, str | None]], words: bool) -> str:
+    """One count of the flow as published: in words for the text, with the symbols for the chart; a count
+    hidden because the rest of its group is small reads 'alle på nær færre end 5'."""
+    t, tal, mark = f.diskretionsgraense, f.tal(group), marks[group][key]
+    rest = FLOW_STEPS.get(key)
+    if mark == diskretion.SECONDARY and rest and diskretion.is_small(tal[rest], t):
+        return f"alle på nær færre end {t}" if words else f"alle på nær <{t}"
+    return diskretion.count_text(tal[key], t, mark) if words else diskretion.count_cell(tal[key], t, mark)
 
 
 def flow_text(f: Flow, config: Config) -> str:
-    """The flow in Danish sentences with every number, for readers who cannot see the figure."""
+    """The flow in Danish sentences with every number that may be published, for readers who cannot see
+    the figure."""
+    t, marks = f.diskretionsgraense, f.skjult()
     slut = formatting.date(f.fase.maaleperiode.slut)
+
+    def groups(key: str, skip_zero: bool = False) -> str:
+        """'917 i forsøgsafdelingen og 856 i kontrolgruppen' (with `skip_zero`, only the groups with a count)."""
+        shown = [g for g in GROUPS if f.tal(g)[key] or not skip_zero]
+        return formatting.join([f"{_flow_count(f, g, key, marks, True)} i {config.grupper_bestemt[g]}" for g in shown])
+
     sentences = [
-        f"På startdatoen {formatting.date(f.startdato)} var {_citizens(f.i_alt)} med i forsøget. "
-        f"Lodtrækningen havde fordelt dem med {_per_group_text(f.randomiseret, config)}."
+        f"På startdatoen {formatting.date(f.startdato)} var {diskretion.citizens_text(f.i_alt, t)} med i forsøget. "
+        f"Lodtrækningen havde fordelt dem med {groups('randomiseret')}."
     ]
-    not_on_kh = {g: f.ikke_kontanthjaelp_startuge(g) for g in GROUPS}
-    if any(not_on_kh.values()):
+    if any(f.ikke_kontanthjaelp_startuge(g) for g in GROUPS):
         sentences.append(
-            f"I startugen var {_per_group_text(f.kontanthjaelp_startuge, config)} på kontanthjælp, mens "
-            f"{_per_group_text(not_on_kh, config, skip_zero=True)} havde en anden ydelse."
+            f"I startugen var {groups('kontanthjaelp_startuge')} på kontanthjælp, mens "
+            f"{groups('ikke_kontanthjaelp_startuge', skip_zero=True)} havde en anden ydelse."
         )
     else:
         sentences.append("Alle borgere i begge grupper var på kontanthjælp i startugen.")
-    left = {g: f.forladt_foer_slut(g) for g in GROUPS}
-    exits = f"Afgangene fra kontanthjælp opgøres for hele gruppen, altså {_per_group_text(f.analyseret_afgange, config)}"
-    if any(left.values()):
+    left = sum(f.forladt_foer_slut(g) for g in GROUPS)
+    exits = f"Afgangene fra kontanthjælp opgøres for hele gruppen, altså {groups('analyseret_afgange')}"
+    if left:
         sentences.append(
-            f"Ydelsesdata følger {_per_group_text(f.fulgt_til_slut, config)} til måleperiodens slut, {slut}. "
-            f"I alt forsvinder {_citizens(sum(left.values()))} fra data før "
-            f"({_per_group_text(left, config, skip_zero=True)})."
+            f"Ydelsesdata følger {groups('fulgt_til_slut')} til måleperiodens slut, {slut}. "
+            f"I alt forsvinder {diskretion.citizens_text(left, t)} fra data før "
+            f"({groups('forladt_foer_slut', skip_zero=True)})."
         )
         sentences.append(f"{exits}, også for dem, der forsvinder fra data før tid.")
     else:
         sentences.append(f"Ydelsesdata følger alle borgere til måleperiodens slut, {slut}.")
         sentences.append(f"{exits}.")
-    missing = {g: f.udeladt_historik(g) for g in GROUPS}
-    if any(missing.values()):
+    if any(f.udeladt_historik(g) for g in GROUPS):
         sentences.append(
-            f"Opgørelsen af kontanthjælpshistorikken omfatter {_per_group_text(f.analyseret_historik, config)}; "
-            f"{_per_group_text(missing, config, skip_zero=True)} er udeladt, fordi startdatoen for kontanthjælp mangler."
+            f"Opgørelsen af kontanthjælpshistorikken omfatter {groups('analyseret_historik')}; "
+            f"{groups('udeladt_historik', skip_zero=True)} er udeladt, fordi startdatoen for kontanthjælp mangler."
         )
     else:
         sentences.append("Opgørelsen af kontanthjælpshistorikken omfatter alle borgere, da alle har en startdato for kontanthjælp.")
+    chart = [line for g in GROUPS for box in _flow_boxes(f, config, g, marks) for line, _kind in box]
+    primary, secondary = any(f"<{t}" in line for line in chart), any(diskretion.HIDDEN in line for line in chart)
+    if primary or secondary:
+        sentences.append(
+            f"Små antal oplyses ikke af hensyn til diskretion. Tegn i figuren: {diskretion.note(t, primary, secondary)}"
+        )
     return " ".join(sentences)
 
 
@@ -501,26 +622,29 @@ def _arrow(ax, x: float, y_from: float, y_to: float) -> None:
     )
 
 
-def _flow_boxes(f: Flow, config: Config, g: str) -> list[list[tuple[str, str]]]:
-    """The lines of one group's boxes, top to bottom."""
-    n = formatting.count
+def _flow_boxes(f: Flow, config: Config, g: str, marks: dict[str, dict[str, str | None]]) -> list[list[tuple[str, str]]]:
+    """The lines of one group's boxes, top to bottom (suppressed counts as '<5' or '..')."""
+
+    def n(key: str) -> str:
+        return _flow_count(f, g, key, marks, words=False)
+
     return [
-        [(f"Fordelt til {config.grupper_bestemt[g]}", "titel"), (f"{n(f.randomiseret[g])} borgere", "tal")],
+        [(f"Fordelt til {config.grupper_bestemt[g]}", "titel"), (f"{n('randomiseret')} borgere", "tal")],
         [
             ("På kontanthjælp i startugen", "titel"),
-            (f"{n(f.kontanthjaelp_startuge[g])} borgere", "tal"),
-            (f"Anden ydelse i startugen: {n(f.ikke_kontanthjaelp_startuge(g))}", "note"),
+            (f"{n('kontanthjaelp_startuge')} borgere", "tal"),
+            (f"Anden ydelse i startugen: {n('ikke_kontanthjaelp_startuge')}", "note"),
         ],
         [
             (f"Fulgt i ydelsesdata til {formatting.date(f.fase.maaleperiode.slut)}", "titel"),
-            (f"{n(f.fulgt_til_slut[g])} borgere", "tal"),
-            (f"Forsvandt fra data før: {n(f.forladt_foer_slut(g))}", "note"),
+            (f"{n('fulgt_til_slut')} borgere", "tal"),
+            (f"Forsvandt fra data før: {n('forladt_foer_slut')}", "note"),
         ],
         [
             ("Analyseret", "titel"),
-            (f"Afgange: {n(f.analyseret_afgange[g])} (hele gruppen)", "tal"),
-            (f"Kontanthjælpshistorik: {n(f.analyseret_historik[g])}", "tal"),
-            (f"Udeladt, uden startdato: {n(f.udeladt_historik(g))}", "note"),
+            (f"Afgange: {n('analyseret_afgange')} (hele gruppen)", "tal"),
+            (f"Kontanthjælpshistorik: {n('analyseret_historik')}", "tal"),
+            (f"Udeladt, uden startdato: {n('udeladt_historik')}", "note"),
         ],
     ]
 
@@ -529,10 +653,11 @@ def flow_chart(f: Flow, config: Config):
     """The flow chart as a matplotlib Figure (`flow_figure` gives its SVG); sizes are in inches."""
     top_lines = [
         (f"I forsøget på startdatoen {formatting.date(f.startdato)}", "titel"),
-        (f"{formatting.count(f.i_alt)} borgere", "tal"),
+        (f"{diskretion.count_cell(f.i_alt, f.diskretionsgraense)} borgere", "tal"),
         ("fordelt ved lodtrækning", "note"),
     ]
-    columns = {g: _flow_boxes(f, config, g) for g in GROUPS}
+    marks = f.skjult()
+    columns = {g: _flow_boxes(f, config, g, marks) for g in GROUPS}
     stages = len(columns[GROUPS[0]])
     heights = [max(_box_height(columns[g][i]) for g in GROUPS) for i in range(stages)]
     width = figures.WIDTH_INCHES

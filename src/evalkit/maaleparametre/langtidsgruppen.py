@@ -7,7 +7,8 @@ Of them, those still on kontanthjælp are the ones whose `ydelse` is `kontanthja
 containing the phase's status date (the ISO week whose Monday is on or before it). Reduction = group
 size − still on kontanthjælp; its share is reduction / group size. A citizen without a row in the
 status week is not on kontanthjælp that week. The measurement is not available for a phase when
-ydelser has no rows at all in the status week.
+ydelser has no rows at all in the status week. Small counts of citizens are suppressed in the table,
+text and figure (`evalkit.diskretion`); the reduction is the outcome compared between the groups.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from dataclasses import dataclass
 import pandas as pd
 from IPython.display import SVG
 
-from evalkit import figures, formatting
+from evalkit import diskretion, figures, formatting
 from evalkit.config import GROUPS, Config, Fase
-from evalkit.maaleparametre.baseline import adjusted_comparison
+from evalkit.maaleparametre.baseline import adjusted_comparison, missing_start_marks, missing_start_text
 from evalkit.results import outcome
 from evalkit.tables import Table
 
@@ -51,10 +52,18 @@ class Langtidsgruppen:
     justeret: dict | None  # covariate-adjusted comparison (evalkit.statistik.adjusted_difference)
     tilgaengelig: bool
     begrundelse: str  # Danish sentence shown instead of the results when not available
+    diskretionsgraense: int
 
     @property
     def statusdato(self) -> dt.date:
         return self.fase.statusdato
+
+    def skjult(self) -> dict[str, str | None]:
+        """Per group, whether its reduction and those still on kontanthjælp are suppressed
+        (`diskretion.suppress_outcome` on the reduction out of the group at the start)."""
+        return diskretion.suppress_outcome(
+            {g: self.reduktion(g) for g in GROUPS}, self.ved_start, self.diskretionsgraense
+        )
 
     def reduktion(self, group: str) -> int:
         return self.ved_start[group] - self.paa_kontanthjaelp[group]
@@ -96,6 +105,7 @@ def compute(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Langti
         justeret=adjusted_comparison(pd.Series(~still[lang].to_numpy(), index=borgere.loc[lang, "borger_id"]), borgere, config),
         tilgaengelig=available,
         begrundelse="" if available else _reason(fase, monday),
+        diskretionsgraense=config.diskretionsgraense,
     )
 
 
@@ -108,23 +118,26 @@ def _status_label(lt: Langtidsgruppen) -> str:
 
 
 def _pct(lt: Langtidsgruppen, group: str) -> str:
-    """The reduction share as text; a dash for an empty long-term group."""
-    return formatting.pct(lt.andel(group)) if lt.ved_start[group] else "–"
+    """The reduction share as text; a dash for an empty long-term group, '..' when suppressed."""
+    if not lt.ved_start[group]:
+        return "–"
+    return diskretion.pct_cell(lt.reduktion(group), lt.ved_start[group], lt.diskretionsgraense, lt.skjult()[group])
 
 
 def _reduction_text(lt: Langtidsgruppen, group: str) -> str:
     """'100 (26 pct.)'."""
-    return f"{formatting.count(lt.reduktion(group))} ({_pct(lt, group)})"
+    return f"{diskretion.count_cell(lt.reduktion(group), lt.diskretionsgraense, lt.skjult()[group])} ({_pct(lt, group)})"
 
 
 def table(lt: Langtidsgruppen, config: Config) -> Table:
     """Tabel 6: the long-term group at the start, still on kontanthjælp at the status date, and the reduction."""
+    t = lt.diskretionsgraense
     result = Table(["", _start_label(lt), _status_label(lt), "Reduktion"])
-    for g in GROUPS:
+    for g, mark in lt.skjult().items():
         result.add_row(
             config.grupper[g],
-            formatting.count(lt.ved_start[g]),
-            formatting.count(lt.paa_kontanthjaelp[g]),
+            diskretion.count_cell(lt.ved_start[g], t),
+            diskretion.count_cell(lt.paa_kontanthjaelp[g], t, mark),
             _reduction_text(lt, g),
         )
     result.add_note(
@@ -134,14 +147,9 @@ def table(lt: Langtidsgruppen, config: Config) -> Table:
         f"ugen med statusdatoen (ugen, der begynder {formatting.date(lt.statusuge)}). Reduktionen er vist i "
         f"antal og i procent af gruppen ved start."
     )
-    total = sum(lt.uden_startdato.values())
-    if total:
-        noun = "borger" if total == 1 else "borgere"
-        parts = [f"{formatting.count(k)} i {config.grupper_bestemt[g]}" for g, k in lt.uden_startdato.items() if k]
-        result.add_note(
-            f"{formatting.count(total)} {noun} uden startdato for kontanthjælp ({', '.join(parts)}) indgår ikke."
-        )
-    return result
+    if any(lt.uden_startdato.values()):
+        result.add_note(f"{missing_start_text(lt.uden_startdato, t, config)} indgår ikke.")
+    return diskretion.annotate(result, t)
 
 
 def figure(lt: Langtidsgruppen, config: Config) -> SVG:
@@ -150,19 +158,23 @@ def figure(lt: Langtidsgruppen, config: Config) -> SVG:
         (f"Ved start\n{formatting.date(lt.startdato)}", lt.ved_start),
         (f"Fortsat på kontanthjælp\n{formatting.date(lt.statusdato)}", lt.paa_kontanthjaelp),
     ]
+    t, hidden = lt.diskretionsgraense, lt.skjult()
+    marks = [{g: None for g in GROUPS}, hidden]  # per point: the size at the start is hidden only when small
     fig = figures.new_figure(3.2)
     ax = fig.subplots()
     width = 0.38
     positions = range(len(points))
     for offset, g in ((-width / 2, "forsoeg"), (width / 2, "kontrol")):
+        shown = [(counts[g], mark[g]) for (_label, counts), mark in zip(points, marks)]
         bars = ax.bar(
             [p + offset for p in positions],
-            [counts[g] for _label, counts in points],
+            # a suppressed count gets no bar, only its label
+            [0 if mark or diskretion.is_small(count, t) else count for count, mark in shown],
             width=width,
             color=figures.GROUP_COLOURS[g],
             label=config.grupper[g],
         )
-        ax.bar_label(bars, labels=[formatting.count(counts[g]) for _label, counts in points], padding=2)
+        ax.bar_label(bars, labels=[diskretion.count_cell(count, t, mark) for count, mark in shown], padding=2)
     ax.set_xticks(list(positions), [label for label, _counts in points])
     figures.number_axis(ax.yaxis)
     ax.set_ylabel("Antal borgere")
@@ -174,6 +186,23 @@ def figure(lt: Langtidsgruppen, config: Config) -> SVG:
 def summary(lt: Langtidsgruppen, config: Config) -> str:
     """A Danish paragraph on how the long-term group shrank in each group, every number computed."""
     f, k = "forsoeg", "kontrol"
+    t = lt.diskretionsgraense
+    if any(lt.skjult().values()):
+        text = (
+            f"Ved forsøgets start {formatting.date(lt.startdato)} havde {diskretion.citizens_text(lt.ved_start[f], t)} i "
+            f"{config.grupper_bestemt[f]} og {diskretion.count_text(lt.ved_start[k], t)} i {config.grupper_bestemt[k]} "
+            f"været på kontanthjælp i {config.lang_historik_aar} år eller længere."
+        )
+        if lt.ved_start[f] and lt.ved_start[k]:
+            text += (
+                f" Forskellen mellem grupperne i andelen, der ikke længere modtog kontanthjælp i ugen med statusdatoen "
+                f"{formatting.date(lt.statusdato)}, er {formatting.pct_points(lt.andel(f) - lt.andel(k))}."
+            )
+        reason = diskretion.hidden_outcome_reason(
+            {g: lt.reduktion(g) for g in GROUPS}, lt.ved_start, t, config.grupper_bestemt,
+            "ikke længere modtog kontanthjælp", "stadig modtog kontanthjælp",
+        )
+        return text + f" Antal og andele vises ikke af hensyn til diskretion, da {reason}."
     text = (
         f"Ved forsøgets start {formatting.date(lt.startdato)} havde {formatting.count(lt.ved_start[f])} borgere i "
         f"{config.grupper_bestemt[f]} og {formatting.count(lt.ved_start[k])} i {config.grupper_bestemt[k]} været på "
@@ -193,13 +222,23 @@ def summary(lt: Langtidsgruppen, config: Config) -> str:
 
 
 def to_json(lt: Langtidsgruppen) -> dict:
-    """The reduction outcome for resultater.json (n = the long-term group, antal = the reduction) and the counts."""
+    """The reduction outcome for resultater.json (n = the long-term group, antal = the reduction) and the counts;
+    the suppressed ones are marked (`diskretion.mark_json`)."""
+    t, hidden = lt.diskretionsgraense, lt.skjult()
+    reduktion = outcome({g: lt.reduktion(g) for g in GROUPS}, lt.ved_start, lt.justeret)
+    groups = {
+        g: diskretion.mark_json(
+            {"ved_start": lt.ved_start[g], "paa_kontanthjaelp": lt.paa_kontanthjaelp[g]},
+            {"ved_start": diskretion.PRIMARY if diskretion.is_small(lt.ved_start[g], t) else None, "paa_kontanthjaelp": hidden[g]},
+        )
+        for g in GROUPS
+    }
     return {
-        "udfald": {"lang_kh_reduktion": outcome({g: lt.reduktion(g) for g in GROUPS}, lt.ved_start, lt.justeret)},
+        "udfald": {"lang_kh_reduktion": diskretion.mark_json(reduktion, hidden)},
         "langtidsgruppen": {
             "statusdato": lt.statusdato.isoformat(),
             "statusuge": lt.statusuge.isoformat(),
-            **{g: {"ved_start": lt.ved_start[g], "paa_kontanthjaelp": lt.paa_kontanthjaelp[g]} for g in GROUPS},
-            "uden_startdato": dict(lt.uden_startdato),
+            **groups,
+            "uden_startdato": diskretion.mark_json(dict(lt.uden_startdato), missing_start_marks(lt.uden_startdato, t)),
         },
     }

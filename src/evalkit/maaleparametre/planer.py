@@ -7,6 +7,12 @@ of each plan (indstillet, udskudt, afvist or none). The ticked share over both g
 the configured threshold: below it the data cannot carry conclusions, and the text and the table note
 say so and show the share against the threshold. The measure is unavailable when no plan is dated in
 the period.
+
+A plan and the rehabilitation team's outcome concern one citizen, so small counts of plans are
+suppressed like small counts of citizens (`evalkit.diskretion`): in the table each row adds up to its
+"I alt", and each group's outcomes add up to its plans. Whether a plan is ticked says how the case was
+registered, not something about the citizen, so the ticked plans are only hidden where the number of
+plans they are a share of is.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from dataclasses import dataclass
 import pandas as pd
 from IPython.display import SVG
 
-from evalkit import figures, formatting
+from evalkit import diskretion, figures, formatting
 from evalkit.config import GROUPS, Config, Fase, Periode
 from evalkit.tables import Table
 
@@ -30,6 +36,8 @@ REHAB = {
     NO_OUTCOME: "Uden resultat fra rehabiliteringsteamet",
 }
 TOTAL_COLOUR = "#6E6E6E"
+TOTAL = "i_alt"  # the column of both groups together
+UNIT = "borgere eller planer"  # what the suppressed counts are
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,23 @@ class Planer:
     grupper: dict[str, Gruppetal]
     tilgaengelig: bool
     begrundelse: str
+    diskretionsgraense: int
+
+    def skjult(self) -> dict[str, dict[str, str | None]]:
+        """Suppression marks of the table, marks[row][column]: rows 'planer', 'borgere', the outcomes of
+        REHAB and 'markeret' (hidden with the plans it is a share of); columns the groups and 'i_alt'."""
+        columns = [*GROUPS, TOTAL]
+        rows = {
+            "planer": {g: self.grupper[g].planer for g in GROUPS},
+            "borgere": {g: self.grupper[g].borgere_med_plan for g in GROUPS},
+            **{k: {g: self.grupper[g].rehab[k] for g in GROUPS} for k in REHAB},
+        }
+        cells = {(r, c): values[c] if c in values else sum(values.values()) for r, values in rows.items() for c in columns}
+        sums = [[(r, c) for c in columns] for r in rows]  # forsøg + kontrol = i alt
+        sums += [[("planer", c), *((k, c) for k in REHAB)] for c in columns]  # the outcomes add up to the plans
+        marks = diskretion.suppress_linked(cells, self.diskretionsgraense, sums)
+        result = {r: {c: marks[(r, c)] for c in columns} for r in rows}
+        return {**result, "markeret": {c: diskretion.SECONDARY if mark else None for c, mark in result["planer"].items()}}
 
     @property
     def planer_i_alt(self) -> int:
@@ -119,6 +144,7 @@ def compute(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Planer
         grupper=grupper,
         tilgaengelig=tilgaengelig,
         begrundelse=begrundelse,
+        diskretionsgraense=config.diskretionsgraense,
     )
 
 
@@ -137,71 +163,72 @@ def _pct_against(share: float, threshold: float) -> tuple[str, str]:
 
 def verdict(p: Planer) -> str:
     """Whether the plan data can carry conclusions, and why, from the ticked share and the threshold."""
+    t, marks = p.diskretionsgraense, p.skjult()
+    mark = marks["markeret"][TOTAL] or marks["planer"][TOTAL]
     andel, graense = _pct_against(p.markeret_andel or 0.0, p.graense)
-    k, n = formatting.count(p.markeret_i_alt), formatting.count(p.planer_i_alt)
+    andel = "" if mark else f" ({andel})"
+    k = "et skjult antal" if mark else formatting.count(p.markeret_i_alt)  # not a fact about citizens
+    n = diskretion.count_text(p.planer_i_alt, t, marks["planer"][TOTAL])
     if p.data_gyldige:
         return (
-            f"Af de {n} planer er {k} ({andel}) markeret i sagssystemet, så grænsen på {graense} er nået, "
+            f"Af de {n} planer er {k}{andel} markeret i sagssystemet, så grænsen på {graense} er nået, "
             "og registreringen er fyldestgørende nok til at sammenligne grupperne."
         )
     return (
-        f"Kun {k} af de {n} planer ({andel}) er markeret i sagssystemet, mens grænsen er {graense}, så "
+        f"Kun {k} af de {n} planer{andel} er markeret i sagssystemet, mens grænsen er {graense}, så "
         "registreringen er for ufuldstændig til, at tallene kan bære konklusioner om forskelle mellem grupperne; "
         "de skal kun læses som en beskrivelse af de registrerede planer."
     )
 
 
-def _share(count: int, total: int) -> str:
+def _share(count: int, total: int, t: int, mark: str | None) -> str:
+    if not total:
+        return diskretion.count_cell(count, t, mark)
+    return diskretion.share_with_count_cell(count, total, t, mark)
+
+
+def _ticked(count: int, total: int, mark: str | None) -> str:
+    """Ticked plans of `total`: not suppressed for being few, only hidden (`mark`) with the plans they are a share of."""
+    if mark:
+        return f"{diskretion.HIDDEN} ({diskretion.HIDDEN})"
     return formatting.share_with_count(count / total, count) if total else formatting.count(count)
 
 
 def table(p: Planer, config: Config) -> Table:
     """Plans, citizens with a plan, ticked plans and rehabilitation outcomes per group and in total."""
+    t, marks = p.diskretionsgraense, p.skjult()
+    columns = [*GROUPS, TOTAL]
     result = Table(["", *(config.grupper[g] for g in GROUPS), "I alt"])
-    totals = {
-        "planer": p.planer_i_alt,
-        "borgere": sum(p.grupper[g].borgere_med_plan for g in GROUPS),
-        "markeret": p.markeret_i_alt,
-        **{k: sum(p.grupper[g].rehab[k] for g in GROUPS) for k in REHAB},
-    }
-    result.add_row(
-        "Forberedende planer",
-        *(formatting.count(p.grupper[g].planer) for g in GROUPS),
-        formatting.count(totals["planer"]),
-    )
-    result.add_row(
-        "Borgere med mindst én plan",
-        *(formatting.count(p.grupper[g].borgere_med_plan) for g in GROUPS),
-        formatting.count(totals["borgere"]),
-    )
-    result.add_row(
-        "Markeret i sagssystemet",
-        *(_share(p.grupper[g].markeret, p.grupper[g].planer) for g in GROUPS),
-        _share(totals["markeret"], totals["planer"]),
-    )
+    planer = {**{g: p.grupper[g].planer for g in GROUPS}, TOTAL: p.planer_i_alt}
+    borgere = {g: p.grupper[g].borgere_med_plan for g in GROUPS}
+    borgere[TOTAL] = sum(borgere.values())
+    result.add_row("Forberedende planer", *(diskretion.count_cell(planer[c], t, marks["planer"][c]) for c in columns))
+    result.add_row("Borgere med mindst én plan", *(diskretion.count_cell(borgere[c], t, marks["borgere"][c]) for c in columns))
+    markeret = {**{g: p.grupper[g].markeret for g in GROUPS}, TOTAL: p.markeret_i_alt}
+    result.add_row("Markeret i sagssystemet", *(_ticked(markeret[c], planer[c], marks["markeret"][c]) for c in columns))
     for key, label in REHAB.items():
-        result.add_row(
-            label,
-            *(_share(p.grupper[g].rehab[key], p.grupper[g].planer) for g in GROUPS),
-            _share(totals[key], totals["planer"]),
-        )
+        counts = {g: p.grupper[g].rehab[key] for g in GROUPS}
+        counts[TOTAL] = sum(counts.values())
+        result.add_row(label, *(_share(counts[c], planer[c], t, marks[key][c]) for c in columns))
     result.add_note(
         f"Note: Planer færdiggjort {formatting.date_range(p.periode.start, p.periode.slut)}. Andelene er beregnet af "
         "gruppens planer; antal i parentes. En borger kan have flere planer. " + verdict(p)
     )
-    return result
+    return diskretion.annotate(result, t, unit=UNIT)
 
 
 def figure(p: Planer, config: Config) -> SVG:
     """Left: the ticked share per group and in total against the threshold. Right: outcomes per group."""
     fig = figures.new_figure(3.0)
     left, right = fig.subplots(1, 2, width_ratios=[1, 1.4])
-    rows = [(config.grupper[g], p.grupper[g].markeret, p.grupper[g].planer, figures.GROUP_COLOURS[g]) for g in GROUPS]
-    rows.append(("I alt", p.markeret_i_alt, p.planer_i_alt, TOTAL_COLOUR))
-    shares = [k / n if n else 0.0 for _label, k, n, _c in rows]
-    left.barh(range(len(rows)), shares, color=[c for *_rest, c in rows], height=0.6)
-    for pos, value in enumerate(shares):
-        left.annotate(formatting.pct(value).replace(" pct.", " %"), (value, pos), xytext=(3, 0),
+    marks = p.skjult()["markeret"]
+    rows = [(config.grupper[g], p.grupper[g].markeret, p.grupper[g].planer, figures.GROUP_COLOURS[g], marks[g]) for g in GROUPS]
+    rows.append(("I alt", p.markeret_i_alt, p.planer_i_alt, TOTAL_COLOUR, marks[TOTAL]))
+    shares = [k / n if n else 0.0 for _label, k, n, _c, _m in rows]
+    left.barh(range(len(rows)), shares, color=[c for *_rest, c, _m in rows], height=0.6)
+    for pos, (value, row) in enumerate(zip(shares, rows)):
+        text = diskretion.HIDDEN if row[-1] else formatting.pct(value)
+        left.annotate(text.replace(" pct.", " %"), (value, pos), xytext=(3, 0),
                       textcoords="offset points", va="center", fontsize=8)
     left.axvline(p.graense, color="black", linestyle="--", linewidth=1)
     left.annotate(
@@ -215,7 +242,7 @@ def figure(p: Planer, config: Config) -> SVG:
         va="center",
         fontsize=8,
     )
-    left.set_yticks(range(len(rows)), [label for label, *_rest in rows])
+    left.set_yticks(range(len(rows)), [row[0] for row in rows])
     left.invert_yaxis()
     left.set_xlim(0, 1)
     left.set_xticks([0, 0.5, 1])
@@ -244,44 +271,61 @@ def figure(p: Planer, config: Config) -> SVG:
 
 
 def summary(p: Planer, config: Config) -> str:
-    """A Danish paragraph on the plans and the data-quality verdict, every number computed."""
+    """A Danish paragraph on the plans and the data-quality verdict, every number computed; suppressed
+    counts in words and suppressed shares left out."""
     if not p.tilgaengelig:
         return p.begrundelse
-    f, k = (p.grupper[g] for g in GROUPS)
+    t, marks = p.diskretionsgraense, p.skjult()
+    f, k = GROUPS
     bf, bk = (config.grupper_bestemt[g] for g in GROUPS)
 
-    def share_of(g: Gruppetal, key: str) -> str:
-        return formatting.pct(g.rehab[key] / g.planer) if g.planer else "ingen"
+    def count(row: str, g: str, value: int) -> str:
+        return diskretion.count_text(value, t, marks[row][g])
 
+    def share_of(g: str, key: str) -> str:
+        planer = p.grupper[g].planer
+        if not planer:
+            return "ingen"
+        cell = diskretion.pct_cell(p.grupper[g].rehab[key], planer, t, marks[key][g])
+        return "en skjult andel" if cell == diskretion.HIDDEN else cell
+
+    gf, gk = p.grupper[f], p.grupper[k]
     text = (
         f"I perioden {formatting.date_range(p.periode.start, p.periode.slut)} blev der færdiggjort "
-        f"{formatting.count(f.planer)} forberedende planer for {formatting.count(f.borgere_med_plan)} borgere i {bf} "
-        f"og {formatting.count(k.planer)} planer for {formatting.count(k.borgere_med_plan)} borgere i {bk}. "
+        f"{count('planer', f, gf.planer)} forberedende planer for {count('borgere', f, gf.borgere_med_plan)} borgere i {bf} "
+        f"og {count('planer', k, gk.planer)} planer for {count('borgere', k, gk.borgere_med_plan)} borgere i {bk}. "
         f"Rehabiliteringsteamet indstillede {share_of(f, 'indstillet')} af planerne i {bf} og "
         f"{share_of(k, 'indstillet')} i {bk}; {share_of(f, 'udskudt')} og {share_of(k, 'udskudt')} blev udskudt, "
         f"{share_of(f, 'afvist')} og {share_of(k, 'afvist')} blev afvist, og for {share_of(f, NO_OUTCOME)} og "
         f"{share_of(k, NO_OUTCOME)} er der intet resultat registreret. "
     )
+    if "skjult" in text or f"færre end {t}" in text:
+        text += f"Antal og andele, der bygger på færre end {t} borgere eller planer, vises ikke af hensyn til diskretion. "
     # an invalid data basis is said first, since it qualifies every number after it
     return text + verdict(p) if p.data_gyldige else f"{verdict(p)} {text.rstrip()}"
 
 
 def to_json(p: Planer) -> dict:
-    """The plans section of resultater.json (true, unrounded numbers)."""
-    return {
-        "planer": {
-            "periode": p.periode.as_json(),
-            "markeret_andel": p.markeret_andel,
-            "graense": p.graense,
-            "data_gyldige": p.data_gyldige,
-            **{
-                g: {
-                    "planer": p.grupper[g].planer,
-                    "borgere_med_plan": p.grupper[g].borgere_med_plan,
-                    "markeret": p.grupper[g].markeret,
-                    "rehab": dict(p.grupper[g].rehab),
-                }
-                for g in GROUPS
+    """The plans section of resultater.json (true, unrounded numbers; the suppressed ones marked, see
+    `evalkit.diskretion`)."""
+    marks = p.skjult()
+    fields = {"planer": "planer", "borgere_med_plan": "borgere", "markeret": "markeret"}
+    groups = {
+        g: diskretion.mark_json(
+            {
+                **{key: getattr(p.grupper[g], key) for key in fields},
+                "rehab": diskretion.mark_json(dict(p.grupper[g].rehab), {k: marks[k][g] for k in REHAB}),
             },
-        }
+            {key: marks[row][g] for key, row in fields.items()},
+        )
+        for g in GROUPS
     }
+    payload = {
+        "periode": p.periode.as_json(),
+        "markeret_andel": p.markeret_andel,
+        "graense": p.graense,
+        "data_gyldige": p.data_gyldige,
+        **groups,
+    }
+    hidden_share = marks["markeret"][TOTAL] or marks["planer"][TOTAL]
+    return {"planer": diskretion.mark_json(payload, {"markeret_andel": hidden_share})}

@@ -4,7 +4,8 @@ Definition (data contract, section 3): a citizen counts as placed when at least 
 placements (virksomhedspraktik or løntilskud) overlaps the phase's placement period, i.e. the
 placement starts no later than the period's last day and either has no end date (ongoing) or ends
 no earlier than the period's first day. Shares use the whole group as denominator. The measurement
-is not available for a phase when no placement at all overlaps its period.
+is not available for a phase when no placement at all overlaps its period. Small counts of citizens
+are suppressed in the table, text and figure labels (`evalkit.diskretion`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pandas as pd
 from IPython.display import SVG
 from statsmodels.stats.proportion import proportion_confint
 
-from evalkit import figures, formatting
+from evalkit import diskretion, figures, formatting
 from evalkit.config import GROUPS, Config, Fase, Periode
 from evalkit.maaleparametre.baseline import adjusted_comparison
 from evalkit.results import outcome
@@ -42,10 +43,23 @@ class Virksomhedsplaceringer:
     justeret: dict | None  # covariate-adjusted comparison (evalkit.statistik.adjusted_difference)
     tilgaengelig: bool
     begrundelse: str  # Danish sentence shown instead of the results when not available
+    diskretionsgraense: int
 
     @property
     def periode(self) -> Periode:
         return self.fase.placeringsperiode
+
+    def skjult(self) -> dict[str, str | None]:
+        """Per group, whether its counts and share placed are suppressed (`diskretion.suppress_outcome`)."""
+        return diskretion.suppress_outcome(self.placeret, self.n, self.diskretionsgraense)
+
+    def skjulte_typer(self) -> dict[str, dict[str, str | None]]:
+        """Per placement type and group, whether the count is suppressed: small, or the group's counts are hidden."""
+        groups = self.skjult()
+        return {
+            t: {g: mark or groups[g] for g, mark in diskretion.suppress(counts, self.diskretionsgraense, False).items()}
+            for t, counts in self.typer.items()
+        }
 
     def ikke_placeret(self, group: str) -> int:
         return self.n[group] - self.placeret[group]
@@ -87,6 +101,7 @@ def compute(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Virkso
         justeret=adjusted_comparison(pd.Series(gruppe.index.isin(placements["borger_id"]), index=gruppe.index), borgere, config),
         tilgaengelig=available,
         begrundelse="" if available else _reason(fase),
+        diskretionsgraense=config.diskretionsgraense,
     )
 
 
@@ -96,21 +111,23 @@ def _type_text() -> str:
 
 def table(v: Virksomhedsplaceringer, config: Config) -> Table:
     """Tabel 4: citizens in and not in a company placement, and the share placed, per group."""
+    t = v.diskretionsgraense
     result = Table(["", "I virksomhedsplacering", "Ikke i placering", "Borgere i alt", "Andel"])
-    for g in GROUPS:
+    for g, mark in v.skjult().items():
         result.add_row(
             config.grupper[g],
-            formatting.count(v.placeret[g]),
-            formatting.count(v.ikke_placeret(g)),
-            formatting.count(v.n[g]),
-            formatting.pct(v.andel(g)),
+            diskretion.count_cell(v.placeret[g], t, mark),
+            diskretion.count_cell(v.ikke_placeret(g), t, mark),
+            diskretion.count_cell(v.n[g], t),
+            diskretion.pct_cell(v.placeret[g], v.n[g], t, mark),
         )
-    return result.add_note(
+    result.add_note(
         f"Note: En borger tæller med, hvis mindst én virksomhedsplacering ({_type_text()}) helt eller delvist "
         f"ligger i perioden {formatting.date_range(v.periode.start, v.periode.slut)}. Andelen er beregnet af alle "
-        f"borgere i gruppen ({formatting.count(v.n['forsoeg'])} i {config.grupper_bestemt['forsoeg']} og "
-        f"{formatting.count(v.n['kontrol'])} i {config.grupper_bestemt['kontrol']})."
+        f"borgere i gruppen ({diskretion.count_cell(v.n['forsoeg'], t)} i {config.grupper_bestemt['forsoeg']} og "
+        f"{diskretion.count_cell(v.n['kontrol'], t)} i {config.grupper_bestemt['kontrol']})."
     )
+    return diskretion.annotate(result, t)
 
 
 def figure(v: Virksomhedsplaceringer, config: Config) -> SVG:
@@ -131,7 +148,8 @@ def figure(v: Virksomhedsplaceringer, config: Config) -> SVG:
         capsize=6,
         error_kw={"elinewidth": 1, "ecolor": "#333333"},
     )
-    ax.bar_label(bars, labels=[formatting.pct(s) for s in shares], label_type="center", color="white")
+    labels = [diskretion.pct_cell(v.placeret[g], v.n[g], v.diskretionsgraense, mark) for g, mark in v.skjult().items()]
+    ax.bar_label(bars, labels=labels, label_type="center", color="white")
     ax.set_xticks(list(positions), [config.grupper[g] for g in GROUPS])
     ax.set_ylim(0, 1)
     figures.percent_axis(ax.yaxis)
@@ -143,23 +161,41 @@ def figure(v: Virksomhedsplaceringer, config: Config) -> SVG:
 def summary(v: Virksomhedsplaceringer, config: Config) -> str:
     """A Danish paragraph on the citizens in company placements, every number computed."""
     f, k = "forsoeg", "kontrol"
+    t = v.diskretionsgraense
     periode = formatting.date_range(v.periode.start, v.periode.slut)
-    praktik, loentilskud = v.typer["praktik"], v.typer["loentilskud"]
+    if any(v.skjult().values()):
+        reason = diskretion.hidden_outcome_reason(
+            v.placeret, v.n, t, config.grupper_bestemt, "var i virksomhedsplacering", "var ikke i virksomhedsplacering"
+        )
+        return (
+            f"I perioden {periode} er forskellen mellem grupperne i andelen af borgere i mindst én "
+            f"virksomhedsplacering {formatting.pct_points(v.andel(f) - v.andel(k))}. Antal og andele vises ikke af "
+            f"hensyn til diskretion, da {reason}."
+        )
+    marks = v.skjulte_typer()
+
+    def typer(kind: str) -> str:
+        return " og ".join(diskretion.count_text(v.typer[kind][g], t, marks[kind][g]) for g in GROUPS)
+
     return (
         f"I perioden {periode} var {formatting.count(v.placeret[f])} af {formatting.count(v.n[f])} borgere i "
         f"{config.grupper_bestemt[f]} ({formatting.pct(v.andel(f))}) i mindst én virksomhedsplacering, mod "
         f"{formatting.count(v.placeret[k])} af {formatting.count(v.n[k])} borgere i {config.grupper_bestemt[k]} "
         f"({formatting.pct(v.andel(k))}). Forskellen mellem grupperne er "
         f"{formatting.pct_points(v.andel(f) - v.andel(k))}. "
-        f"Af de placerede borgere havde henholdsvis {formatting.count(praktik[f])} og {formatting.count(praktik[k])} "
-        f"været i virksomhedspraktik og {formatting.count(loentilskud[f])} og {formatting.count(loentilskud[k])} i "
-        f"løntilskud; nogle borgere har haft begge slags placering."
+        f"Af de placerede borgere havde henholdsvis {typer('praktik')} været i virksomhedspraktik og "
+        f"{typer('loentilskud')} i løntilskud; nogle borgere har haft begge slags placering."
     )
 
 
 def to_json(v: Virksomhedsplaceringer) -> dict:
-    """The placement outcome for resultater.json, plus the period and the citizens per placement type."""
+    """The placement outcome for resultater.json, plus the period and the citizens per placement type; the
+    suppressed ones are marked (`diskretion.mark_json`)."""
+    marks = v.skjulte_typer()
     return {
-        "udfald": {"virksomhedsplacering": outcome(v.placeret, v.n, v.justeret)},
-        "virksomhedsplaceringer": {"periode": v.periode.as_json(), "typer": v.typer},
+        "udfald": {"virksomhedsplacering": diskretion.mark_json(outcome(v.placeret, v.n, v.justeret), v.skjult())},
+        "virksomhedsplaceringer": {
+            "periode": v.periode.as_json(),
+            "typer": {t: diskretion.mark_json(dict(counts), marks[t]) for t, counts in v.typer.items()},
+        },
     }

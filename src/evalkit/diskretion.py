@@ -1,0 +1,235 @@
+"""Statistical disclosure control: small counts of citizens are not published (small-cell suppression).
+
+The rule (threshold t = `Config.diskretionsgraense`, 5 by default):
+
+- Primary suppression: a published count of citizens n with 0 < n < t is shown as "<5", and no share
+  computed from it is shown (".."). Zero is shown.
+- Secondary suppression: where the cells of a margin are tied together by a shown total (a group's
+  size, an "i alt" row or column, or one of the cells being the total of the others), a single hidden
+  cell could be found by subtraction, so the smallest other non-zero cell of that margin is hidden as
+  well (".."). This is repeated over every margin of a table until no margin reveals a hidden cell.
+- Compared outcomes: when a group's count of an outcome is hidden and the difference between the groups
+  is published, every group's count and share of that outcome is hidden, since the other group's share
+  and the difference would reveal it (likewise when few citizens of a group lack the outcome). The
+  difference, its confidence interval and the p-values are estimates, not counts, and stay; the minimum
+  detectable difference is hidden, since it is computed from the control group's share.
+
+Plans (planer) count like citizens, since each concerns one citizen. Not covered: the staff figures
+(personale: department totals about employees) and the interviews (samtaler: the job centre's activity).
+
+The measurement modules call the functions here and nothing else decides what is hidden. Tables get a
+note explaining the symbols (`annotate`); texts say "færre end 5" instead of a number (`count_text`).
+
+`resultater.json` keeps the true numbers. Where a published number was suppressed, the dict that holds
+it gets a key "diskretion" mapping the key of each suppressed number to "primaer" or "sekundaer"
+(nested like the numbers themselves); the key is absent when nothing in that dict was suppressed.
+E.g. an outcome entry whose groups' antal and andel were hidden:
+
+    {"forsoeg": {"antal": 3, "n": 917, "andel": 0.0033}, "kontrol": {...}, "forskel": ..., ...,
+     "diskretion": {"forsoeg": "primaer", "kontrol": "sekundaer"}}
+
+and a group's flow {"randomiseret": 917, ..., "diskretion": {"forladt_foer_slut": "primaer",
+"fulgt_til_slut": "sekundaer"}}.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Hashable, Iterable, Mapping
+from typing import Any, TypeVar
+
+from evalkit import formatting
+from evalkit.tables import Table
+
+K = TypeVar("K", bound=Hashable)
+R = TypeVar("R", bound=Hashable)
+C = TypeVar("C", bound=Hashable)
+Mark = str | None
+
+PRIMARY = "primaer"
+SECONDARY = "sekundaer"
+HIDDEN = ".."
+
+
+def is_small(count: int, threshold: int) -> bool:
+    """Whether `count` must not be published: 0 < count < threshold."""
+    return 0 < count < threshold
+
+
+def suppress(
+    counts: Mapping[K, int], threshold: int, total_shown: bool, hidden: Iterable[K] = ()
+) -> dict[K, Mark]:
+    """For each key of one margin: None (shown), "primaer" (0 < count < threshold) or "sekundaer".
+
+    `total_shown`: the counts add up to a total that is shown too (or one of them is the total of the
+    others), so if exactly one count is hidden, the smallest other non-zero count is hidden as well
+    (ties: the first in the mapping's order). `hidden` names keys already hidden for another reason (by
+    another margin of the same table); they count as hidden and are marked "sekundaer" unless small.
+    """
+    marks: dict[K, Mark] = {key: PRIMARY if is_small(n, threshold) else None for key, n in counts.items()}
+    for key in hidden:
+        marks[key] = marks[key] or SECONDARY
+    if total_shown and sum(mark is not None for mark in marks.values()) == 1:
+        candidates = [(n, i, key) for i, (key, n) in enumerate(counts.items()) if marks[key] is None and n > 0]
+        if candidates:
+            marks[min(candidates)[2]] = SECONDARY
+    return marks
+
+
+def suppress_linked(
+    cells: Mapping[K, int],
+    threshold: int,
+    sums: Iterable[Collection[K]] = (),
+    compared: Iterable[Collection[K]] = (),
+) -> dict[K, Mark]:
+    """Marks for the cells of a whole table: each collection in `sums` is a margin whose cells are tied
+    by a shown total (see `suppress`); each in `compared` holds the cells of one quantity compared
+    between the groups, all hidden when one is. Applied until no margin hides another cell."""
+    sums, compared = [list(keys) for keys in sums], [list(keys) for keys in compared]
+    marks: dict[K, Mark] = {key: PRIMARY if is_small(n, threshold) else None for key, n in cells.items()}
+    changed = True
+    while changed:
+        before = dict(marks)
+        for keys in sums:
+            margin = suppress({k: cells[k] for k in keys}, threshold, True, [k for k in keys if marks[k]])
+            marks.update({k: mark for k, mark in margin.items() if mark})
+        for keys in compared:
+            if any(marks[k] for k in keys):
+                marks.update({k: marks[k] or SECONDARY for k in keys})
+        changed = marks != before
+    return marks
+
+
+def suppress_grid(
+    grid: Mapping[R, Mapping[C, int]],
+    threshold: int,
+    *,
+    row_sums: bool = False,
+    column_sums: bool = False,
+    compared_rows: bool = False,
+) -> dict[R, dict[C, Mark]]:
+    """`suppress_linked` for a table of rows (e.g. categories) by columns (e.g. groups), marks[row][column]:
+    `row_sums`/`column_sums` when each row's/column's cells add up to a shown total, `compared_rows`
+    when each row is compared between the columns."""
+    cells = {(r, c): n for r, row in grid.items() for c, n in row.items()}
+    columns = list(dict.fromkeys(c for _r, c in cells))
+    rows = [[(r, c) for c in grid[r]] for r in grid]
+    by_column = [[(r, c) for r in grid if c in grid[r]] for c in columns]
+    marks = suppress_linked(
+        cells,
+        threshold,
+        sums=(rows if row_sums else []) + (by_column if column_sums else []),
+        compared=rows if compared_rows else [],
+    )
+    return {r: {c: marks[(r, c)] for c in row} for r, row in grid.items()}
+
+
+def suppress_outcome(antal: Mapping[str, int], n: Mapping[str, int], threshold: int) -> dict[str, Mark]:
+    """Marks per group for a binary outcome whose groups are compared (a difference is published): a
+    group is "primaer" when its citizens with, or without, the outcome (or in all) are 1 to threshold − 1;
+    then every other group is "sekundaer", its count and share hidden too (an empty group has no share and
+    no difference, so it stays as it is)."""
+    marks: dict[str, Mark] = {
+        g: PRIMARY if any(is_small(x, threshold) for x in (antal[g], n[g] - antal[g], n[g])) else None for g in antal
+    }
+    if any(marks.values()):
+        marks = {g: mark or (SECONDARY if n[g] else None) for g, mark in marks.items()}
+    return marks
+
+
+# ---------------------------------------------------------------- formatting
+
+
+def count_cell(count: int, threshold: int, mark: Mark = None) -> str:
+    """A count for a table or figure: '<5' when small, '..' when `mark` hides it otherwise, else '1.234'."""
+    if is_small(count, threshold):
+        return f"<{threshold}"
+    return HIDDEN if mark else formatting.count(count)
+
+
+def pct_cell(count: int, total: int, threshold: int, mark: Mark = None, decimals: int = 0) -> str:
+    """count/total as '12 pct.'; '..' when the count is hidden (small or `mark`) or the total is small."""
+    if mark or is_small(count, threshold) or is_small(total, threshold):
+        return HIDDEN
+    return formatting.pct(count / total, decimals)
+
+
+def share_with_count_cell(count: int, total: int, threshold: int, mark: Mark = None) -> str:
+    """'66 pct. (606)', '.. (<5)' or '.. (..)'."""
+    return f"{pct_cell(count, total, threshold, mark)} ({count_cell(count, threshold, mark)})"
+
+
+def count_text(count: int, threshold: int, mark: Mark = None) -> str:
+    """A count for running text: '1.234', 'færre end 5' or, hidden by `mark`, 'et skjult antal'."""
+    if is_small(count, threshold):
+        return f"færre end {threshold}"
+    return "et skjult antal" if mark else formatting.count(count)
+
+
+def citizens_text(count: int, threshold: int, mark: Mark = None) -> str:
+    """'1 borger', '12 borgere', 'færre end 5 borgere'."""
+    noun = "borger" if count == 1 and not is_small(count, threshold) and not mark else "borgere"
+    return f"{count_text(count, threshold, mark)} {noun}"
+
+
+def hidden_outcome_reason(
+    antal: Mapping[str, int],
+    n: Mapping[str, int],
+    threshold: int,
+    names: Mapping[str, str],
+    with_outcome: str = "har udfaldet",
+    without_outcome: str = "har ikke udfaldet",
+) -> str:
+    """Why a compared outcome's counts and shares are not shown (after `suppress_outcome`), e.g.
+    'færre end 5 borgere i forsøgsafdelingen har udfaldet'; `names` gives each group's name in text."""
+    reasons = []
+    for g in antal:
+        if is_small(n[g], threshold):
+            reasons.append(f"der er færre end {threshold} borgere i {names[g]}")
+        elif is_small(antal[g], threshold):
+            reasons.append(f"færre end {threshold} borgere i {names[g]} {with_outcome}")
+        elif is_small(n[g] - antal[g], threshold):
+            reasons.append(f"færre end {threshold} borgere i {names[g]} {without_outcome}")
+    return formatting.join(reasons)
+
+
+def note(threshold: int, primary: bool = True, secondary: bool = True, unit: str = "borgere") -> str:
+    """The Danish explanation of the symbols a table or figure uses."""
+    parts = []
+    if primary:
+        parts.append(f"<{threshold}: færre end {threshold} {unit}.")
+    if secondary:
+        parts.append(
+            f"{HIDDEN}: skjult af hensyn til diskretion, fordi et tal under {threshold} ellers kunne regnes ud "
+            "af de øvrige tal, en total eller forskellen mellem grupperne."
+        )
+    return " ".join(parts)
+
+
+def annotate(table: Table, threshold: int, unit: str = "borgere", extra: str = "") -> Table:
+    """`table` with a note on the symbols it contains (and `extra` after it); unchanged without any."""
+    cells = [cell for row in table.rows for cell in row[1:]]
+    primary = any(f"<{threshold}" in cell for cell in cells)
+    secondary = any(HIDDEN in cell for cell in cells)
+    if primary or secondary:
+        table.add_note(" ".join(filter(None, [note(threshold, primary, secondary, unit), extra])))
+    return table
+
+
+# ---------------------------------------------------------------- resultater.json
+
+
+def marker(marks: Mapping[Any, Any]) -> dict[str, Any]:
+    """`marks` without the keys that were not suppressed (nested mappings alike), with string keys."""
+    result: dict[str, Any] = {}
+    for key, mark in marks.items():
+        if isinstance(mark, Mapping):
+            mark = marker(mark)
+        if mark:
+            result[str(key)] = mark
+    return result
+
+
+def mark_json(payload: dict[str, Any], marks: Mapping[Any, Any]) -> dict[str, Any]:
+    """`payload` with the key "diskretion" (`marker(marks)`) when anything in it was suppressed."""
+    found = marker(marks)
+    return {**payload, "diskretion": found} if found else payload
