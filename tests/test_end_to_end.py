@@ -117,7 +117,7 @@ def test_final_html_shows_the_published_tables(built):
     assert "1. januar 2018" in html and "30. april 2020" in html  # the phase's period, from the configuration
     assert 'lang="da"' in html
     for heading in ("Resumé", "Forsøgets rammer", "Kvalitative resultater", "Kvantitative resultater",
-                    "Samlet vurdering", "Bilag: definitioner og datakilder"):
+                    "Varighed og økonomi", "Samlet vurdering", "Bilag: definitioner og datakilder"):
         assert f"{heading}</h1>" in html, heading
 
 
@@ -228,3 +228,26 @@ def test_final_document_compares_with_the_mid_term_it_computed(built):
     assert comparison["kilde"]["sha256"][:16] in text
     midterm_html = (built / "midtvejsevaluering.html").read_text(encoding="utf-8")
     assert 'id="tbl-sammenligning"' not in midterm_html  # only the final document compares
+
+
+def test_both_documents_show_duration_and_costs_from_their_results(built):
+    for fase, doc in (("midtvejs", "midtvejsevaluering"), ("slut", "slutevaluering")):
+        result = json.loads((built / fase / "resultater.json").read_text())
+        weeks, first, costs = result["varighed"]["uger_paa_kontanthjaelp"], result["varighed"]["foerste_afgang"], result["oekonomi"]
+        html = (built / f"{doc}.html").read_text(encoding="utf-8")
+        assert "Varighed og økonomi</h1>" in html and "Hvad tallene kan og ikke kan vise" in html
+        for label in ("tbl-varighed", "fig-varighed", "tbl-oekonomi-antagelser", "tbl-oekonomi", "tbl-oekonomi-foelsomhed", "fig-oekonomi"):
+            assert f'id="{label}"' in html, (doc, label)
+        text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(built / f"{doc}.pdf").pages))
+        assert "Varighed og økonomi" in text
+        numbers = (
+            formatting.number(weeks["forsoeg"]["gennemsnit"], 1),
+            formatting.number(weeks["kontrol"]["gennemsnit"], 1),
+            formatting.number(first["hr"], 2),
+            formatting.number(costs["netto_kr"] / 1e6, 1),
+            formatting.number(costs["break_even_uger_pr_borger"], 1),
+            formatting.number(abs(costs["overfoersler_pr_borger"]["forskel"])),
+        )
+        for number in numbers:
+            assert number in html and number in text, (doc, number)
+        assert costs["antagelser"]["investering_kr"] == (9_500_000 if fase == "midtvejs" else 19_000_000) + 300_000

@@ -12,9 +12,12 @@ from typing import Any
 
 import yaml
 
+from evalkit.contract import YDELSER
 from evalkit.errors import ConfigError
 
 GROUPS = ("forsoeg", "kontrol")
+WEEKS_PER_YEAR = 52  # a yearly amount per week: / 52; a monthly one: × 12 / 52
+PER_WEEK = {"uge": 1.0, "maaned": 12 / WEEKS_PER_YEAR, "aar": 1 / WEEKS_PER_YEAR}
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,61 @@ class Fase:
 
 
 @dataclass(frozen=True)
+class Beloeb:
+    """An amount in kroner as its source gives it (per week, month or year) and the source itself."""
+
+    beloeb: float
+    pr: str  # "uge", "maaned" or "aar"
+    kilde: str  # document and section or page, or "Antagelse"
+    forklaring: str  # what the figure covers, or why it was assumed
+
+    @property
+    def kr_pr_uge(self) -> float:
+        """The amount per week: a yearly amount / 52, a monthly amount × 12 / 52."""
+        return self.beloeb * PER_WEEK[self.pr]
+
+    @property
+    def antagelse(self) -> bool:
+        """True when no source gives the figure (the source starts with 'Antagelse')."""
+        return self.kilde.lower().startswith("antagelse")
+
+
+@dataclass(frozen=True)
+class Oekonomi:
+    """The cost side of the trial: the municipality's net cost per week of each status code, the
+    trial's extra cost, the sensitivity scenarios and the bootstrap's settings."""
+
+    kildedokumenter: tuple[str, ...]  # the documents the sources refer to, with their full titles
+    ydelser: dict[str, Beloeb]  # every status code of the contract
+    investering_pr_aar: float
+    investering_aar: tuple[int, ...]
+    investering_kilde: str
+    investering_forklaring: str
+    evaluering_kr: float  # the whole evaluation, counted in full in every phase
+    evaluering_kilde: str
+    evaluering_forklaring: str
+    skaleres: tuple[str, ...]  # status codes whose cost the sensitivity table scales
+    faktorer: tuple[float, ...]
+    kontanthjaelp_alternativ: Beloeb
+    bootstrap_antal: int
+    bootstrap_seed: int
+
+    @property
+    def kr_pr_uge(self) -> dict[str, float]:
+        return {code: amount.kr_pr_uge for code, amount in self.ydelser.items()}
+
+    def investering_i(self, periode: Periode) -> float:
+        """The salary part of the investment spent in `periode`: each configured year's amount times the
+        share of that year's days inside the period."""
+        total = 0.0
+        for year in self.investering_aar:
+            first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+            days = (min(last, periode.slut) - max(first, periode.start)).days + 1
+            total += self.investering_pr_aar * max(days, 0) / ((last - first).days + 1)
+        return total
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole trial configuration."""
 
@@ -91,6 +149,7 @@ class Config:
     diskretionsgraense: int
     planer_markeret_graense: float
     faser: dict[str, Fase]
+    oekonomi: Oekonomi
 
     def with_comparisons(self, faser: list[str]) -> list[str]:
         """`faser` and the phases they compare with, in configuration order (each computed before use)."""
@@ -162,6 +221,31 @@ class _Reader:
         except (TypeError, ValueError):
             raise ConfigError(f"Konfigurationsfilen {self.path}: '{dotted}' skal være et tal, fandt '{value}'.") from None
 
+    def amount(self, dotted: str) -> float:
+        """A number of kroner, zero or more (booleans and text are refused)."""
+        value = self.get(dotted)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0 or value == float("inf"):
+            raise ConfigError(
+                f"Konfigurationsfilen {self.path}: '{dotted}' skal være et beløb i kroner (et tal på 0 eller derover), "
+                f"fandt '{value}'."
+            )
+        return float(value)
+
+    def text(self, dotted: str) -> str:
+        value = self.get(dotted)
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"Konfigurationsfilen {self.path}: '{dotted}' skal være en tekst, der ikke er tom.")
+        return " ".join(value.split())
+
+    def codes(self, dotted: str) -> tuple[str, ...]:
+        value = self.get(dotted)
+        if not isinstance(value, list) or any(code not in YDELSER for code in value):
+            raise ConfigError(
+                f"Konfigurationsfilen {self.path}: '{dotted}' skal være en liste af ydelseskoder "
+                f"({', '.join(YDELSER)}), fandt '{value}'."
+            )
+        return tuple(value)
+
 
 def _fase(r: _Reader, noegle: str) -> Fase:
     base = f"faser.{noegle}"
@@ -186,6 +270,61 @@ def _fase(r: _Reader, noegle: str) -> Fase:
         statusdato=r.date(f"{base}.statusdato"),
         hr_perioder=hr_perioder,
         sammenlign_med=None if other is None else str(other),
+    )
+
+
+def _beloeb(r: _Reader, dotted: str) -> Beloeb:
+    pr = r.get(f"{dotted}.pr")
+    if pr not in PER_WEEK:
+        raise ConfigError(
+            f"Konfigurationsfilen {r.path}: '{dotted}.pr' skal være uge, maaned eller aar, fandt '{pr}'."
+        )
+    return Beloeb(
+        beloeb=r.amount(f"{dotted}.beloeb"), pr=pr, kilde=r.text(f"{dotted}.kilde"), forklaring=r.text(f"{dotted}.forklaring")
+    )
+
+
+def _oekonomi(r: _Reader) -> Oekonomi:
+    ydelser = r.get("oekonomi.ydelser")
+    if not isinstance(ydelser, dict) or set(ydelser) != set(YDELSER):
+        found = ", ".join(map(str, ydelser)) if isinstance(ydelser, dict) else str(ydelser)
+        raise ConfigError(
+            f"Konfigurationsfilen {r.path}: 'oekonomi.ydelser' skal have et beløb for præcis hver ydelseskode "
+            f"({', '.join(YDELSER)}); fandt {found}."
+        )
+    years = r.get("oekonomi.investering.aar")
+    if not isinstance(years, list) or not years or not all(isinstance(y, int) and not isinstance(y, bool) for y in years):
+        raise ConfigError(f"Konfigurationsfilen {r.path}: 'oekonomi.investering.aar' skal være en liste af årstal, fandt '{years}'.")
+    factors = r.get("oekonomi.foelsomhed.faktorer")
+    if not isinstance(factors, list) or any(isinstance(f, bool) or not isinstance(f, (int, float)) or not f >= 0 for f in factors):
+        raise ConfigError(
+            f"Konfigurationsfilen {r.path}: 'oekonomi.foelsomhed.faktorer' skal være en liste af tal på 0 eller derover, "
+            f"fandt '{factors}'."
+        )
+    antal, seed = r.get("oekonomi.bootstrap_antal"), r.get("oekonomi.bootstrap_seed")
+    for key, value, least in (("bootstrap_antal", antal, 100), ("bootstrap_seed", seed, 0)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise ConfigError(
+                f"Konfigurationsfilen {r.path}: 'oekonomi.{key}' skal være et helt tal på mindst {least}, fandt '{value}'."
+            )
+    documents = r.get("oekonomi.kildedokumenter")
+    if not isinstance(documents, list) or not all(isinstance(d, str) and d.strip() for d in documents):
+        raise ConfigError(f"Konfigurationsfilen {r.path}: 'oekonomi.kildedokumenter' skal være en liste af tekster.")
+    return Oekonomi(
+        kildedokumenter=tuple(" ".join(d.split()) for d in documents),
+        ydelser={code: _beloeb(r, f"oekonomi.ydelser.{code}") for code in YDELSER},
+        investering_pr_aar=r.amount("oekonomi.investering.kr_pr_aar"),
+        investering_aar=tuple(years),
+        investering_kilde=r.text("oekonomi.investering.kilde"),
+        investering_forklaring=r.text("oekonomi.investering.forklaring"),
+        evaluering_kr=r.amount("oekonomi.evaluering.kr"),
+        evaluering_kilde=r.text("oekonomi.evaluering.kilde"),
+        evaluering_forklaring=r.text("oekonomi.evaluering.forklaring"),
+        skaleres=r.codes("oekonomi.foelsomhed.skaleres"),
+        faktorer=tuple(float(f) for f in factors),
+        kontanthjaelp_alternativ=_beloeb(r, "oekonomi.foelsomhed.kontanthjaelp_alternativ"),
+        bootstrap_antal=antal,
+        bootstrap_seed=seed,
     )
 
 
@@ -227,6 +366,7 @@ def load_config(path: str | Path) -> Config:
         diskretionsgraense=r.number("definitioner.diskretionsgraense", int),
         planer_markeret_graense=r.number("definitioner.planer_markeret_graense", float),
         faser={noegle: _fase(r, noegle) for noegle in faser_raw},
+        oekonomi=_oekonomi(r),
     )
     _check_comparisons(config)
     return config

@@ -77,3 +77,20 @@ def month_range(start: dt.date, end: dt.date) -> str:
         first = format_date(start, "MMMM", locale=LOCALE)
         return f"{first}{EN_DASH}{month(end)}" if start != end else month(end)
     return f"{month(start)}{EN_DASH}{month(end)}"
+
+
+def signed(value: float, decimals: int = 0) -> str:
+    """A difference with its sign: '+1,2', '−0,4' or '0,0'."""
+    rounded = round_half_up(value, decimals)
+    text = number(abs(value), decimals)
+    return f"+{text}" if rounded > 0 else (f"{MINUS}{text}" if rounded < 0 else text)
+
+
+def kr(value: float) -> str:
+    """Whole kroner: '2.538 kr.'."""
+    return f"{number(value)} kr."
+
+
+def mio_kr(value: float, decimals: int = 1) -> str:
+    """Millions of kroner: '9,5 mio. kr.'."""
+    return f"{number(value / 1e6, decimals)} mio. kr."

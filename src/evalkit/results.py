@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,20 @@ def outcome(antal: dict[str, int], n: dict[str, int], justeret: dict[str, Any] |
     if justeret is not None:
         result["justeret"] = justeret
     return result
+
+
+def finite(value: Any) -> Any:
+    """`value` with every NaN or infinite number, also inside dicts and lists, replaced by None
+    (resultater.json holds no non-finite numbers)."""
+    if isinstance(value, dict):
+        return {key: finite(v) for key, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite(v) for v in value]
+    if hasattr(value, "item"):  # numpy scalars
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def fragment_path(output_dir: Path, notebook: str) -> Path:

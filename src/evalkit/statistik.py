@@ -13,6 +13,7 @@ reach the machine-readable results.
 - `mde`: the minimum detectable difference given group sizes and the control group's share (statsmodels).
 - `smd`: the standardized mean difference of a baseline variable (formula by hand, see its docstring).
 - `adjusted_difference`: covariate-adjusted difference by a linear probability model (statsmodels OLS, HC2).
+- `welch`: the difference in two groups' means with Welch's t interval and p-value (statsmodels).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from scipy.stats import fisher_exact
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
+from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
 
 def _finite(value: Any) -> float | None:
@@ -254,4 +256,25 @@ def adjusted_difference(
         result.update(forskel=raw, metode=metode + "; modellen kunne ikke estimeres, så forskellen er den rå uden interval og p")
         return result
     result.update(dict(zip(("forskel", "ci_nedre", "ci_oevre", "p"), values)))
+    return result
+
+
+def welch(x_f: pd.Series, x_k: pd.Series, alpha: float = 0.05) -> dict[str, float | None]:
+    """{'forskel', 'ci_nedre', 'ci_oevre', 'p'}: the difference in means forsøg − kontrol with the (1 − alpha)
+    interval and two-sided p-value of Welch's t-test (unequal variances, Welch–Satterthwaite degrees of
+    freedom; statsmodels' `CompareMeans(..., usevar="unequal")`). The interval and p are None when a group
+    has fewer than two values or neither group varies; the difference is None when a group is empty."""
+    f = np.asarray(x_f, dtype=float)
+    k = np.asarray(x_k, dtype=float)
+    result: dict[str, float | None] = {"forskel": None, "ci_nedre": None, "ci_oevre": None, "p": None}
+    if not len(f) or not len(k):
+        return result
+    result["forskel"] = float(f.mean() - k.mean())
+    if len(f) < 2 or len(k) < 2 or (f.var() == 0 and k.var() == 0):
+        return result
+    compare_means = CompareMeans(DescrStatsW(f), DescrStatsW(k))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        low, upp = compare_means.tconfint_diff(alpha=alpha, usevar="unequal")
+        _t, p, _df = compare_means.ttest_ind(usevar="unequal")
+    result.update(ci_nedre=_finite(low), ci_oevre=_finite(upp), p=_finite(p))
     return result

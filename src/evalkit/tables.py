@@ -23,6 +23,9 @@ class Table:
     align: list[str] | None = None  # "l" or "r" per column; default: first left, rest right
     rows: list[list[str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # relative column widths (the dashes under the header; pandoc sizes a wide table's columns by them);
+    # default: equal widths
+    widths: list[int] | None = None
 
     def add_row(self, *cells: object) -> "Table":
         if len(cells) != len(self.columns):
@@ -36,10 +39,13 @@ class Table:
 
     def to_markdown(self) -> str:
         align = self.align or ["l"] + ["r"] * (len(self.columns) - 1)
-        rule = {"l": ":---", "r": "---:", "c": ":---:"}
+        widths = self.widths or [3] * len(self.columns)
+        if len(widths) != len(self.columns):
+            raise ValueError(f"{len(widths)} widths for {len(self.columns)} columns")
+        rule = {"l": ":{}", "r": "{}:", "c": ":{}:"}
         lines = [
             "| " + " | ".join(_cell(c) for c in self.columns) + " |",
-            "|" + "|".join(rule[a] for a in align) + "|",
+            "|" + "|".join(rule[a].format("-" * max(3, w)) for a, w in zip(align, widths)) + "|",
         ]
         lines += ["| " + " | ".join(row) + " |" for row in self.rows]
         text = "\n".join(lines)

@@ -8,7 +8,7 @@ numbers, table builders for the published tables, `figure(...)` and `to_json(...
 from importlib import import_module
 from types import ModuleType
 
-NAMES = ("baseline", "afgange", "virksomhedsplaceringer", "langtidsgruppen", "samtaler", "personale", "planer")
+NAMES = ("baseline", "afgange", "virksomhedsplaceringer", "langtidsgruppen", "samtaler", "personale", "planer", "varighed")
 
 
 def module(name: str) -> ModuleType:

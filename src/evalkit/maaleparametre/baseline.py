@@ -106,16 +106,25 @@ def indicators(borgere: pd.DataFrame, config: Config) -> pd.DataFrame:
 BASELINE_COLUMNS = ("gruppe", "koen", "alder", "herkomst", "offentlig_forsoergelse_aar", "kontanthjaelp_siden")
 
 
+def adjustment_covariates(borgere: pd.DataFrame, config: Config, ids: pd.Index) -> pd.DataFrame | None:
+    """The covariates of every adjusted comparison (`ADJUSTMENT_VARIABLES`) for the citizens `ids`, one
+    row each in that order (index borger_id). None when the citizens table lacks the baseline columns
+    (a partial table, as in small unit tests)."""
+    if not set(BASELINE_COLUMNS) <= set(borgere.columns):
+        return None
+    citizens = borgere.set_index("borger_id").loc[ids]
+    return indicators(citizens.reset_index(), config)[list(ADJUSTMENT_VARIABLES)].set_axis(ids)
+
+
 def adjusted_comparison(y: pd.Series, borgere: pd.DataFrame, config: Config) -> dict | None:
     """The difference forsøg − kontrol in a 0/1 outcome (`y`, indexed by borger_id) adjusted for the
     baseline variables: a linear probability model with HC2 robust standard errors. None when the
     citizens table lacks the baseline columns (a partial table, as in small unit tests)."""
-    if not set(BASELINE_COLUMNS) <= set(borgere.columns):
+    covariates = adjustment_covariates(borgere, config, y.index)
+    if covariates is None:
         return None
-    citizens = borgere.set_index("borger_id").loc[y.index]
-    covariates = indicators(citizens.reset_index(), config)[list(ADJUSTMENT_VARIABLES)]
-    treated = (citizens["gruppe"] == "forsoeg").astype(int)
-    return adjusted_difference(y.astype(int), treated, covariates.set_axis(y.index), alpha=config.alpha)
+    treated = (borgere.set_index("borger_id").loc[y.index, "gruppe"] == "forsoeg").astype(int)
+    return adjusted_difference(y.astype(int), treated, covariates, alpha=config.alpha)
 
 
 def balance_label(variable: str, config: Config) -> str:
