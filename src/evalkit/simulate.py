@@ -26,9 +26,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from evalkit.config import GROUPS, Config, Fase, Maanedsperiode, Periode, load_config
+from evalkit.config import GROUPS, Config, Fase, Maanedsperiode, load_config
 from evalkit.contract import TABLES, YDELSER
 from evalkit.formatting import round_half_up
+from evalkit.uger import first_monday, week_monday
 
 KH = "kontanthjaelp"
 CODE = {name: i for i, name in enumerate(YDELSER)}
@@ -182,18 +183,6 @@ EXAMPLE_TARGETS = ExampleTargets(
 # --------------------------------------------------------------------------------------------
 
 
-def _monday(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
-
-
-def _first_monday(periode: Periode) -> dt.date:
-    return periode.start + dt.timedelta(days=(7 - periode.start.weekday()) % 7)
-
-
-def _last_monday(periode: Periode) -> dt.date:
-    return _monday(periode.slut)
-
-
 def final_phase(config: Config) -> Fase:
     """The calibrated phase: `slut` when configured, otherwise the last phase listed."""
     if "slut" in config.faser:
@@ -215,7 +204,7 @@ class _Timeline:
     early_weight: np.ndarray  # relative exit intensity per week
 
     def index(self, day: dt.date) -> int:
-        return (_monday(day) - self.start_week).days // 7
+        return (week_monday(day) - self.start_week).days // 7
 
     def monday(self, index: int | np.ndarray) -> np.ndarray:
         return np.datetime64(self.start_week, "D") + np.asarray(index, dtype="int64") * 7
@@ -223,25 +212,25 @@ class _Timeline:
 
 def _timeline(config: Config) -> _Timeline:
     final = final_phase(config)
-    start_week = _monday(config.startdato)
+    start_week = week_monday(config.startdato)
     k = config.opfoelgning_uger
     # Rows run until the follow-up week of the last Monday of any måleperiode.
-    last_exit = max(_last_monday(f.maaleperiode) for f in config.faser.values())
+    last_exit = max(week_monday(f.maaleperiode.slut) for f in config.faser.values())
     end_week = last_exit + dt.timedelta(weeks=k)
     n_weeks = (end_week - start_week).days // 7 + 1
 
     def idx(day: dt.date) -> int:
-        return (_monday(day) - start_week).days // 7
+        return (week_monday(day) - start_week).days // 7
 
-    exit_first = max(1, idx(_first_monday(final.maaleperiode)))  # week 0 has no previous week
-    exit_last = idx(_last_monday(final.maaleperiode))
+    exit_first = max(1, idx(first_monday(final.maaleperiode.start)))  # week 0 has no previous week
+    exit_last = idx(week_monday(final.maaleperiode.slut))
     # Exits are somewhat more frequent during the earlier phases' måleperioder (the first year
     # of the trial), so that a good 40 % of the final-phase exits are already seen at mid-term.
     weight = np.ones(n_weeks)
     for fase in config.faser.values():
         if fase is final:
             continue
-        lo, hi = idx(_first_monday(fase.maaleperiode)), idx(_last_monday(fase.maaleperiode))
+        lo, hi = idx(first_monday(fase.maaleperiode.start)), idx(week_monday(fase.maaleperiode.slut))
         weight[lo : hi + 1] = 1.4
     return _Timeline(
         start_week=start_week,

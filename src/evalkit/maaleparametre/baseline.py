@@ -34,6 +34,7 @@ from evalkit.config import GROUPS, Config, Fase
 from evalkit.results import share
 from evalkit.statistik import adjusted_difference, smd
 from evalkit.tables import Table
+from evalkit.uger import week_monday
 
 TABLES = ("borgere", "ydelser")  # ydelser only for the flow
 
@@ -413,11 +414,6 @@ def phase_text(config: Config, fase: Fase) -> str:
 # ---------------------------------------------------------------- the flow of citizens (CONSORT-style)
 
 
-def _week_monday(day: dt.date) -> dt.date:
-    """The Monday of the ISO week containing `day`."""
-    return day - dt.timedelta(days=day.weekday())
-
-
 # each step of the flow and the rest of the group
 FLOW_STEPS = {
     "kontanthjaelp_startuge": "ikke_kontanthjaelp_startuge",
@@ -482,8 +478,8 @@ class Flow:
 def flow(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Flow:
     """The flow numbers of both groups for the phase `fase` (see the module docstring)."""
     borgere, ydelser = data["borgere"], data["ydelser"]
-    startuge = _week_monday(config.startdato)
-    slutuge = _week_monday(fase.maaleperiode.slut)
+    startuge = week_monday(config.startdato)
+    slutuge = week_monday(fase.maaleperiode.slut)
     start_week = ydelser[(ydelser["uge"] == pd.Timestamp(startuge)) & (ydelser["ydelse"] == KONTANTHJAELP)]
     on_kh = borgere["borger_id"].isin(start_week["borger_id"])
     last_week = ydelser.groupby("borger_id")["uge"].max().reindex(borgere["borger_id"])

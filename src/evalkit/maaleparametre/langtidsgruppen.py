@@ -24,15 +24,11 @@ from evalkit.config import GROUPS, Config, Fase
 from evalkit.maaleparametre.baseline import adjusted_comparison, missing_start_marks, missing_start_text
 from evalkit.results import outcome
 from evalkit.tables import Table
+from evalkit.uger import week_monday
 
 TABLES = ("borgere", "ydelser")
 
 KONTANTHJAELP = "kontanthjaelp"
-
-
-def week_monday(day: dt.date) -> dt.date:
-    """The Monday of the ISO week containing `day`."""
-    return day - dt.timedelta(days=day.weekday())
 
 
 def long_history(borgere: pd.DataFrame, config: Config) -> pd.Series:
@@ -187,37 +183,33 @@ def summary(lt: Langtidsgruppen, config: Config) -> str:
     """A Danish paragraph on how the long-term group shrank in each group, every number computed."""
     f, k = "forsoeg", "kontrol"
     t = lt.diskretionsgraense
-    if any(lt.skjult().values()):
-        text = (
-            f"Ved forsøgets start {formatting.date(lt.startdato)} havde {diskretion.citizens_text(lt.ved_start[f], t)} i "
-            f"{config.grupper_bestemt[f]} og {diskretion.count_text(lt.ved_start[k], t)} i {config.grupper_bestemt[k]} "
-            f"været på kontanthjælp i {config.lang_historik_aar} år eller længere."
+    hidden = any(lt.skjult().values())
+    text = (
+        f"Ved forsøgets start {formatting.date(lt.startdato)} havde {diskretion.citizens_text(lt.ved_start[f], t)} i "
+        f"{config.grupper_bestemt[f]} og {diskretion.count_text(lt.ved_start[k], t)} i {config.grupper_bestemt[k]} "
+        f"været på kontanthjælp i {config.lang_historik_aar} år eller længere."
+    )
+    # with the counts hidden, the status week is named in the difference's sentence instead
+    week = f" i ugen med statusdatoen {formatting.date(lt.statusdato)}" if hidden else ""
+    if not hidden:
+        text += (
+            f" I ugen med statusdatoen {formatting.date(lt.statusdato)} modtog henholdsvis "
+            f"{formatting.count(lt.paa_kontanthjaelp[f])} og {formatting.count(lt.paa_kontanthjaelp[k])} af dem "
+            f"stadig kontanthjælp. Gruppen er dermed blevet {formatting.count(lt.reduktion(f))} borgere mindre i "
+            f"{config.grupper_bestemt[f]} ({_pct(lt, f)} af gruppen) og {formatting.count(lt.reduktion(k))} borgere "
+            f"mindre i {config.grupper_bestemt[k]} ({_pct(lt, k)})."
         )
-        if lt.ved_start[f] and lt.ved_start[k]:
-            text += (
-                f" Forskellen mellem grupperne i andelen, der ikke længere modtog kontanthjælp i ugen med statusdatoen "
-                f"{formatting.date(lt.statusdato)}, er {formatting.pct_points(lt.andel(f) - lt.andel(k))}."
-            )
+    if lt.ved_start[f] and lt.ved_start[k]:
+        text += (
+            f" Forskellen mellem grupperne i andelen, der ikke længere modtog kontanthjælp{week}, er "
+            f"{formatting.pct_points(lt.andel(f) - lt.andel(k))}."
+        )
+    if hidden:
         reason = diskretion.hidden_outcome_reason(
             {g: lt.reduktion(g) for g in GROUPS}, lt.ved_start, t, config.grupper_bestemt,
             "ikke længere modtog kontanthjælp", "stadig modtog kontanthjælp",
         )
-        return text + f" Antal og andele vises ikke af hensyn til diskretion, da {reason}."
-    text = (
-        f"Ved forsøgets start {formatting.date(lt.startdato)} havde {formatting.count(lt.ved_start[f])} borgere i "
-        f"{config.grupper_bestemt[f]} og {formatting.count(lt.ved_start[k])} i {config.grupper_bestemt[k]} været på "
-        f"kontanthjælp i {config.lang_historik_aar} år eller længere. I ugen med statusdatoen "
-        f"{formatting.date(lt.statusdato)} modtog henholdsvis {formatting.count(lt.paa_kontanthjaelp[f])} og "
-        f"{formatting.count(lt.paa_kontanthjaelp[k])} af dem stadig kontanthjælp. Gruppen er dermed blevet "
-        f"{formatting.count(lt.reduktion(f))} borgere mindre i {config.grupper_bestemt[f]} "
-        f"({_pct(lt, f)} af gruppen) og {formatting.count(lt.reduktion(k))} borgere mindre i "
-        f"{config.grupper_bestemt[k]} ({_pct(lt, k)})."
-    )
-    if lt.ved_start[f] and lt.ved_start[k]:
-        text += (
-            f" Forskellen mellem grupperne i andelen, der ikke længere modtog kontanthjælp, er "
-            f"{formatting.pct_points(lt.andel(f) - lt.andel(k))}."
-        )
+        text += f" Antal og andele vises ikke af hensyn til diskretion, da {reason}."
     return text
 
 

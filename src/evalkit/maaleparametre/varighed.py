@@ -44,21 +44,12 @@ from evalkit.results import finite
 from evalkit.sammenfatning import covariates_text, p_cell, p_text
 from evalkit.statistik import welch
 from evalkit.tables import Table
+from evalkit.uger import first_monday, week_monday
 
 TABLES = ("borgere", "ydelser")
 
 KONTANTHJAELP = "kontanthjaelp"
 YEAR_WEEKS = 52  # the share with an exit is also read after one year
-
-
-def first_monday(day: dt.date) -> dt.date:
-    """The first Monday on or after `day`."""
-    return day + dt.timedelta(days=(7 - day.weekday()) % 7)
-
-
-def last_monday(day: dt.date) -> dt.date:
-    """The last Monday on or before `day`."""
-    return day - dt.timedelta(days=day.weekday())
 
 
 def status_weeks(borgere: pd.DataFrame, ydelser: pd.DataFrame, periode: Periode) -> pd.DataFrame:
@@ -74,7 +65,7 @@ def exit_times(borgere: pd.DataFrame, ydelser: pd.DataFrame, periode: Periode, l
     the start week, i.e. analysed), `uger` (time to the first exit or to censoring) and `afgang` (1 for an
     exit, 0 for censored). See the module docstring."""
     start = pd.Timestamp(first_monday(periode.start))
-    end = pd.Timestamp(last_monday(periode.slut))
+    end = pd.Timestamp(week_monday(periode.slut))
     at_start = ydelser[ydelser["uge"] == start].set_index("borger_id")["ydelse"]
     exits = find_exits(ydelser, periode, lag_weeks).groupby("borger_id")["uge"].min()
     last = ydelser.groupby("borger_id")["uge"].max()
@@ -146,7 +137,7 @@ class Varighed:
 
 
 def _first_exit(times: pd.DataFrame, borgere: pd.DataFrame, config: Config, periode: Periode) -> FoersteAfgang:
-    start, end = first_monday(periode.start), last_monday(periode.slut)
+    start, end = first_monday(periode.start), week_monday(periode.slut)
     tau = (end - start).days / 7
     analysed = times[times["med"]]
     km, med, year, year_events, area, var = {}, {}, {}, {}, {}, {}
