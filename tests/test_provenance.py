@@ -10,7 +10,7 @@ import pytest
 from conftest import EXAMPLE, ROOT
 
 from evalkit.contract import TABLES
-from evalkit.provenance import record, table, table_inputs, timestamp
+from evalkit.provenance import build_record, record, table, table_inputs, timestamp
 
 
 def test_timestamp_is_the_newest_date_in_the_data(monkeypatch):
@@ -29,7 +29,8 @@ def test_source_date_epoch_wins(monkeypatch):
 
 def _record(config, tmp_path, project=None, comparison=None):
     stamp = (int(pd.Timestamp("2020-04-27", tz="UTC").timestamp()), "data")
-    return record(EXAMPLE, config, config.fase("slut"), "pandoc 3 (test)", stamp, project or tmp_path, comparison)["proveniens"]
+    shared = build_record(EXAMPLE, config, "pandoc 3 (test)", stamp, project or tmp_path)
+    return record(shared, config, config.fase("slut"), comparison)["proveniens"]
 
 
 def test_record_names_every_input_file_with_its_sha256(config, tmp_path):

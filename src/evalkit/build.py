@@ -203,12 +203,13 @@ def _build(
 
         result = BuildResult(output_dir=output_dir, renderer=chosen.version())
         build_dir = work / "_build"
+        shared_origin = provenance.build_record(data_dir, config, result.renderer, stamp, project)
         # a phase another phase compares with is computed too, but published only when asked for
         for fase_key in config.with_comparisons(faser):
             fase = config.fase(fase_key)
             jobs = pipeline.plan(project / "notebooks", [fase_key], data_dir, config_path, build_dir)
             other = fase.sammenlign_med and pipeline.phase_results_path(build_dir, fase.sammenlign_med)
-            origin = provenance.record(data_dir, config, fase, result.renderer, stamp, project, other or None)
+            origin = provenance.record(shared_origin, config, fase, other or None)
             provenance_path = results.fragment_path(build_dir / fase_key, provenance.FRAGMENT)
             provenance_path.parent.mkdir(parents=True, exist_ok=True)
             results.write_json(provenance_path, origin)

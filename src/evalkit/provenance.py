@@ -95,24 +95,20 @@ def _fase_json(fase: Fase) -> dict[str, Any]:
     }
 
 
-def record(
-    data_dir: Path,
-    config: Config,
-    fase: Fase,
-    renderer: str,
-    stamp: tuple[int, str],
-    project: Path,
-    comparison: Path | None = None,
-) -> dict[str, Any]:
-    """Where one phase's outputs come from: every input file with its SHA-256, the configuration, the
-    code (evalkit version and git commit), Python and package versions, the renderer, the phase's
-    parameters, the build's time stamp and, for a comparing phase, the other phase's results file."""
+def file_source(path: Path) -> dict[str, str]:
+    """Another phase's results file as a phase that reads it names it: {'fil': '<fase>/<name>', 'sha256'}."""
+    return {"fil": f"{path.parent.name}/{path.name}", "sha256": sha256(path)}
+
+
+def build_record(data_dir: Path, config: Config, renderer: str, stamp: tuple[int, str], project: Path) -> dict[str, Any]:
+    """What every phase of one build shares: every input file with its SHA-256, the configuration, the
+    code (evalkit version and git commit), Python and package versions, the renderer and the time stamp."""
     seconds, origin = stamp
     inputs = []
     for name in TABLES:
         path = find_table_file(data_dir, name)
         inputs.append({"tabel": name, "fil": path.name, "bytes": path.stat().st_size, "sha256": sha256(path)})
-    result: dict[str, Any] = {
+    return {
         "tidsstempel": dt.datetime.fromtimestamp(seconds, dt.timezone.utc).isoformat(),
         "tidsstempel_kilde": origin,
         "inddata": inputs,
@@ -121,6 +117,14 @@ def record(
         "python": platform.python_version(),
         "pakker": {name: _package_version(name) for name in PACKAGES},
         "renderer": renderer,
+    }
+
+
+def record(shared: dict[str, Any], config: Config, fase: Fase, comparison: Path | None = None) -> dict[str, Any]:
+    """Where one phase's outputs come from (the `proveniens` fragment): the build's `shared` record, the
+    phase's parameters and definitions and, for a comparing phase, the other phase's results file."""
+    result: dict[str, Any] = {
+        **shared,
         "fase": _fase_json(fase),
         "definitioner": {
             "opfoelgning_uger": config.opfoelgning_uger,
@@ -134,7 +138,7 @@ def record(
         },
     }
     if comparison is not None:
-        result["sammenligning"] = {"fil": f"{comparison.parent.name}/{comparison.name}", "sha256": sha256(comparison)}
+        result["sammenligning"] = file_source(comparison)
     return {FRAGMENT: result}
 
 

@@ -7,7 +7,6 @@ numbers also where the report suppresses a small count; the modules mark those w
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from evalkit.config import GROUPS, Fase
+from evalkit.provenance import file_source
 from evalkit.statistik import compare, exact_p, holm, newcombe_ci, smallest_expected
 
 
@@ -117,6 +117,4 @@ def load_comparison(path: str | Path | None) -> Comparison | None:
     if not path:
         return None
     path = Path(path)
-    data = path.read_bytes()
-    source = {"fil": f"{path.parent.name}/{path.name}", "sha256": hashlib.sha256(data).hexdigest()}
-    return Comparison(json.loads(data.decode("utf-8")), source)
+    return Comparison(json.loads(path.read_text(encoding="utf-8")), file_source(path))
