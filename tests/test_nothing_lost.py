@@ -59,8 +59,9 @@ def test_a_build_on_broken_data_leaves_the_report_unchanged(good_report, tmp_pat
 def test_an_interrupted_build_leaves_the_report_unchanged(good_report, signum):
     data, out = good_report
     before = _snapshot(out)
-    proc = subprocess.Popen(_cli("build", "--data", str(data), "--output", str(out), "--fase", "midtvejs", "--renderer", "pandoc"),
-                            cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    # --force: the unchanged notebooks would otherwise come from the cache, too fast to interrupt
+    proc = subprocess.Popen(_cli("build", "--data", str(data), "--output", str(out), "--fase", "midtvejs", "--renderer", "pandoc",
+                                 "--force"), cwd=ROOT, stderr=subprocess.PIPE, text=True)
     lines = []
     for line in proc.stderr:  # interrupt while the notebooks run
         lines.append(line)

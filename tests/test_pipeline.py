@@ -94,3 +94,10 @@ def test_a_failing_notebook_is_kept_in_the_log_directory(tmp_path):
         pipeline.run(job, failed_dir=tmp_path / "log")
     kept = tmp_path / "log" / "slut-afgange.ipynb"
     assert kept.is_file() and str(kept) in str(info.value)
+
+
+def test_planning_reads_each_modules_tables_without_importing_it():
+    from evalkit import maaleparametre
+
+    for name in maaleparametre.NAMES:
+        assert maaleparametre.tables(name) == tuple(maaleparametre.module(name).TABLES)

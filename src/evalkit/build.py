@@ -1,5 +1,9 @@
 """The whole build: validate the data, run every (notebook, phase) job, merge resultater.json,
 render each phase's document and publish the output directory only when everything succeeded.
+
+The steps run in parallel as far as their dependencies allow (`evalkit.scheduler`), and each is done
+again only when something it depends on changed (`evalkit.cache`): an unchanged rebuild copies every
+notebook, result and document from the cache.
 """
 
 from __future__ import annotations
@@ -8,17 +12,22 @@ import contextlib
 import datetime as dt
 import json
 import logging
+import os
 import shutil
 import signal
 import tempfile
+import threading
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
-from evalkit import formatting, paths, pipeline, provenance, results
-from evalkit.config import Config, load_config
+from evalkit import formatting, paths, pipeline, provenance, results, scheduler
+from evalkit.cache import Cache, code_fingerprint, digest_file, digest_tree
+from evalkit.config import Config, Fase, load_config
+from evalkit.contract import FILE_FORMATS
 from evalkit.errors import DataError, EvalkitError
-from evalkit.loading import check_tables
+from evalkit.progress import RAN, REUSED, LineProgress, Progress, Step
 from evalkit.render import Renderer, select
 
 # Copied from the project into the render tree; the notebooks' outputs join them under _build/.
@@ -30,6 +39,8 @@ class BuildResult:
     output_dir: Path
     renderer: str
     files: list[Path] = field(default_factory=list)
+    ran: list[str] = field(default_factory=list)  # the steps done in this build ("slut/afgange", …)
+    reused: list[str] = field(default_factory=list)  # the steps copied from the cache
 
 
 def document_metadata(config: Config, fase_key: str, available: dict[str, bool]) -> dict[str, str]:
@@ -84,6 +95,11 @@ def log_dir(output_dir: Path) -> Path:
     return output_dir.with_name(f"{output_dir.name}-log")
 
 
+def cache_dir(output_dir: Path) -> Path:
+    """Where the steps' results are kept for the next build into the same output directory."""
+    return output_dir.with_name(f"{output_dir.name}-cache")
+
+
 class BuildLog:
     """The build's progress and outcome, line by line, in `<output>-log/byg.log` (overwritten per build)."""
 
@@ -94,10 +110,11 @@ class BuildLog:
             old.unlink()  # the previous build's log, kernel output and failed notebooks
         self.path = directory / "byg.log"
         self.path.write_text("", encoding="utf-8")
+        self._lock = threading.Lock()
 
     def write(self, message: str) -> None:
         stamp = dt.datetime.now().strftime("%H:%M:%S")  # the log only; outputs never carry the clock
-        with self.path.open("a", encoding="utf-8") as handle:
+        with self._lock, self.path.open("a", encoding="utf-8") as handle:
             handle.write(f"{stamp} {message}\n")
 
 
@@ -137,107 +154,240 @@ def build(
     faser: list[str] | None = None,
     renderer: str | Renderer = "auto",
     config_path: Path | None = None,
-    progress: Callable[[str], None] = lambda _msg: None,
+    progress: Callable[[str], None] | Progress | None = None,
+    force: bool = False,
+    workers: int | None = None,
 ) -> BuildResult:
     """Build the documents of `faser` (all phases by default) from `data_dir` into `output_dir`.
 
     Everything is written to a temporary directory beside `output_dir`, which replaces it only when all
     succeeded; a failure or an interrupt leaves the previous output as it was. The log is kept in
-    `log_dir(output_dir)` and named in every error."""
+    `log_dir(output_dir)` and named in every error. Steps whose inputs did not change since the last
+    build into `output_dir` are copied from `cache_dir(output_dir)`, unless `force`. `progress` is a
+    display or a function that takes one line at a time; `workers` defaults to the usable cores."""
     output_dir = Path(output_dir or paths.project_root() / "_output").absolute()
+    display = progress if isinstance(progress, Progress) else LineProgress(progress or (lambda _line: None))
     log = BuildLog(log_dir(output_dir))
     _log_python_to(log.path)
-
-    def say(message: str) -> None:
-        log.write(message)
-        progress(message)
-
     try:
-        return _build(data_dir, output_dir, faser, renderer, config_path, say, log)
+        result = _Build(output_dir, log, display, force).run(
+            data_dir, faser, renderer, config_path, workers or scheduler.default_workers()
+        )
     except EvalkitError as exc:
+        display.close(ok=False)
         log.write(f"Fejl: {exc}")
         exc.args = (f"{exc}\nIntet er ændret i {output_dir}. Loggen ligger i {log.path}",)
         raise
     except KeyboardInterrupt:
+        display.close(ok=False)
         log.write("Afbrudt.")
         raise Interrupted(f"Afbrudt. Intet er ændret i {output_dir}. Loggen ligger i {log.path}") from None
-
-
-def _build(
-    data_dir: Path | None,
-    output_dir: Path,
-    faser: list[str] | None,
-    renderer: str | Renderer,
-    config_path: Path | None,
-    progress: Callable[[str], None],
-    log: BuildLog,
-) -> BuildResult:
-    project = paths.project_root()
-    config_path = Path(config_path or paths.default_config())
-    data_dir = Path(data_dir or paths.default_data())
-    config = load_config(config_path)
-    faser = list(faser or config.faser)
-    for fase in faser:
-        config.fase(fase)  # unknown phase: a Danish ConfigError before any work is done
-
-    progress(f"Tjekker data i {data_dir}")
-    checked = check_tables(data_dir, config=config)
-    if checked.errors:
-        raise DataError(checked.describe())
-    if checked.warnings:
-        progress(checked.describe())
-    stamp = provenance.timestamp(checked.tables)
-    chosen = renderer if isinstance(renderer, Renderer) else select(renderer)
-
-    output_dir.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=f".{output_dir.name}.", dir=output_dir.parent) as tmp:
-        work, staged = Path(tmp) / "kilde", Path(tmp) / "ud"
-        work.mkdir()
-        for name in RENDER_SOURCES:
-            src = project / name
-            (shutil.copytree if src.is_dir() else shutil.copy2)(src, work / name)
-        if output_dir.is_dir() and set(faser) != set(config.faser):
-            shutil.copytree(output_dir, staged)  # keep the other phases' documents
-        else:
-            staged.mkdir()
-
-        result = BuildResult(output_dir=output_dir, renderer=chosen.version())
-        build_dir = work / "_build"
-        shared_origin = provenance.build_record(data_dir, config, result.renderer, stamp, project)
-        # a phase another phase compares with is computed too, but published only when asked for
-        for fase_key in config.with_comparisons(faser):
-            fase = config.fase(fase_key)
-            jobs = pipeline.plan(project / "notebooks", [fase_key], data_dir, config_path, build_dir)
-            other = fase.sammenlign_med and pipeline.phase_results_path(build_dir, fase.sammenlign_med)
-            origin = provenance.record(shared_origin, config, fase, other or None)
-            provenance_path = results.fragment_path(build_dir / fase_key, provenance.FRAGMENT)
-            provenance_path.parent.mkdir(parents=True, exist_ok=True)
-            results.write_json(provenance_path, origin)
-            for job in jobs:
-                progress(f"Kører notesbogen {job.notebook} for fasen {fase_key}")
-                pipeline.run(job, failed_dir=log.directory)
-            fragments = [origin, *(json.loads(job.fragment.read_text(encoding="utf-8")) for job in jobs)]
-            resultater = results.assemble(fase, fragments, config.udfaldsfamilie)
-            results.write_json(pipeline.phase_results_path(build_dir, fase_key), resultater)
-            if fase_key not in faser:
-                continue
-
-            phase_out = staged / fase_key
-            if phase_out.exists():
-                shutil.rmtree(phase_out)
-            phase_out.mkdir()
-            for path in (pipeline.phase_results_path(build_dir, fase_key), *(job.executed for job in jobs)):
-                shutil.copy2(path, phase_out / path.name)
-
-            progress(f"Renderer {fase.dokument} med {chosen.name}")
-            source = Path("reports") / f"{fase.dokument}.qmd"
-            metadata = document_metadata(config, fase_key, resultater.get("tilgaengelighed", {}))
-            outputs = chosen.render(work, source, metadata, stamp[0])
-            for fmt, path in outputs.items():
-                target = staged / f"{fase.dokument}.{fmt}"  # the renderers' formats are the file endings
-                shutil.copy2(path, target)
-                result.files.append(output_dir / target.name)
-            result.files.append(output_dir / fase_key / "resultater.json")
-
-        _publish(staged, output_dir)
+    log.write(display.tally.summary())
+    display.close(ok=True)
     return result
+
+
+@dataclass
+class _Build:
+    """One build's state, shared by its steps."""
+
+    output_dir: Path
+    log: BuildLog
+    display: Progress
+    force: bool
+    cache: Cache = field(init=False)
+    render_lock: threading.Lock = field(default_factory=threading.Lock)  # one render at a time
+
+    def __post_init__(self) -> None:
+        self.cache = Cache(cache_dir(self.output_dir), enabled=not self.force)
+        self.code = code_fingerprint()
+
+    def say(self, message: str) -> None:
+        self.log.write(message)
+        self.display.message(message)
+
+    def note(self, message: str) -> None:
+        self.log.write(message)
+        self.display.detail(message)
+
+    def run(self, data_dir: Path | None, faser: list[str] | None, renderer: str | Renderer,
+            config_path: Path | None, workers: int) -> BuildResult:
+        self.project = paths.project_root()
+        self.config_path = Path(config_path or paths.default_config())
+        self.data_dir = Path(data_dir or paths.default_data())
+        self.config = load_config(self.config_path)
+        faser = list(faser or self.config.faser)
+        for fase in faser:
+            self.config.fase(fase)  # unknown phase: a Danish ConfigError before any work is done
+        if self.force:
+            self.note("--force: alle trin køres forfra")
+
+        self.stamp = self._check_data()
+        self.renderer = renderer if isinstance(renderer, Renderer) else select(renderer)
+        self.display.renderer = self.renderer.name
+        result = BuildResult(output_dir=self.output_dir, renderer=self.renderer.version())
+
+        self.output_dir.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryDirectory(prefix=f".{self.output_dir.name}.", dir=self.output_dir.parent) as tmp:
+            self.work, staged = Path(tmp) / "kilde", Path(tmp) / "ud"
+            self.work.mkdir()
+            self.sources = {}  # as copied: the renderers write their outputs beside the sources later
+            for name in RENDER_SOURCES:
+                src = self.project / name
+                (shutil.copytree if src.is_dir() else shutil.copy2)(src, self.work / name)
+                copied = digest_tree(self.work / name) if src.is_dir() else {"": digest_file(self.work / name)}
+                self.sources.update({f"{name}/{rel}": sha for rel, sha in copied.items()})
+            if self.output_dir.is_dir() and set(faser) != set(self.config.faser):
+                shutil.copytree(self.output_dir, staged)  # keep the other phases' documents
+            else:
+                staged.mkdir()
+            self.build_dir = self.work / "_build"
+            self.shared_origin = provenance.build_record(
+                self.data_dir, self.config, result.renderer, self.stamp, self.project
+            )
+            tasks = self._tasks(faser)
+            scheduler.run(tasks, workers, self.display, self.log.write, self.log.directory / "kerner.log")
+            for step, state, _ in self.display.tally.states.values():
+                (result.ran if state == RAN else result.reused).append(step.key)
+            for fase_key in faser:
+                self._stage(self.config.fase(fase_key), staged, result)
+            _publish(staged, self.output_dir)
+        return result
+
+    # --- the data check ---------------------------------------------------------------------------------
+    def _check_data(self) -> tuple[int, str]:
+        """Validate every input table, unless the same files were validated before with the same
+        configuration and code; returns the build's time stamp (`provenance.timestamp`)."""
+        files = {}
+        if self.data_dir.is_dir():
+            files = {p.name: digest_file(p) for p in sorted(self.data_dir.iterdir())
+                     if p.is_file() and p.suffix.lower() in FILE_FORMATS}
+        parts = {"data": files, "konfiguration": digest_file(self.config_path), "kode": self.code,
+                 "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "")}
+        decision = self.cache.decide("datatjek", parts)
+        self.note(decision.describe())
+        if decision.hit:
+            checked = json.loads(self.cache.read(decision, "datatjek.json"))
+            self.say(f"Data i {self.data_dir} er tjekket før og uændrede")
+        else:
+            from evalkit.loading import check_tables  # pandera: loaded only when data must be checked
+
+            self.say(f"Tjekker data i {self.data_dir}")
+            report = check_tables(self.data_dir, config=self.config)
+            if report.errors:
+                raise DataError(report.describe())
+            checked = {"advarsler": report.describe() if report.warnings else "",
+                       "tidsstempel": list(provenance.timestamp(report.tables))}
+            self.cache.store(decision, {"datatjek.json": json.dumps(checked).encode()}, parts)
+        if checked["advarsler"]:
+            self.say(checked["advarsler"])
+        seconds, origin = checked["tidsstempel"]
+        return int(seconds), origin
+
+    # --- the steps --------------------------------------------------------------------------------------
+    def _tasks(self, faser: list[str]) -> list[scheduler.Task]:
+        """Per phase: the measurement notebooks, the summary (after them and after the phase it compares
+        with), the merged results, and the document when the phase is to be published."""
+        tasks = []
+        for fase_key in self.config.with_comparisons(faser):  # a compared phase is computed, not published
+            fase = self.config.fase(fase_key)
+            jobs = pipeline.plan(self.project / "notebooks", [fase_key], self.data_dir, self.config_path, self.build_dir)
+            measured = tuple(f"{fase_key}/{job.notebook}" for job in jobs if job.notebook != pipeline.SUMMARY)
+            for job in jobs:
+                after = ()
+                if job.notebook == pipeline.SUMMARY:
+                    after = measured + ((f"{fase.sammenlign_med}/resultater",) if fase.sammenlign_med else ())
+                step = Step(f"{fase_key}/{job.notebook}", "notesbog", job.notebook, fase_key)
+                tasks.append(scheduler.Task(step, partial(self._notebook, job, fase), after))
+            merged = Step(f"{fase_key}/resultater", "resultater", "resultater.json", fase_key)
+            tasks.append(scheduler.Task(merged, partial(self._merge, fase, jobs), (*measured, f"{fase_key}/{pipeline.SUMMARY}")))
+            if fase_key in faser:
+                document = Step(f"{fase_key}/dokument", "dokument", fase.dokument, fase_key)
+                tasks.append(scheduler.Task(document, partial(self._render, fase), (merged.key,)))
+        return tasks
+
+    def _decide(self, step: str, parts: dict[str, Any]):
+        decision = self.cache.decide(step, {**parts, "kode": self.code})
+        self.note(decision.describe())
+        return decision
+
+    def _input_name(self, path: Path, job: pipeline.Job) -> str:
+        """A job's input as its cache key names it: never the temporary build directory's path."""
+        if path == job.source:
+            return f"notesbog/{path.name}"
+        if path == job.config_path:
+            return "konfiguration"
+        if path.is_relative_to(self.build_dir):
+            return f"bygning/{path.relative_to(self.build_dir).as_posix()}"
+        return f"data/{path.name}"
+
+    def _notebook(self, job: pipeline.Job, fase: Fase, worker: scheduler.Worker) -> str:
+        if job.notebook == pipeline.SUMMARY:  # its provenance needs the compared phase's finished results
+            other = fase.sammenlign_med and pipeline.phase_results_path(self.build_dir, fase.sammenlign_med)
+            origin = provenance.record(self.shared_origin, self.config, fase, other or None)
+            path = results.fragment_path(job.output_dir, provenance.FRAGMENT)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            results.write_json(path, origin)
+        parts = {
+            "notesbog": job.notebook, "fase": job.fase, "parametre": job.parameters,
+            "inddata": {self._input_name(p, job): digest_file(p) for p in job.inputs},
+        }
+        decision = self._decide(f"{job.fase}/{job.notebook}", parts)
+        if decision.hit:
+            self.cache.restore(decision, job.output_dir)
+            return REUSED
+        worker.executing()
+        pipeline.run(job, failed_dir=self.log.directory, kernel=worker.kernel())
+        self.cache.store(decision, {p.name: p for p in job.outputs}, {**parts, "kode": self.code})
+        return RAN
+
+    def _merge(self, fase: Fase, jobs: list[pipeline.Job], worker: scheduler.Worker) -> str:
+        fragments = [results.fragment_path(self.build_dir / fase.noegle, provenance.FRAGMENT)]
+        fragments += [job.fragment for job in jobs]
+        parts = {"fase": fase.noegle, "konfiguration": digest_file(self.config_path),
+                 "fragmenter": {p.name: digest_file(p) for p in fragments}}
+        target = pipeline.phase_results_path(self.build_dir, fase.noegle)
+        decision = self._decide(f"{fase.noegle}/resultater", parts)
+        if decision.hit:
+            self.cache.restore(decision, target.parent)
+            return REUSED
+        worker.executing()
+        loaded = [json.loads(p.read_text(encoding="utf-8")) for p in fragments]
+        results.write_json(target, results.assemble(fase, loaded, self.config.udfaldsfamilie))
+        self.cache.store(decision, {target.name: target}, {**parts, "kode": self.code})
+        return RAN
+
+    def _render(self, fase: Fase, worker: scheduler.Worker) -> str:
+        resultater = json.loads(pipeline.phase_results_path(self.build_dir, fase.noegle).read_text(encoding="utf-8"))
+        metadata = document_metadata(self.config, fase.noegle, resultater.get("tilgaengelighed", {}))
+        parts = {"dokument": fase.dokument, "kilder": self.sources, "metadata": metadata, "tidsstempel": self.stamp[0],
+                 "renderer": self.renderer.version(), "notesboeger": digest_tree(self.build_dir / fase.noegle)}
+        documents = self.work / "_dokumenter" / fase.noegle
+        decision = self._decide(f"{fase.noegle}/dokument", parts)
+        if decision.hit:
+            self.cache.restore(decision, documents)
+            return REUSED
+        worker.executing()
+        with self.render_lock:
+            source = Path("reports") / f"{fase.dokument}.qmd"
+            outputs = self.renderer.render(self.work, source, metadata, self.stamp[0])
+        documents.mkdir(parents=True, exist_ok=True)
+        files = {f"{fase.dokument}.{fmt}": Path(shutil.copy2(path, documents / f"{fase.dokument}.{fmt}"))
+                 for fmt, path in outputs.items()}  # the renderers' formats are the file endings
+        self.cache.store(decision, files, {**parts, "kode": self.code})
+        return RAN
+
+    def _stage(self, fase: Fase, staged: Path, result: BuildResult) -> None:
+        """A published phase's files into the output being assembled: its documents, its resultater.json
+        and its executed notebooks."""
+        phase_out = staged / fase.noegle
+        if phase_out.exists():
+            shutil.rmtree(phase_out)
+        phase_out.mkdir()
+        phase_dir = self.build_dir / fase.noegle
+        for path in [pipeline.phase_results_path(self.build_dir, fase.noegle), *sorted(phase_dir.glob("*.ipynb"))]:
+            shutil.copy2(path, phase_out / path.name)
+        for path in sorted((self.work / "_dokumenter" / fase.noegle).iterdir()):
+            shutil.copy2(path, staged / path.name)
+            result.files.append(self.output_dir / path.name)
+        result.files.append(self.output_dir / fase.noegle / "resultater.json")

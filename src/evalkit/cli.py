@@ -51,14 +51,32 @@ def app() -> None:
     help="auto bruger Quarto, hvis det er installeret, ellers pandoc og Typst.",
 )
 @CONFIG
-def build(data: Path | None, output: Path, fase: str, renderer: str, config: Path | None) -> None:
-    """Kør notesbøgerne for hver fase og byg dokumenterne som HTML og PDF."""
-    from evalkit.build import build as run_build
+@click.option("--force", is_flag=True, help="Kør alle notesbøger og render alle dokumenter forfra, også de uændrede.")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), metavar="ANTAL", default=None,
+    help="Hvor mange notesbøger der køres samtidig (standard: antal kerner).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Vis kun fejl.")
+@click.option("-v", "--verbose", is_flag=True, help="Vis også hvert trins cachenøgle, og hvorfor det køres eller genbruges.")
+def build(
+    data: Path | None, output: Path, fase: str, renderer: str, config: Path | None,
+    force: bool, jobs: int | None, quiet: bool, verbose: bool,
+) -> None:
+    """Kør notesbøgerne for hver fase og byg dokumenterne som HTML og PDF.
 
-    result = run_build(data, output, None if fase == "alle" else [fase], renderer, config, progress=_say)
-    _say(f"Færdig ({result.renderer}). Skrev:")
-    for path in result.files:
-        _say(f"  {path}")
+    Kun det, der er ændret siden sidste bygning til samme mappe, køres igen; resten genbruges."""
+    from evalkit.build import build as run_build
+    from evalkit.progress import choose
+
+    if quiet and verbose:
+        raise click.UsageError("Vælg enten --quiet eller --verbose.")
+    progress = choose(quiet=quiet, verbose=verbose)
+    result = run_build(data, output, None if fase == "alle" else [fase], renderer, config,
+                       progress=progress, force=force, workers=jobs)
+    if not quiet:
+        _say(f"Færdig ({result.renderer}). Skrev:")
+        for path in result.files:
+            _say(f"  {path}")
 
 
 @app.command(options_metavar="[TILVALG]")

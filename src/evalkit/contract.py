@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
-import pandas as pd
+from evalkit.errors import DataError
+
+if TYPE_CHECKING:  # pandas is imported by the modules that read data, not by the contract
+    import pandas as pd
 
 Kind = Literal["string", "code", "flag", "integer", "decimal", "date", "week", "month"]
 
@@ -153,3 +157,19 @@ TABLES: dict[str, Table] = {
 }
 
 FILE_FORMATS = (".csv", ".parquet", ".xlsx")
+
+
+def find_table_file(data_dir: Path, name: str) -> Path:
+    """The one file that holds table `name` in `data_dir` (NAME.csv, NAME.parquet or NAME.xlsx)."""
+    if not data_dir.is_dir():
+        raise DataError(f"Datamappen {data_dir} findes ikke.")
+    matches = sorted(
+        p for p in data_dir.iterdir() if p.is_file() and p.stem.lower() == name and p.suffix.lower() in FILE_FORMATS
+    )
+    if not matches:
+        formats = ", ".join(f"{name}{s}" for s in FILE_FORMATS)
+        raise DataError(f"Tabellen '{name}' mangler i {data_dir}: forventede én af filerne {formats}.")
+    if len(matches) > 1:
+        found = ", ".join(p.name for p in matches)
+        raise DataError(f"Tabellen '{name}' findes i flere filer i {data_dir} ({found}); behold kun én.")
+    return matches[0]

@@ -23,7 +23,7 @@ import pandas as pd
 
 from evalkit import paths
 from evalkit.config import Config, load_config
-from evalkit.contract import FILE_FORMATS, TABLES, Column, Table, looks_like_cpr
+from evalkit.contract import TABLES, Column, Table, find_table_file, looks_like_cpr
 from evalkit.errors import DataError
 from evalkit.validation import Problem, Report, Source, TypedTable, validate
 
@@ -50,22 +50,6 @@ class RawTable:
     frame: pd.DataFrame
     rows: np.ndarray  # spreadsheet row number of each data row (Parquet: its position from 1)
     dialect: str  # "international", "dansk", "parquet" or "xlsx"
-
-
-def find_table_file(data_dir: Path, name: str) -> Path:
-    """The one file that holds table `name` in `data_dir` (NAME.csv, NAME.parquet or NAME.xlsx)."""
-    if not data_dir.is_dir():
-        raise DataError(f"Datamappen {data_dir} findes ikke.")
-    matches = sorted(
-        p for p in data_dir.iterdir() if p.is_file() and p.stem.lower() == name and p.suffix.lower() in FILE_FORMATS
-    )
-    if not matches:
-        formats = ", ".join(f"{name}{s}" for s in FILE_FORMATS)
-        raise DataError(f"Tabellen '{name}' mangler i {data_dir}: forventede én af filerne {formats}.")
-    if len(matches) > 1:
-        found = ", ".join(p.name for p in matches)
-        raise DataError(f"Tabellen '{name}' findes i flere filer i {data_dir} ({found}); behold kun én.")
-    return matches[0]
 
 
 def _decode(path: Path, raw: bytes) -> str:

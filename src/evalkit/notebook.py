@@ -16,6 +16,8 @@ from IPython.display import Markdown
 
 from evalkit import paths
 from evalkit.config import Config, Fase, load_config
+from evalkit.contract import TABLES, find_table_file
+from evalkit.errors import DataError
 from evalkit.loading import load_tables
 from evalkit.results import assemble, fragment_path, write_json
 
@@ -47,6 +49,32 @@ def show(available: bool, reason: str, make: Callable[[], Any]) -> Any:
     return make() if available else Markdown(reason)
 
 
+# The tables a kernel has read and checked, by what they were read from. A build runs several notebooks
+# on one kernel (evalkit.kernel), and most read the same borgere and ydelser: they are checked once.
+_LOADED: dict[tuple, dict[str, pd.DataFrame]] = {}
+
+
+def _file_state(path: Path) -> tuple[str, int, int]:
+    stat = path.stat()
+    return str(path.resolve()), stat.st_size, stat.st_mtime_ns
+
+
+def _load(data_dir: Path, tables: tuple[str, ...], config: Config) -> dict[str, pd.DataFrame]:
+    """`load_tables`, remembered per kernel while the files and the configuration stay as they were.
+    The frames are handed out as new (shallow) copies; with pandas' copy-on-write a notebook that changes
+    one changes only its own."""
+    read = sorted({*tables, *(["borgere"] if any(TABLES[t].references_borgere for t in tables) else [])})
+    try:
+        key = (tuple(tables), _file_state(config.sti), *(_file_state(find_table_file(data_dir, t)) for t in read))
+    except (DataError, OSError):  # a missing file: load_tables reports every problem at once
+        return load_tables(data_dir, tables, config)
+    if key not in _LOADED:
+        if len(_LOADED) >= 8:  # a kernel used for other data sets as well: start afresh
+            _LOADED.clear()
+        _LOADED[key] = load_tables(data_dir, tables, config)
+    return {name: frame.copy(deep=False) for name, frame in _LOADED[key].items()}
+
+
 def start(
     fase: str,
     data_dir: str | None,
@@ -61,6 +89,6 @@ def start(
     return Run(
         config=config,
         fase=config.fase(fase),
-        data=load_tables(data_dir or paths.default_data(), tables, config),
+        data=_load(Path(data_dir or paths.default_data()), tuple(tables), config),
         output_dir=output,
     )

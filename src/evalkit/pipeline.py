@@ -1,68 +1,27 @@
 """Notebook jobs: each (notebook, phase) run is an independent job with declared inputs and outputs,
-executed by papermill on a kernel of this very Python environment.
+executed by papermill on a kernel of this very Python environment (`evalkit.kernel`).
+
+papermill, nbformat and jupyter_client are imported where a notebook is executed, so a build whose
+notebooks all come from the cache never loads them.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import sys
 from dataclasses import dataclass
 from pathlib import Path
-
-import nbformat
-import papermill
-from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
-from jupyter_client.manager import AsyncKernelManager
-from traitlets import default
+from typing import TYPE_CHECKING
 
 from evalkit import maaleparametre
 from evalkit.config import load_config
-from evalkit.contract import TABLES
+from evalkit.contract import TABLES, find_table_file
 from evalkit.errors import BuildError, EvalkitError
-from evalkit.loading import find_table_file
 from evalkit.provenance import FRAGMENT as PROVENANCE
 from evalkit.results import fragment_path
 
-KERNEL_NAME = "evalkit"
-
-
-class ProjectKernelSpecManager(KernelSpecManager):
-    """Always the kernel of the running interpreter, whatever kernelspecs the machine has installed."""
-
-    def find_kernel_specs(self) -> dict[str, str]:
-        return {KERNEL_NAME: str(Path(__file__).parent)}
-
-    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
-        return KernelSpec(
-            # log_level=ERROR: keep the kernel's start-up warnings out of the build's progress output
-            argv=[sys.executable, "-m", "ipykernel_launcher", "--IPKernelApp.log_level=ERROR", "-f", "{connection_file}"],
-            display_name=f"evalkit ({sys.executable})",
-            language="python",
-            resource_dir=str(Path(__file__).parent),
-        )
-
-
-class ProjectKernelManager(AsyncKernelManager):
-    stderr_path: Path | None = None  # where the kernel's own stderr goes (None: inherited)
-
-    @default("kernel_spec_manager")
-    def _kernel_spec_manager_default(self) -> KernelSpecManager:
-        return ProjectKernelSpecManager(parent=self)
-
-    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
-        if self.stderr_path is None:
-            return await super()._async_launch_kernel(kernel_cmd, **kw)
-        # e.g. the traceback a kernel prints when a build is interrupted belongs in the log, not on screen
-        with open(self.stderr_path, "ab") as stderr:
-            return await super()._async_launch_kernel(kernel_cmd, stderr=stderr, **kw)
-
-
-def _kernel_manager(stderr_path: Path | None) -> type[ProjectKernelManager]:
-    if stderr_path is None:
-        return ProjectKernelManager
-    return type("LoggedKernelManager", (ProjectKernelManager,), {"stderr_path": stderr_path})
-
+if TYPE_CHECKING:
+    from evalkit.kernel import WarmKernel
 
 SUMMARY = "sammenfatning"  # runs after a phase's measurement notebooks and reads their results
 
@@ -113,7 +72,7 @@ def phase_results_path(build_dir: Path, fase: str) -> Path:
 
 
 def _tables_read(name: str) -> list[str]:
-    wanted = list(maaleparametre.module(name).TABLES)
+    wanted = list(maaleparametre.tables(name))
     if any(TABLES[t].references_borgere for t in wanted) and "borgere" not in wanted:
         wanted.insert(0, "borgere")
     return wanted
@@ -150,6 +109,8 @@ def plan(notebooks_dir: Path, faser: list[str], data_dir: Path, config_path: Pat
 def clean_executed(path: Path) -> None:
     """Remove what changes on every run: papermill's and nbclient's timing metadata and the injected
     cell's random id."""
+    import nbformat
+
     nb = nbformat.read(path, as_version=4)
     meta = nb.metadata.get("papermill", {})
     for key in ("start_time", "end_time", "duration", "input_path", "output_path", "environment_variables"):
@@ -162,34 +123,56 @@ def clean_executed(path: Path) -> None:
     nbformat.write(nb, path)
 
 
-def execute(source: Path, executed: Path, parameters: dict[str, str], cwd: Path, kernel_log: Path | None = None) -> None:
-    """papermill on the project's own kernel, without timing metadata; the kernel's stderr goes to
+def execute(
+    source: Path,
+    executed: Path,
+    parameters: dict[str, str],
+    cwd: Path,
+    kernel_log: Path | None = None,
+    kernel: WarmKernel | None = None,
+) -> None:
+    """papermill on the project's own kernel, without timing metadata. With `kernel`, on that running
+    kernel, reset first to a fresh kernel's state in `cwd`; else on a new kernel whose stderr goes to
     `kernel_log` when given."""
-    papermill.execute_notebook(
-        str(source),
-        str(executed),
-        parameters=parameters,
-        kernel_name=KERNEL_NAME,
-        kernel_manager_class=_kernel_manager(kernel_log),
-        progress_bar=False,
-        log_output=False,
-        cwd=str(cwd),
-        record_timing=False,
-    )
+    import papermill
+
+    from evalkit.kernel import KERNEL_NAME, kernel_manager_class
+
+    if kernel is not None:
+        kernel.fresh(cwd)
+        options = {"km": kernel.manager}
+    else:
+        options = {"kernel_manager_class": kernel_manager_class(kernel_log), "cwd": str(cwd)}
+    try:
+        papermill.execute_notebook(
+            str(source),
+            str(executed),
+            parameters=parameters,
+            kernel_name=KERNEL_NAME,
+            progress_bar=False,
+            log_output=False,
+            record_timing=False,
+            **options,
+        )
+    finally:
+        if kernel is not None:
+            kernel.done()
     clean_executed(executed)
 
 
-def run(job: Job, failed_dir: Path | None = None) -> None:
-    """Execute one job; a failure becomes a Danish BuildError naming the notebook and its executed copy
-    (copied into `failed_dir` when given, since the build directory is removed after a failure; the
-    kernels' stderr is collected there too, in kerner.log)."""
+def run(job: Job, failed_dir: Path | None = None, kernel: WarmKernel | None = None) -> None:
+    """Execute one job (on `kernel` when given); a failure becomes a Danish BuildError naming the notebook
+    and its executed copy (copied into `failed_dir` when given, since the build directory is removed
+    after a failure; new kernels' stderr is collected there too, in kerner.log)."""
+    import papermill
+
     job.output_dir.mkdir(parents=True, exist_ok=True)
     kernel_log = None
     if failed_dir is not None:
         failed_dir.mkdir(parents=True, exist_ok=True)
         kernel_log = failed_dir / "kerner.log"
     try:
-        execute(job.source, job.executed, job.parameters, job.output_dir, kernel_log)
+        execute(job.source, job.executed, job.parameters, job.output_dir, kernel_log, kernel)
     except papermill.PapermillExecutionError as exc:
         detail = exc.evalue if exc.ename in {c.__name__ for c in _evalkit_errors()} else f"{exc.ename}: {exc.evalue}"
         executed = job.executed

@@ -4,21 +4,21 @@ and the fixed time stamp that makes rebuilds byte-identical."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import platform
 import subprocess
 from importlib import metadata
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from evalkit import __version__, formatting
+from evalkit.cache import PACKAGES, digest_file
 from evalkit.config import Config, Fase
-from evalkit.contract import TABLES
-from evalkit.loading import find_table_file
+from evalkit.contract import TABLES, find_table_file
 from evalkit.tables import Table
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DATE_KINDS = ("date", "week", "month")
 
@@ -27,6 +27,8 @@ def timestamp(tables: dict[str, pd.DataFrame]) -> tuple[int, str]:
     """The build's time stamp in UNIX seconds and where it came from: SOURCE_DATE_EPOCH when set (the
     reproducible-builds convention), else midnight UTC of the newest date in the data. It never depends
     on the clock, so two builds from the same inputs stamp their PDFs alike."""
+    import pandas as pd
+
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return int(epoch), "SOURCE_DATE_EPOCH"
@@ -46,19 +48,7 @@ def timestamp(tables: dict[str, pd.DataFrame]) -> tuple[int, str]:
 # --- the provenance record ---------------------------------------------------------------------
 
 # the packages whose versions decide the numbers, the figures and the documents
-PACKAGES = (
-    "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "pandera", "babel",
-    "papermill", "nbclient", "ipykernel", "pypandoc-binary", "typst",
-)
 FRAGMENT = "proveniens"
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _package_version(name: str) -> str:
@@ -97,7 +87,7 @@ def _fase_json(fase: Fase) -> dict[str, Any]:
 
 def file_source(path: Path) -> dict[str, str]:
     """Another phase's results file as a phase that reads it names it: {'fil': '<fase>/<name>', 'sha256'}."""
-    return {"fil": f"{path.parent.name}/{path.name}", "sha256": sha256(path)}
+    return {"fil": f"{path.parent.name}/{path.name}", "sha256": digest_file(path)}
 
 
 def build_record(data_dir: Path, config: Config, renderer: str, stamp: tuple[int, str], project: Path) -> dict[str, Any]:
@@ -107,12 +97,12 @@ def build_record(data_dir: Path, config: Config, renderer: str, stamp: tuple[int
     inputs = []
     for name in TABLES:
         path = find_table_file(data_dir, name)
-        inputs.append({"tabel": name, "fil": path.name, "bytes": path.stat().st_size, "sha256": sha256(path)})
+        inputs.append({"tabel": name, "fil": path.name, "bytes": path.stat().st_size, "sha256": digest_file(path)})
     return {
         "tidsstempel": dt.datetime.fromtimestamp(seconds, dt.timezone.utc).isoformat(),
         "tidsstempel_kilde": origin,
         "inddata": inputs,
-        "konfiguration": {"fil": config.sti.name, "sha256": sha256(config.sti)},
+        "konfiguration": {"fil": config.sti.name, "sha256": digest_file(config.sti)},
         "evalkit": {"version": __version__, **git_state(project)},
         "python": platform.python_version(),
         "pakker": {name: _package_version(name) for name in PACKAGES},

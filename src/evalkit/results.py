@@ -15,7 +15,6 @@ from typing import Any
 
 from evalkit.config import GROUPS, Fase
 from evalkit.provenance import file_source
-from evalkit.statistik import compare, exact_p, holm, newcombe_ci, smallest_expected
 
 
 def share(antal: int, n: int) -> dict[str, float | int | None]:
@@ -29,6 +28,8 @@ def outcome(antal: dict[str, int], n: dict[str, int], justeret: dict[str, Any] |
     p-value (`p_eksakt`) with the smallest expected count (`mindste_forventede`; below
     `statistik.MIN_EXPECTED` the z-test is unreliable) and, when given, the covariate-adjusted
     comparison (`justeret`)."""
+    from evalkit.statistik import compare, exact_p, newcombe_ci, smallest_expected  # imports statsmodels
+
     counts = (antal["forsoeg"], n["forsoeg"], antal["kontrol"], n["kontrol"])
     ci_nedre, ci_oevre = newcombe_ci(*counts)
     result = {
@@ -97,6 +98,8 @@ def assemble(fase: Fase, fragments: list[dict[str, Any]], family: tuple[str, ...
     for fragment in fragments:
         _merge(merged, fragment)
     udfald = merged.get("udfald", {})
+    from evalkit.statistik import holm
+
     adjusted = holm({key: udfald[key].get("p") for key in family if key in udfald})
     for key, p_holm in adjusted.items():
         udfald[key]["p_holm"] = p_holm

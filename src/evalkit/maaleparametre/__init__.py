@@ -5,7 +5,10 @@ numbers, table builders for the published tables, `figure(...)` and `to_json(...
 `resultater.json`.
 """
 
+import ast
+from functools import lru_cache
 from importlib import import_module
+from pathlib import Path
 from types import ModuleType
 
 NAMES = ("baseline", "afgange", "virksomhedsplaceringer", "langtidsgruppen", "samtaler", "personale", "planer", "varighed")
@@ -16,3 +19,16 @@ def module(name: str) -> ModuleType:
     if name not in NAMES:
         raise KeyError(name)
     return import_module(f"evalkit.maaleparametre.{name}")
+
+
+@lru_cache(maxsize=None)
+def tables(name: str) -> tuple[str, ...]:
+    """The input tables module `name` declares (its `TABLES`), read from its source without importing it:
+    planning a build stays light, while the modules import statsmodels and matplotlib."""
+    if name not in NAMES:
+        raise KeyError(name)
+    tree = ast.parse(Path(__file__).with_name(f"{name}.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "TABLES" for t in node.targets):
+            return tuple(ast.literal_eval(node.value))
+    raise LookupError(f"evalkit.maaleparametre.{name} declares no TABLES")

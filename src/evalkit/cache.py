@@ -1,0 +1,147 @@
+"""The build cache: a step (a notebook run, a document render, the data check) is done again only when
+something it depends on changed.
+
+A step's key is the SHA-256 of everything it depends on: the content of its input files, its parameters,
+evalkit's own code and the versions of the packages that compute and render (`code_fingerprint`).
+A step that succeeded stores its output files under its key; the next build with the same key copies
+them instead of running the step. Entries are written whole or not at all, so an interrupted or failed
+build never leaves a half entry, and a key that matches always means the same inputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+# Packages whose version can change a number, a table, a figure or a document.
+PACKAGES = (
+    "numpy", "pandas", "scipy", "statsmodels", "matplotlib", "pandera", "pyarrow", "openpyxl", "babel",
+    "papermill", "nbclient", "nbformat", "ipykernel", "pypandoc-binary", "typst", "pyyaml",
+)
+_META = "trin.json"  # each entry's description: what the key was made of
+
+
+def digest_file(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def digest_tree(root: Path) -> dict[str, str]:
+    """SHA-256 of every file under `root`, by its path relative to `root` (sorted, so stable)."""
+    return {p.relative_to(root).as_posix(): digest_file(p) for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """evalkit's own code (every file of the package) and the versions of Python and the packages that
+    compute and render: a change to any of them invalidates every cached step."""
+    package = Path(__file__).parent
+    files = {
+        name: sha for name, sha in digest_tree(package).items()
+        if "__pycache__" not in name and not name.endswith((".pyc", ".mo"))
+    }
+    versions = {}
+    for name in PACKAGES:
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            versions[name] = None
+    return make_key({"python": sys.version, "pakker": versions, "evalkit": files})
+
+
+def make_key(parts: dict[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+@dataclass
+class Decision:
+    """Whether a step runs, and why: the log shows the key and the inputs that changed."""
+
+    step: str
+    key: str
+    hit: bool
+    changed: list[str] = field(default_factory=list)
+    entry: Path | None = None
+
+    def describe(self) -> str:
+        short = self.key[:12]
+        if self.hit:
+            return f"{self.step}: nøgle {short} findes i cachen; genbruges"
+        if not self.changed:
+            return f"{self.step}: nøgle {short}; intet tidligere resultat i cachen; køres"
+        return f"{self.step}: nøgle {short}; ændret siden sidst: {', '.join(self.changed)}; køres"
+
+
+class Cache:
+    """Entries in `directory/<step>/<key>/`: the step's output files and `trin.json` (the key's parts).
+    Only the newest entry of each step is kept, which bounds the cache to one build's worth."""
+
+    def __init__(self, directory: Path, enabled: bool = True):
+        self.directory = directory
+        self.enabled = enabled  # False (--force): look nothing up, but store what the build makes
+
+    def decide(self, step: str, parts: dict[str, Any]) -> Decision:
+        key = make_key(parts)
+        entry = self.directory / step / key
+        if self.enabled and (entry / _META).is_file():
+            return Decision(step, key, True, entry=entry)
+        return Decision(step, key, False, changed=self._changed(step, parts))
+
+    def _changed(self, step: str, parts: dict[str, Any]) -> list[str]:
+        """Which of the key's parts differ from the step's previous entry ("--force" when none do)."""
+        previous = [p for p in (self.directory / step).glob(f"*/{_META}")] if (self.directory / step).is_dir() else []
+        if not previous:
+            return []
+        before = json.loads(previous[0].read_text(encoding="utf-8"))["dele"]
+        changed = []
+        for name in sorted(set(parts) | set(before)):
+            old, new = before.get(name), json.loads(json.dumps(parts.get(name), default=str))
+            if isinstance(old, dict) and isinstance(new, dict):
+                changed += [f"{name}/{k}" for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
+            elif old != new:
+                changed.append(name)
+        return changed or ["intet (--force)"]
+
+    def store(self, decision: Decision, files: dict[str, Path | bytes], parts: dict[str, Any]) -> None:
+        """Keep `files` (name in the entry → a file or its bytes) under the decision's key, replacing the
+        step's older entries; written to a temporary directory first and moved in place whole."""
+        step_dir = self.directory / decision.step
+        step_dir.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".ny-", dir=step_dir))
+        try:
+            for name, content in files.items():
+                if isinstance(content, bytes):
+                    (staging / name).write_bytes(content)
+                else:
+                    shutil.copy2(content, staging / name)
+            meta = {"trin": decision.step, "noegle": decision.key, "dele": parts, "filer": sorted(files)}
+            (staging / _META).write_text(json.dumps(meta, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
+            for old in step_dir.iterdir():
+                if old != staging:
+                    shutil.rmtree(old, ignore_errors=True)
+            os.replace(staging, step_dir / decision.key)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+
+    @staticmethod
+    def restore(decision: Decision, target_dir: Path) -> list[Path]:
+        """Copy a hit's files into `target_dir`; returns the copies."""
+        assert decision.entry is not None
+        target_dir.mkdir(parents=True, exist_ok=True)
+        names = json.loads((decision.entry / _META).read_text(encoding="utf-8"))["filer"]
+        return [Path(shutil.copy2(decision.entry / name, target_dir / name)) for name in names]
+
+    @staticmethod
+    def read(decision: Decision, name: str) -> bytes:
+        assert decision.entry is not None
+        return (decision.entry / name).read_bytes()

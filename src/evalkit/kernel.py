@@ -1,0 +1,127 @@
+"""Kernels for the notebooks: always this very Python environment, and reusable across notebooks.
+
+A kernel start and the imports of pandas, statsmodels and matplotlib cost about three seconds, more than
+most notebooks' own work (papermill #583). A build therefore keeps one `WarmKernel` per worker and lets
+papermill execute notebook after notebook on it; before each notebook the kernel is reset to the state
+of a fresh one (empty namespace, execution count 1, no open figures, the job's working directory), so
+an executed notebook is byte for byte the same as on a new kernel. Only imported modules stay loaded.
+
+Kernels are started one at a time (`_START_LOCK`): concurrent starts are where papermill in a
+multiprocessing pool races for the same ports (papermill #239).
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from pathlib import Path
+
+from jupyter_client import BlockingKernelClient
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+from traitlets import default
+
+from evalkit.errors import BuildError
+
+KERNEL_NAME = "evalkit"
+_START_LOCK = threading.Lock()
+
+
+class ProjectKernelSpecManager(KernelSpecManager):
+    """Always the kernel of the running interpreter, whatever kernelspecs the machine has installed."""
+
+    def find_kernel_specs(self) -> dict[str, str]:
+        return {KERNEL_NAME: str(Path(__file__).parent)}
+
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        return KernelSpec(
+            # log_level=ERROR: keep the kernel's start-up warnings out of the build's progress output
+            argv=[sys.executable, "-m", "ipykernel_launcher", "--IPKernelApp.log_level=ERROR", "-f", "{connection_file}"],
+            display_name=f"evalkit ({sys.executable})",
+            language="python",
+            resource_dir=str(Path(__file__).parent),
+        )
+
+
+class ProjectKernelManager(AsyncKernelManager):
+    stderr_path: Path | None = None  # where the kernel's own stderr goes (None: inherited)
+
+    def client(self, **kwargs):
+        """A client, remembered so that `close_clients` can close it: nbclient leaves open the client of
+        a kernel it did not start."""
+        made = super().client(**kwargs)
+        self.__dict__.setdefault("_evalkit_clients", []).append(made)
+        return made
+
+    def close_clients(self) -> None:
+        for made in self.__dict__.pop("_evalkit_clients", []):
+            made.stop_channels()
+            made.context.destroy(linger=0)
+
+    @default("kernel_spec_manager")
+    def _kernel_spec_manager_default(self) -> KernelSpecManager:
+        return ProjectKernelSpecManager(parent=self)
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+        if self.stderr_path is None:
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+        # e.g. the traceback a kernel prints when a build is interrupted belongs in the log, not on screen
+        with open(self.stderr_path, "ab") as stderr:
+            return await super()._async_launch_kernel(kernel_cmd, stderr=stderr, **kw)
+
+
+def kernel_manager_class(stderr_path: Path | None) -> type[ProjectKernelManager]:
+    if stderr_path is None:
+        return ProjectKernelManager
+    return type("LoggedKernelManager", (ProjectKernelManager,), {"stderr_path": stderr_path})
+
+
+# Run silently before each notebook: what a fresh kernel would have. `reset(new_session=True)` empties the
+# namespace and sets the execution count back to 1; evalkit.notebook's table memo is the one state kept.
+_FRESH = """\
+import os as _os, sys as _sys
+if 'matplotlib.pyplot' in _sys.modules:
+    _sys.modules['matplotlib.pyplot'].close('all')
+_os.chdir({cwd!r})
+get_ipython().reset(new_session=True)
+"""
+
+
+class WarmKernel:
+    """One kernel of the project's environment, kept for several notebooks. Used from one thread only:
+    its asyncio calls run on that thread's own event loop (jupyter_core's run_sync)."""
+
+    def __init__(self, stderr_path: Path | None = None):
+        self.manager = kernel_manager_class(stderr_path)(kernel_name=KERNEL_NAME)
+        with _START_LOCK:
+            run_sync(self.manager.start_kernel)()
+        # a blocking client of its own for the reset: papermill's client lives on an event loop of its own
+        self.client = BlockingKernelClient()
+        self.client.load_connection_info(self.manager.get_connection_info())
+        self.client.start_channels()
+        self.client.wait_for_ready(timeout=60)
+
+    def fresh(self, cwd: Path) -> None:
+        """Reset the kernel to a new kernel's state with `cwd` as its working directory."""
+        reply = self.client.execute_interactive(_FRESH.format(cwd=str(cwd)), silent=True, store_history=False, timeout=60)
+        if reply["content"]["status"] != "ok":
+            raise BuildError(f"Kernen kunne ikke nulstilles: {reply['content'].get('evalue', '')}")
+
+    def done(self) -> None:
+        """After a notebook: close the client papermill opened on this kernel."""
+        self.manager.close_clients()
+
+    def kill(self) -> None:
+        """Stop the kernel process at once; safe from any thread (an interrupted or failed build)."""
+        process = getattr(self.manager.provisioner, "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
+
+    def shutdown(self) -> None:
+        """Stop the kernel and close its channels (from the thread that started it)."""
+        try:
+            self.client.stop_channels()
+            run_sync(self.manager.shutdown_kernel)(now=True)
+        except Exception:  # an already dead kernel: nothing left to stop
+            self.kill()

@@ -1,0 +1,157 @@
+"""Running a build's steps in parallel, as far as their dependencies allow.
+
+A step runs as soon as the steps it reads from are done, on one of `workers` threads. Each thread owns
+at most one warm kernel (`evalkit.kernel`), started the first time that thread must execute a notebook,
+so a build whose notebooks all come from the cache starts none. The kernels are separate processes, so
+notebooks run in parallel on the machine's cores while the threads only wait for them.
+
+Everything the user sees or the log records goes through the main thread (`events`), which is also the
+thread that Ctrl-C and SIGTERM interrupt. The first failing step stops the build: nothing new starts, the
+running notebooks' kernels are stopped, and that step's error is raised.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from evalkit.progress import FAILED, Progress, Step
+
+_POLL = 0.1  # seconds; how often the main thread looks up from waiting (so Ctrl-C is handled at once)
+
+
+def default_workers() -> int:
+    """The cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class Worker:
+    """What a step's action gets: a kernel on demand and a way to note a line for the log."""
+
+    def __init__(self, events: queue.Queue, kernel_log: Path | None):
+        self._events = events
+        self._kernel_log = kernel_log
+        self._kernel = None
+        self.current: Task | None = None
+
+    def kernel(self):
+        if self._kernel is None:
+            from evalkit.kernel import WarmKernel
+
+            self._kernel = WarmKernel(self._kernel_log)
+        return self._kernel
+
+    def note(self, text: str) -> None:
+        self._events.put(("note", None, text))
+
+    def executing(self) -> None:
+        """The current step is not in the cache and is being done now."""
+        self._events.put(("executing", self.current, None))
+
+    def kill(self) -> None:
+        if self._kernel is not None:
+            self._kernel.kill()
+
+    def shutdown(self) -> None:
+        if self._kernel is not None:
+            self._kernel.shutdown()
+            self._kernel = None
+
+
+@dataclass(frozen=True)
+class Task:
+    step: Step
+    action: Callable[[Worker], str]  # does the step; returns progress.RAN or progress.REUSED
+    after: tuple[str, ...] = ()  # keys of the steps it reads from
+
+
+def _work(worker: Worker, inbox: queue.Queue, events: queue.Queue) -> None:
+    try:
+        while (task := inbox.get()) is not None:
+            worker.current = task
+            events.put(("started", task, time.monotonic()))
+            began = time.monotonic()
+            try:
+                state = task.action(worker)
+            except BaseException as exc:  # handed to the main thread, which raises it
+                events.put(("failed", task, exc))
+            else:
+                events.put(("finished", task, (state, time.monotonic() - began)))
+    finally:
+        worker.shutdown()
+
+
+def run(tasks: list[Task], workers: int, progress: Progress, log: Callable[[str], None],
+        kernel_log: Path | None = None) -> None:
+    """Run `tasks` (in list order as far as dependencies allow) on `workers` threads; raise the first error."""
+    keys = {t.step.key for t in tasks}
+    for task in tasks:
+        missing = set(task.after) - keys
+        assert not missing, f"{task.step.key} waits for unknown steps {missing}"
+    events: queue.Queue = queue.Queue()
+    inbox: queue.Queue = queue.Queue()
+    pool = [Worker(events, kernel_log) for _ in range(max(1, min(workers, len(tasks))))]
+    threads = [threading.Thread(target=_work, args=(w, inbox, events), name=f"evalkit-{i}", daemon=True)
+               for i, w in enumerate(pool)]
+    for thread in threads:
+        thread.start()
+
+    waiting, done, running = list(tasks), set(), 0
+    error: BaseException | None = None
+    try:
+        while (waiting and error is None) or running:
+            if error is None:
+                for task in [t for t in waiting if set(t.after) <= done]:
+                    waiting.remove(task)
+                    inbox.put(task)
+                    running += 1
+            try:
+                kind, task, payload = events.get(timeout=_POLL)
+            except queue.Empty:
+                continue
+            if kind == "note":
+                log(payload)
+                progress.detail(payload)
+            elif kind == "started":
+                progress.started(task.step)
+            elif kind == "executing":
+                progress.executing(task.step)
+            elif kind == "finished":
+                running -= 1
+                state, elapsed = payload
+                done.add(task.step.key)
+                log(f"{task.step.label}: {state} ({elapsed:.1f} s)")
+                progress.finished(task.step, state, elapsed)
+            else:  # failed
+                running -= 1
+                progress.finished(task.step, FAILED, 0.0)
+                if error is None:
+                    error = payload
+                    for worker in pool:  # the other notebooks' results would be thrown away
+                        worker.kill()
+    except BaseException:  # Ctrl-C or SIGTERM: stop the kernels, so the threads end soon
+        for worker in pool:
+            worker.kill()
+        _stop(threads, inbox, timeout=10)
+        raise
+    _stop(threads, inbox, timeout=60)
+    if error is not None:
+        raise error
+
+
+def _stop(threads: list[threading.Thread], inbox: queue.Queue, timeout: float) -> None:
+    """Let every thread finish its step and stop its kernel (they are daemons: a hung one cannot keep the
+    process alive, but the build's temporary directory is removed only after they stopped writing)."""
+    for _ in threads:
+        inbox.put(None)
+    deadline = time.monotonic() + timeout
+    for thread in threads:
+        thread.join(timeout=max(0.0, deadline - time.monotonic()))
