@@ -59,9 +59,9 @@ def twice(tmp_path_factory):
 
 
 def _files(output: Path) -> dict[str, Path]:
-    """Every file a build wrote: the report and its log directory."""
-    log = output.with_name(output.name + "-log")
-    return {str(p.relative_to(output.parent)): p for d in (output, log) for p in sorted(d.rglob("*")) if p.is_file()}
+    """Every file a build wrote: the report, its log directory and its cache."""
+    log, cache = output.with_name(output.name + "-log"), output.with_name(output.name + "-cache")
+    return {str(p.relative_to(output.parent)): p for d in (output, log, cache) for p in sorted(d.rglob("*")) if p.is_file()}
 
 
 def _text(path: Path) -> str:
@@ -76,6 +76,7 @@ def test_no_output_holds_an_id_or_a_cpr_like_string(twice):
     first, _, ids = twice
     files = _files(first)
     kinds = {Path(name).suffix for name in files}
+    assert any(name.startswith("_output-cache/") for name in files)
     assert {".html", ".pdf", ".ipynb", ".json", ".log"} <= kinds  # the scan covers every kind of output
     for name, path in files.items():
         text = _text(path)
