@@ -202,10 +202,6 @@ class _Build:
         self.cache = Cache(cache_dir(self.output_dir), enabled=not self.force)
         self.code = code_fingerprint()
 
-    def say(self, message: str) -> None:
-        self.log.write(message)
-        self.display.message(message)
-
     def note(self, message: str) -> None:
         self.log.write(message)
         self.display.detail(message)
@@ -222,7 +218,6 @@ class _Build:
         if self.force:
             self.note("--force: alle trin køres forfra")
 
-        self.stamp = self._check_data()
         self.renderer = renderer if isinstance(renderer, Renderer) else select(renderer)
         self.display.renderer = self.renderer.name
         result = BuildResult(output_dir=self.output_dir, renderer=self.renderer.version())
@@ -242,9 +237,7 @@ class _Build:
             else:
                 staged.mkdir()
             self.build_dir = self.work / "_build"
-            self.shared_origin = provenance.build_record(
-                self.data_dir, self.config, result.renderer, self.stamp, self.project
-            )
+            self.renderer_version = result.renderer
             tasks = self._tasks(faser)
             scheduler.run(tasks, workers, self.display, self.log.write, self.log.directory / "kerner.log")
             for step, state, _ in self.display.tally.states.values():
@@ -255,9 +248,11 @@ class _Build:
         return result
 
     # --- the data check ---------------------------------------------------------------------------------
-    def _check_data(self) -> tuple[int, str]:
+    def _check_data(self, worker: scheduler.Worker) -> str:
         """Validate every input table, unless the same files were validated before with the same
-        configuration and code; returns the build's time stamp (`provenance.timestamp`)."""
+        configuration and code; then the build's time stamp (`provenance.timestamp`) and the provenance
+        every phase shares. The measurement notebooks start meanwhile; nothing that is published waits
+        for anything but a passed check."""
         files = {}
         if self.data_dir.is_dir():
             files = {p.name: digest_file(p) for p in sorted(self.data_dir.iterdir())
@@ -265,14 +260,14 @@ class _Build:
         parts = {"data": files, "konfiguration": digest_file(self.config_path), "kode": self.code,
                  "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "")}
         decision = self.cache.decide("datatjek", parts)
-        self.note(decision.describe())
+        worker.note(decision.describe())
         if decision.hit:
             checked = json.loads(self.cache.read(decision, "datatjek.json"))
-            self.say(f"Data i {self.data_dir} er tjekket før og uændrede")
+            worker.say(f"Data i {self.data_dir} er tjekket før og uændrede")
         else:
             from evalkit.loading import check_tables  # pandera: loaded only when data must be checked
 
-            self.say(f"Tjekker data i {self.data_dir}")
+            worker.say(f"Tjekker data i {self.data_dir}")
             report = check_tables(self.data_dir, config=self.config)
             if report.errors:
                 raise DataError(report.describe())
@@ -280,23 +275,28 @@ class _Build:
                        "tidsstempel": list(provenance.timestamp(report.tables))}
             self.cache.store(decision, {"datatjek.json": json.dumps(checked).encode()}, parts)
         if checked["advarsler"]:
-            self.say(checked["advarsler"])
+            worker.say(checked["advarsler"])
         seconds, origin = checked["tidsstempel"]
-        return int(seconds), origin
+        self.stamp = (int(seconds), origin)
+        self.shared_origin = provenance.build_record(
+            self.data_dir, self.config, self.renderer_version, self.stamp, self.project
+        )
+        return REUSED if decision.hit else RAN
 
     # --- the steps --------------------------------------------------------------------------------------
     def _tasks(self, faser: list[str]) -> list[scheduler.Task]:
         """Per phase: the measurement notebooks, the summary (after them and after the phase it compares
         with), the merged results, and the document when the phase is to be published."""
-        tasks = []
+        check = Step("datatjek", "data", "datatjek", "alle")
+        tasks = [scheduler.Task(check, self._check_data, decisive=True, aside=True)]
         for fase_key in self.config.with_comparisons(faser):  # a compared phase is computed, not published
             fase = self.config.fase(fase_key)
             jobs = pipeline.plan(self.project / "notebooks", [fase_key], self.data_dir, self.config_path, self.build_dir)
             measured = tuple(f"{fase_key}/{job.notebook}" for job in jobs if job.notebook != pipeline.SUMMARY)
             for job in jobs:
                 after = ()
-                if job.notebook == pipeline.SUMMARY:
-                    after = measured + ((f"{fase.sammenlign_med}/resultater",) if fase.sammenlign_med else ())
+                if job.notebook == pipeline.SUMMARY:  # its provenance needs the check's time stamp
+                    after = (check.key, *measured, *((f"{fase.sammenlign_med}/resultater",) if fase.sammenlign_med else ()))
                 step = Step(f"{fase_key}/{job.notebook}", "notesbog", job.notebook, fase_key)
                 tasks.append(scheduler.Task(step, partial(self._notebook, job, fase), after))
             merged = Step(f"{fase_key}/resultater", "resultater", "resultater.json", fase_key)

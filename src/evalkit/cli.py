@@ -100,13 +100,26 @@ def validate(data: Path, config: Path | None) -> None:
 @app.command(options_metavar="[TILVALG]")
 @click.option("--output", type=PATH, metavar=DIR, required=True, help="Mappe, de syntetiske datafiler skrives til.")
 @click.option("--seed", type=int, metavar="HELTAL", default=2018, show_default=True, help="Startværdi for tilfældighedsgeneratoren.")
+@click.option(
+    "--borgere", type=click.IntRange(min=2), metavar="ANTAL", default=None,
+    help="Lav i stedet et stort, ukalibreret panel med så mange borgere som Parquet-filer (til skalatest; "
+    "110000 borgere giver 14,3 mio. ydelsesrækker).",
+)
 @CONFIG
-def simulate(output: Path, seed: int, config: Path | None) -> None:
+def simulate(output: Path, seed: int, borgere: int | None, config: Path | None) -> None:
     """Lav syntetiske eksempeldata (ingen rigtige personer), kalibreret til 2020-evalueringens tal."""
     from evalkit import paths
+
+    config_path = Path(config or paths.default_config())
+    if borgere is not None:
+        from evalkit.storskala import generate_panel
+
+        generate_panel(output, config_path, borgere, seed)
+        _say(f"Syntetisk panel med {borgere} borgere skrevet til {output}.")
+        return
     from evalkit.simulate import generate
 
-    generate(output, Path(config or paths.default_config()), seed)
+    generate(output, config_path, seed)
     _say(f"Syntetiske data skrevet til {output}.")
 
 

@@ -51,9 +51,21 @@ LABELS = {
 UNITS = {"uge": "uge", "maaned": "måned", "aar": "år"}
 
 
+# Above this many citizens a group is resampled by its distinct rows of weeks (see `bootstrap_means`).
+BOOTSTRAP_BY_CITIZEN_MAX = 20_000
+BOOTSTRAP_CHUNK = 100  # resamples drawn at a time, so the counts never fill the memory
+
+
 def bootstrap_means(weeks: dict[str, np.ndarray], antal: int, seed: int) -> dict[str, np.ndarray]:
     """Per group an (antal × statuses) array: the group's mean weeks per status in each bootstrap
-    resample of its citizens (rows of `weeks[group]`), forsøg drawn before kontrol."""
+    resample of its citizens (rows of `weeks[group]`), forsøg drawn before kontrol.
+
+    A resample is the multinomial count of draws of each citizen. In a group larger than
+    `BOOTSTRAP_BY_CITIZEN_MAX` (a job centre's population rather than a trial's) the counts are drawn per
+    distinct row of weeks instead, with that row's share of the citizens as its probability: the summed
+    counts of identical rows are multinomial with their summed probabilities, so this is the same bootstrap,
+    with a few thousand categories instead of a hundred thousand.
+    """
     rng = np.random.default_rng(seed)
     result = {}
     for g in GROUPS:
@@ -61,8 +73,13 @@ def bootstrap_means(weeks: dict[str, np.ndarray], antal: int, seed: int) -> dict
         if n == 0:
             result[g] = np.full((antal, weeks[g].shape[1]), np.nan)
             continue
-        counts = rng.multinomial(n, np.full(n, 1 / n), size=antal)
-        result[g] = counts @ weeks[g] / n
+        rows, p = weeks[g], np.full(n, 1 / n)
+        if n > BOOTSTRAP_BY_CITIZEN_MAX:
+            rows, multiplicity = np.unique(weeks[g], axis=0, return_counts=True)
+            p = multiplicity / n
+        result[g] = np.concatenate(
+            [rng.multinomial(n, p, size=min(BOOTSTRAP_CHUNK, antal - done)) @ rows / n for done in range(0, antal, BOOTSTRAP_CHUNK)]
+        )
     return result
 
 

@@ -24,7 +24,7 @@ class Step:
     """One step of a build as the user sees it: a notebook in a phase, a phase's results or a document."""
 
     key: str  # unique, e.g. "slut/afgange"
-    kind: str  # "notesbog", "resultater" or "dokument"
+    kind: str  # "notesbog", "resultater", "dokument" or "data"
     name: str  # the notebook or document
     fase: str
 
@@ -37,7 +37,9 @@ class Step:
             return f"Kører notesbogen {self.name} for fasen {self.fase}"
         if self.kind == "dokument":
             return f"Renderer {self.name} med {renderer}"
-        return f"Samler resultater.json for fasen {self.fase}"
+        if self.kind == "resultater":
+            return f"Samler resultater.json for fasen {self.fase}"
+        return f"{self.name} ({self.fase})"
 
 
 def seconds(value: float) -> str:

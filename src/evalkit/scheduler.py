@@ -50,7 +50,12 @@ class Worker:
         return self._kernel
 
     def note(self, text: str) -> None:
+        """A line for the log (and the screen with --verbose)."""
         self._events.put(("note", None, text))
+
+    def say(self, text: str) -> None:
+        """A line for the log and the screen."""
+        self._events.put(("message", None, text))
 
     def executing(self) -> None:
         """The current step is not in the cache and is being done now."""
@@ -71,6 +76,10 @@ class Task:
     step: Step
     action: Callable[[Worker], str]  # does the step; returns progress.RAN or progress.REUSED
     after: tuple[str, ...] = ()  # keys of the steps it reads from
+    decisive: bool = False  # its error is the one raised when it fails, e.g. the data check's (it explains
+    # why a notebook that read the same bad data failed first)
+    aside: bool = False  # runs on a thread of its own beside the workers (never on a kernel): the data
+    # check, so the notebooks need not wait for it
 
 
 def _work(worker: Worker, inbox: queue.Queue, events: queue.Queue) -> None:
@@ -98,10 +107,14 @@ def run(tasks: list[Task], workers: int, progress: Progress, log: Callable[[str]
         assert not missing, f"{task.step.key} waits for unknown steps {missing}"
     events: queue.Queue = queue.Queue()
     inbox: queue.Queue = queue.Queue()
+    aside: queue.Queue = queue.Queue()
     pool = [Worker(events, kernel_log) for _ in range(max(1, min(workers, len(tasks))))]
-    threads = [threading.Thread(target=_work, args=(w, inbox, events), name=f"evalkit-{i}", daemon=True)
+    threads = [(threading.Thread(target=_work, args=(w, inbox, events), name=f"evalkit-{i}", daemon=True), inbox)
                for i, w in enumerate(pool)]
-    for thread in threads:
+    if any(t.aside for t in tasks):
+        threads.append((threading.Thread(target=_work, args=(Worker(events, None), aside, events),
+                                         name="evalkit-ved-siden", daemon=True), aside))
+    for thread, _ in threads:
         thread.start()
 
     waiting, done, running = list(tasks), set(), 0
@@ -111,7 +124,7 @@ def run(tasks: list[Task], workers: int, progress: Progress, log: Callable[[str]
             if error is None:
                 for task in [t for t in waiting if set(t.after) <= done]:
                     waiting.remove(task)
-                    inbox.put(task)
+                    (aside if task.aside else inbox).put(task)
                     running += 1
             try:
                 kind, task, payload = events.get(timeout=_POLL)
@@ -120,6 +133,9 @@ def run(tasks: list[Task], workers: int, progress: Progress, log: Callable[[str]
             if kind == "note":
                 log(payload)
                 progress.detail(payload)
+            elif kind == "message":
+                log(payload)
+                progress.message(payload)
             elif kind == "started":
                 progress.started(task.step)
             elif kind == "executing":
@@ -133,25 +149,25 @@ def run(tasks: list[Task], workers: int, progress: Progress, log: Callable[[str]
             else:  # failed
                 running -= 1
                 progress.finished(task.step, FAILED, 0.0)
-                if error is None:
+                if error is None or task.decisive:
                     error = payload
                     for worker in pool:  # the other notebooks' results would be thrown away
                         worker.kill()
     except BaseException:  # Ctrl-C or SIGTERM: stop the kernels, so the threads end soon
         for worker in pool:
             worker.kill()
-        _stop(threads, inbox, timeout=10)
+        _stop(threads, timeout=10)
         raise
-    _stop(threads, inbox, timeout=60)
+    _stop(threads, timeout=60)
     if error is not None:
         raise error
 
 
-def _stop(threads: list[threading.Thread], inbox: queue.Queue, timeout: float) -> None:
+def _stop(threads: list[tuple[threading.Thread, queue.Queue]], timeout: float) -> None:
     """Let every thread finish its step and stop its kernel (they are daemons: a hung one cannot keep the
     process alive, but the build's temporary directory is removed only after they stopped writing)."""
-    for _ in threads:
+    for _, inbox in threads:
         inbox.put(None)
     deadline = time.monotonic() + timeout
-    for thread in threads:
+    for thread, _ in threads:
         thread.join(timeout=max(0.0, deadline - time.monotonic()))

@@ -179,7 +179,9 @@ class _Schema:
         self.column_checks[column].append(pa.Check(test, **self._key(Rule(column, message, level))))
 
     def allowed(self, column: str, values, message: str, level: str = ERROR) -> None:
-        self.column_checks[column].append(pa.Check.isin(values, **self._key(Rule(column, message, level))))
+        """pandera's isin, tested once per distinct value (millions of rows hold a few thousand ids)."""
+        allowed = pd.Index(list(values))
+        self.values(column, message, lambda v: _per_value(v, lambda u: u.isin(allowed)), level)
 
     def rows(self, column: str | None, message: str, test: Callable[[pd.DataFrame], pd.Series | bool], level: str = ERROR) -> None:
         """A check across the columns of each row (a boolean Series), or of the whole table (a bool)."""
@@ -221,6 +223,20 @@ def _monday(day: pd.Timestamp) -> pd.Timestamp:
     return (day - pd.Timedelta(days=day.day_of_week)).normalize()
 
 
+def _per_value(values: pd.Series, test: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """`test(values)`, computed once per distinct value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    if len(uniques) * 4 > len(values):
+        return test(values)
+    return pd.Series(np.asarray(test(pd.Series(uniques)), dtype=bool)[codes], index=values.index)
+
+
+def _is_monday(days: pd.Series) -> pd.Series:
+    """Which dates are Mondays, by day number (1970-01-01 was a Thursday); the time of day is ignored."""
+    day = days.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
+    return pd.Series((day + 3) % 7 == 0, index=days.index)
+
+
 def _weeks(days: pd.Series) -> pd.Series:
     """The Monday of each day's week (a wrong weekday is reported on its own, not as a gap too)."""
     return days - pd.to_timedelta(days.dt.day_of_week, unit="D")
@@ -246,7 +262,7 @@ def _contract_rules(s: _Schema, ctx: _Context) -> None:
             s.values(col.name, "Værdien skal være større end 0.", lambda v: v > 0)
         if col.kind == "week":
             s.values(col.name, "Datoen er ikke en mandag; en uge angives med mandagens dato eller som ÅÅÅÅ-Wuu.",
-                     lambda v: v.dt.day_of_week == 0)
+                     _is_monday)
         if col.kind in ("date", "week", "month") and not col.history:
             s.values(
                 col.name,
@@ -322,12 +338,18 @@ def _after_gap(df: pd.DataFrame, start_week: pd.Timestamp) -> pd.Series:
     """Rows from the start week on that follow one or more missing weeks of the same citizen. Citizens
     with a week that could not be read are left out: where their gap is cannot be known."""
     week = _weeks(df["uge"])
-    unknown = set(df.loc[week.isna(), "borger_id"].dropna())
-    use = df["borger_id"].notna() & (week >= start_week) & ~df["borger_id"].isin(unknown)
-    panel = pd.DataFrame({"borger_id": df["borger_id"][use], "week": week[use]}).sort_values(["borger_id", "week"])
-    previous = panel.groupby("borger_id", sort=False)["week"].shift()
-    gap = (panel["week"] - previous) > pd.Timedelta(weeks=1)
-    return pd.Series(False, index=df.index).mask(gap.reindex(df.index, fill_value=False), True)
+    citizen, _ids = pd.factorize(df["borger_id"])  # a missing id is -1
+    unknown = np.zeros(len(_ids) + 1, bool)
+    unknown[citizen[week.isna().to_numpy()]] = True  # slot -1 (no id) is never used below
+    use = np.flatnonzero((citizen >= 0) & (week >= start_week).to_numpy() & ~unknown[citizen])
+    rows, ns, same = use, week.to_numpy(dtype="datetime64[ns]")[use].astype(np.int64), citizen[use]
+    step, later = np.diff(same), np.diff(ns)
+    if not ((step > 0) | ((step == 0) & (later >= 0))).all():  # not already in order (as files usually are)
+        order = np.lexsort((ns, same))
+        rows, ns, same = rows[order], ns[order], same[order]
+    gap = np.zeros(len(df), bool)
+    gap[rows[1:][(same[1:] == same[:-1]) & (np.diff(ns) > pd.Timedelta(weeks=1).value)]] = True
+    return pd.Series(gap, index=df.index)
 
 
 def _placering_rules(s: _Schema, ctx: _Context) -> None:
@@ -415,9 +437,10 @@ def _start_week(borgere: TypedTable, ydelser: TypedTable, ctx: _Context) -> list
     """Every citizen in borgere has a ydelser row in the week that holds the start date (by hand: the
     missing rows have no row number; their citizens are named instead, never a CPR-like id)."""
     frame = ydelser.frame
-    week = _weeks(frame["uge"])
-    present = set(frame.loc[week == ctx.start_week, "borger_id"].dropna())
-    unknown_week = set(frame.loc[week.isna(), "borger_id"].dropna())  # reported already; where it lies is unknown
+    uge = frame["uge"]
+    in_start_week = (uge >= ctx.start_week) & (uge < ctx.start_week + pd.Timedelta(weeks=1))
+    present = set(frame.loc[in_start_week, "borger_id"].dropna())
+    unknown_week = set(frame.loc[uge.isna(), "borger_id"].dropna())  # reported already; where it lies is unknown
     ids = borgere.frame["borger_id"].dropna()
     missing = ids[~ids.isin(present | unknown_week)].unique()
     if not len(missing):

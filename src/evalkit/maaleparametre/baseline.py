@@ -29,7 +29,7 @@ from IPython.display import SVG
 from matplotlib.colors import to_rgb
 from matplotlib.patches import FancyBboxPatch
 
-from evalkit import diskretion, figures, formatting
+from evalkit import diskretion, figures, formatting, panel
 from evalkit.config import GROUPS, Config, Fase
 from evalkit.results import share
 from evalkit.statistik import adjusted_difference, smd
@@ -482,7 +482,7 @@ def flow(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Flow:
     slutuge = week_monday(fase.maaleperiode.slut)
     start_week = ydelser[(ydelser["uge"] == pd.Timestamp(startuge)) & (ydelser["ydelse"] == KONTANTHJAELP)]
     on_kh = borgere["borger_id"].isin(start_week["borger_id"])
-    last_week = ydelser.groupby("borger_id")["uge"].max().reindex(borgere["borger_id"])
+    last_week = panel.last_weeks(ydelser).reindex(borgere["borger_id"])
     followed = pd.Series((last_week >= pd.Timestamp(slutuge)).to_numpy(), index=borgere.index)
     known_history = borgere["kontanthjaelp_siden"].notna()
     everyone = pd.Series(True, index=borgere.index)

@@ -35,7 +35,7 @@ import pandas as pd
 from IPython.display import SVG
 from scipy.stats import norm
 
-from evalkit import diskretion, figures, formatting, oekonomi, overlevelse
+from evalkit import diskretion, figures, formatting, oekonomi, overlevelse, panel
 from evalkit.config import GROUPS, Config, Fase, Periode
 from evalkit.contract import YDELSER
 from evalkit.maaleparametre.afgange import find_exits
@@ -55,9 +55,17 @@ YEAR_WEEKS = 52  # the share with an exit is also read after one year
 def status_weeks(borgere: pd.DataFrame, ydelser: pd.DataFrame, periode: Periode) -> pd.DataFrame:
     """Per citizen (index borger_id, in the order of borgere) the number of Mondays in `periode` with each
     status code (one column per code of the contract)."""
-    inside = ydelser[(ydelser["uge"] >= pd.Timestamp(periode.start)) & (ydelser["uge"] <= pd.Timestamp(periode.slut))]
-    counts = pd.crosstab(inside["borger_id"], inside["ydelse"])
-    return counts.reindex(index=borgere["borger_id"], columns=list(YDELSER), fill_value=0).fillna(0).astype(int)
+    inside = ((ydelser["uge"] >= pd.Timestamp(periode.start)) & (ydelser["uge"] <= pd.Timestamp(periode.slut))).to_numpy()
+    ids = pd.Index(borgere["borger_id"], name="borger_id")
+    if not ids.is_unique:
+        counts = pd.crosstab(ydelser.loc[inside, "borger_id"], ydelser.loc[inside, "ydelse"])
+        return counts.reindex(index=ids, columns=list(YDELSER), fill_value=0).fillna(0).astype(int)
+    citizen = panel.positions(ids, ydelser["borger_id"])
+    status = panel.positions(pd.Index(YDELSER), ydelser["ydelse"])
+    known = inside & (citizen >= 0) & (status >= 0)
+    cells = np.bincount(citizen[known] * len(YDELSER) + status[known], minlength=len(ids) * len(YDELSER))
+    columns = pd.Index(list(YDELSER), name="ydelse")
+    return pd.DataFrame(cells.reshape(len(ids), len(YDELSER)).astype(int), index=ids, columns=columns)
 
 
 def exit_times(borgere: pd.DataFrame, ydelser: pd.DataFrame, periode: Periode, lag_weeks: int) -> pd.DataFrame:
@@ -68,7 +76,7 @@ def exit_times(borgere: pd.DataFrame, ydelser: pd.DataFrame, periode: Periode, l
     end = pd.Timestamp(week_monday(periode.slut))
     at_start = ydelser[ydelser["uge"] == start].set_index("borger_id")["ydelse"]
     exits = find_exits(ydelser, periode, lag_weeks).groupby("borger_id")["uge"].min()
-    last = ydelser.groupby("borger_id")["uge"].max()
+    last = panel.last_weeks(ydelser)
     ids = borgere["borger_id"]
     exit_week = exits.reindex(ids)
     censor_week = last.reindex(ids).clip(upper=end)
