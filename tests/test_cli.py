@@ -64,8 +64,8 @@ def test_failed_build_leaves_the_previous_report_untouched(tmp_path):
     assert "ydelser.csv" in proc.stderr and "Traceback" not in proc.stderr
     assert [p.name for p in out.iterdir()] == ["slutevaluering.html"]
     assert (out / "slutevaluering.html").read_text() == "god rapport"
-    # no temporary directory left behind (the cache keeps the notebooks that succeeded, for the next build)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "out", "out-cache", "out-log"]
+    # no temporary directory left behind (the cache may keep notebooks that succeeded, for the next build)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "out-cache") == ["data", "out", "out-log"]
     assert "Loggen ligger i" in proc.stderr
 
 

@@ -233,9 +233,23 @@ def test_the_first_failure_stops_the_build_and_is_raised():
         return action
 
     tasks = [scheduler.Task(_step("x"), fail), scheduler.Task(_step("after"), ok("after"), after=("x",))]
+    tasks += [scheduler.Task(_step(f"queued{i}"), ok(f"queued{i}")) for i in range(3)]
     with pytest.raises(BuildError, match="Notesbogen 'x' fejlede"):
+        scheduler.run(tasks, 1, progress.Progress(), lambda _line: None)
+    assert started == []  # neither the dependent step nor those still waiting for the one worker
+
+
+def test_the_decisive_steps_error_is_raised_even_when_another_failed_first():
+    def fail(message, delay):
+        def action(_worker):
+            time.sleep(delay)
+            raise BuildError(message)
+        return action
+
+    tasks = [scheduler.Task(_step("nb"), fail("notesbog", 0.0)),
+             scheduler.Task(_step("datatjek"), fail("data", 0.5), decisive=True, aside=True)]
+    with pytest.raises(BuildError, match="^data$"):
         scheduler.run(tasks, 2, progress.Progress(), lambda _line: None)
-    assert started == []
 
 
 # --- progress ------------------------------------------------------------------------------------------------

@@ -12,8 +12,10 @@ multiprocessing pool races for the same ports (papermill #239).
 
 from __future__ import annotations
 
+import queue
 import sys
 import threading
+import time
 from pathlib import Path
 
 from jupyter_client import BlockingKernelClient
@@ -104,13 +106,28 @@ class WarmKernel:
 
     def fresh(self, cwd: Path) -> None:
         """Reset the kernel to a new kernel's state with `cwd` as its working directory."""
-        reply = self.client.execute_interactive(_FRESH.format(cwd=str(cwd)), silent=True, store_history=False, timeout=60)
+        msg_id = self.client.execute(_FRESH.format(cwd=str(cwd)), silent=True, store_history=False)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                reply = self.client.get_shell_msg(timeout=0.5)
+            except queue.Empty:
+                # a kernel stopped by a failing or interrupted build would otherwise be waited for in vain
+                if not self.alive() or time.monotonic() > deadline:
+                    raise BuildError("Kernen svarede ikke, da den skulle nulstilles.") from None
+                continue
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
         if reply["content"]["status"] != "ok":
             raise BuildError(f"Kernen kunne ikke nulstilles: {reply['content'].get('evalue', '')}")
 
     def done(self) -> None:
         """After a notebook: close the client papermill opened on this kernel."""
         self.manager.close_clients()
+
+    def alive(self) -> bool:
+        process = getattr(self.manager.provisioner, "process", None)
+        return process is not None and process.poll() is None
 
     def kill(self) -> None:
         """Stop the kernel process at once; safe from any thread (an interrupted or failed build)."""

@@ -82,15 +82,19 @@ class Task:
     # check, so the notebooks need not wait for it
 
 
-def _work(worker: Worker, inbox: queue.Queue, events: queue.Queue) -> None:
+def _work(worker: Worker, inbox: queue.Queue, events: queue.Queue, halt: threading.Event) -> None:
     try:
         while (task := inbox.get()) is not None:
+            if halt.is_set() and not task.decisive:  # a step failed: the waiting ones are not started
+                events.put(("dropped", task, None))
+                continue
             worker.current = task
             events.put(("started", task, time.monotonic()))
             began = time.monotonic()
             try:
                 state = task.action(worker)
             except BaseException as exc:  # handed to the main thread, which raises it
+                halt.set()
                 events.put(("failed", task, exc))
             else:
                 events.put(("finished", task, (state, time.monotonic() - began)))
@@ -108,11 +112,12 @@ def run(tasks: list[Task], workers: int, progress: Progress, log: Callable[[str]
     events: queue.Queue = queue.Queue()
     inbox: queue.Queue = queue.Queue()
     aside: queue.Queue = queue.Queue()
+    halt = threading.Event()
     pool = [Worker(events, kernel_log) for _ in range(max(1, min(workers, len(tasks))))]
-    threads = [(threading.Thread(target=_work, args=(w, inbox, events), name=f"evalkit-{i}", daemon=True), inbox)
+    threads = [(threading.Thread(target=_work, args=(w, inbox, events, halt), name=f"evalkit-{i}", daemon=True), inbox)
                for i, w in enumerate(pool)]
     if any(t.aside for t in tasks):
-        threads.append((threading.Thread(target=_work, args=(Worker(events, None), aside, events),
+        threads.append((threading.Thread(target=_work, args=(Worker(events, None), aside, events, halt),
                                          name="evalkit-ved-siden", daemon=True), aside))
     for thread, _ in threads:
         thread.start()
@@ -136,6 +141,8 @@ def run(tasks: list[Task], workers: int, progress: Progress, log: Callable[[str]
             elif kind == "message":
                 log(payload)
                 progress.message(payload)
+            elif kind == "dropped":
+                running -= 1
             elif kind == "started":
                 progress.started(task.step)
             elif kind == "executing":
@@ -149,11 +156,13 @@ def run(tasks: list[Task], workers: int, progress: Progress, log: Callable[[str]
             else:  # failed
                 running -= 1
                 progress.finished(task.step, FAILED, 0.0)
-                if error is None or task.decisive:
-                    error = payload
+                if error is None:
                     for worker in pool:  # the other notebooks' results would be thrown away
                         worker.kill()
+                if error is None or task.decisive:
+                    error = payload
     except BaseException:  # Ctrl-C or SIGTERM: stop the kernels, so the threads end soon
+        halt.set()
         for worker in pool:
             worker.kill()
         _stop(threads, timeout=10)
