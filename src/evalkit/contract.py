@@ -38,12 +38,9 @@ CPR = re.compile(r"^(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}-?\d{4}$")
 def looks_like_cpr(values: pd.Series) -> pd.Series:
     """Which values look like a Danish CPR number (these are refused and never shown); tested once per
     distinct value, since a weekly panel repeats each id a hundred times."""
-    import pandas as pd
+    from evalkit.panel import per_value  # pandas: imported where data are read, not with the contract
 
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    if len(uniques) * 4 > len(values):
-        return _looks_like_cpr(values)
-    return pd.Series(_looks_like_cpr(pd.Series(uniques)).to_numpy(dtype=bool)[codes], index=values.index)
+    return per_value(values, _looks_like_cpr, bool)
 
 
 def _looks_like_cpr(values: pd.Series) -> pd.Series:

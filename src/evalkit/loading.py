@@ -17,7 +17,6 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -25,6 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from evalkit import paths
+from evalkit.panel import per_value
 from evalkit.config import Config, load_config
 from evalkit.contract import TABLES, Column, Table, find_table_file, looks_like_cpr
 from evalkit.errors import DataError
@@ -291,15 +291,6 @@ def _code(col: Column, text: pd.Series) -> pd.Series:
     return text.str.lower().map(canonical).fillna(text).where(text != "")
 
 
-def _by_value(text: pd.Series, parse: Callable[[pd.Series], pd.Series]) -> pd.Series:
-    """`parse(text)`, computed once per distinct value: a code column of millions of rows has a handful."""
-    codes, uniques = pd.factorize(text)
-    if len(uniques) * 4 > len(text):
-        return parse(text)
-    parsed = parse(pd.Series(uniques, dtype=text.dtype))
-    return pd.Series(parsed.array.take(codes), index=text.index, name=text.name)
-
-
 _EXPECTED = {
     "date": "en dato (ÅÅÅÅ-MM-DD, DD-MM-ÅÅÅÅ eller DD.MM.ÅÅÅÅ)",
     "week": "en uge (mandagens dato eller ÅÅÅÅ-Wuu)",
@@ -337,7 +328,7 @@ class _CellParser:
         if col.kind == "string":
             return text.where(present)
         if col.kind == "code":
-            return _by_value(text, lambda t: _code(col, t))
+            return per_value(text, lambda t: _code(col, t))
         if col.kind == "flag":
             lowered = text.str.lower()
             self._bad(col.name, present & ~lowered.isin(_TRUE | _FALSE), "Forventede ja/nej (eller true/false, 1/0).")

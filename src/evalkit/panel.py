@@ -1,11 +1,26 @@
-"""Vectorised helpers on the weekly benefit panel (`ydelser`: one row per citizen per week), shared by the
-measurement modules. A job centre's panel has millions of rows, so citizens are looked up once per
-distinct id and grouped by integer codes, never row by row."""
+"""Vectorised helpers for the weekly benefit panel (`ydelser`: one row per citizen per week) and other
+columns of millions of rows, shared by loading, validation and the measurement modules. Citizens are
+looked up once per distinct id and grouped by integer codes, never row by row."""
 
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 import pandas as pd
+
+
+def per_value(values: pd.Series, function: Callable[[pd.Series], pd.Series], dtype: type | None = None) -> pd.Series:
+    """`function(values)`, computed once per distinct value (a missing value counts as one) and spread
+    back to the rows: a column of millions of rows holds a handful of codes or a few thousand ids. With
+    `dtype`, the computed values are cast to it first (e.g. `bool` for a mask). Mostly distinct values
+    gain nothing, and `function` gets them all."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    if len(uniques) * 4 > len(values):
+        return function(values)
+    computed = function(pd.Series(uniques, dtype=values.dtype))
+    taken = computed.array.take(codes) if dtype is None else np.asarray(computed, dtype=dtype)[codes]
+    return pd.Series(taken, index=values.index, name=values.name)
 
 
 def positions(ids: pd.Index, values: pd.Series) -> np.ndarray:

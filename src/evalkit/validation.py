@@ -35,6 +35,7 @@ from pandera.config import ValidationDepth, config_context
 
 from evalkit.config import GROUPS, Config
 from evalkit.contract import TABLES, Table, looks_like_cpr
+from evalkit.panel import per_value
 
 ERROR, WARNING = "fejl", "advarsel"
 MAX_ROWS_SHOWN = 5
@@ -181,7 +182,7 @@ class _Schema:
     def allowed(self, column: str, values, message: str, level: str = ERROR) -> None:
         """pandera's isin, tested once per distinct value (millions of rows hold a few thousand ids)."""
         allowed = pd.Index(list(values))
-        self.values(column, message, lambda v: _per_value(v, lambda u: u.isin(allowed)), level)
+        self.values(column, message, lambda v: per_value(v, lambda u: u.isin(allowed), bool), level)
 
     def rows(self, column: str | None, message: str, test: Callable[[pd.DataFrame], pd.Series | bool], level: str = ERROR) -> None:
         """A check across the columns of each row (a boolean Series), or of the whole table (a bool)."""
@@ -221,14 +222,6 @@ class _Context:
 
 def _monday(day: pd.Timestamp) -> pd.Timestamp:
     return (day - pd.Timedelta(days=day.day_of_week)).normalize()
-
-
-def _per_value(values: pd.Series, test: Callable[[pd.Series], pd.Series]) -> pd.Series:
-    """`test(values)`, computed once per distinct value."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    if len(uniques) * 4 > len(values):
-        return test(values)
-    return pd.Series(np.asarray(test(pd.Series(uniques)), dtype=bool)[codes], index=values.index)
 
 
 def _is_monday(days: pd.Series) -> pd.Series:
