@@ -108,7 +108,7 @@ def test_a_cache_miss_names_what_changed_and_a_hit_restores_the_files(tmp_path):
     decision = cache.decide("fase/nb", parts)
     assert not decision.hit and decision.changed == []
     (tmp_path / "out.txt").write_text("resultat")
-    cache.store(decision, {"out.txt": tmp_path / "out.txt", "extra.json": b"{}"}, parts)
+    cache.store(decision, {"out.txt": tmp_path / "out.txt", "extra.json": b"{}"})
 
     hit = cache.decide("fase/nb", parts)
     assert hit.hit and "genbruges" in hit.describe()
@@ -126,7 +126,7 @@ def test_the_cache_keeps_only_the_newest_entry_of_a_step(tmp_path):
     cache = Cache(tmp_path / "cache")
     for value in ("1", "2", "3"):
         parts = {"v": value}
-        cache.store(cache.decide("s", parts), {"f": value.encode()}, parts)
+        cache.store(cache.decide("s", parts), {"f": value.encode()})
     assert len(list((tmp_path / "cache" / "s").iterdir())) == 1
     assert cache.decide("s", {"v": "3"}).hit and not cache.decide("s", {"v": "1"}).hit
 

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from evalkit import formatting, paths, pipeline, provenance, results, scheduler
-from evalkit.cache import Cache, code_fingerprint, digest_file, digest_tree
+from evalkit.cache import Cache, Decision, code_fingerprint, digest_file, digest_tree
 from evalkit.config import Config, Fase, load_config
 from evalkit.contract import FILE_FORMATS
 from evalkit.errors import DataError, EvalkitError
@@ -201,6 +201,14 @@ class _Build:
     def __post_init__(self) -> None:
         self.cache = Cache(cache_dir(self.output_dir), enabled=not self.force)
         self.code = code_fingerprint()
+        self._digests: dict[Path, str] = {}
+
+    def digest(self, path: Path) -> str:
+        """SHA-256 of an input file (data, configuration, notebook), computed once per build: ydelser is
+        read by the data check, the provenance and eight notebook steps."""
+        if path not in self._digests:
+            self._digests[path] = digest_file(path)
+        return self._digests[path]
 
     def note(self, message: str) -> None:
         self.log.write(message)
@@ -255,9 +263,9 @@ class _Build:
         for anything but a passed check."""
         files = {}
         if self.data_dir.is_dir():
-            files = {p.name: digest_file(p) for p in sorted(self.data_dir.iterdir())
+            files = {p.name: self.digest(p) for p in sorted(self.data_dir.iterdir())
                      if p.is_file() and p.suffix.lower() in FILE_FORMATS}
-        parts = {"data": files, "konfiguration": digest_file(self.config_path), "kode": self.code,
+        parts = {"data": files, "konfiguration": self.digest(self.config_path), "kode": self.code,
                  "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "")}
         decision = self.cache.decide("datatjek", parts)
         worker.note(decision.describe())
@@ -273,13 +281,13 @@ class _Build:
                 raise DataError(report.describe())
             checked = {"advarsler": report.describe() if report.warnings else "",
                        "tidsstempel": list(provenance.timestamp(report.tables))}
-            self.cache.store(decision, {"datatjek.json": json.dumps(checked).encode()}, parts)
+            self.cache.store(decision, {"datatjek.json": json.dumps(checked).encode()})
         if checked["advarsler"]:
             worker.say(checked["advarsler"])
         seconds, origin = checked["tidsstempel"]
         self.stamp = (int(seconds), origin)
         self.shared_origin = provenance.build_record(
-            self.data_dir, self.config, self.renderer_version, self.stamp, self.project
+            self.data_dir, self.config, self.renderer_version, self.stamp, self.project, self.digest
         )
         return REUSED if decision.hit else RAN
 
@@ -306,20 +314,21 @@ class _Build:
                 tasks.append(scheduler.Task(document, partial(self._render, fase), (merged.key,)))
         return tasks
 
-    def _decide(self, step: str, parts: dict[str, Any]):
+    def _decide(self, step: str, parts: dict[str, Any], worker: scheduler.Worker) -> Decision:
         decision = self.cache.decide(step, {**parts, "kode": self.code})
-        self.note(decision.describe())
+        worker.note(decision.describe())
         return decision
 
-    def _input_name(self, path: Path, job: pipeline.Job) -> str:
-        """A job's input as its cache key names it: never the temporary build directory's path."""
-        if path == job.source:
-            return f"notesbog/{path.name}"
-        if path == job.config_path:
-            return "konfiguration"
+    def _input(self, path: Path, job: pipeline.Job) -> tuple[str, str]:
+        """A job's input as its cache key names it (never by the temporary build directory's path) and
+        its SHA-256; the files made in this build are hashed as they are now."""
         if path.is_relative_to(self.build_dir):
-            return f"bygning/{path.relative_to(self.build_dir).as_posix()}"
-        return f"data/{path.name}"
+            return f"bygning/{path.relative_to(self.build_dir).as_posix()}", digest_file(path)
+        if path == job.source:
+            return f"notesbog/{path.name}", self.digest(path)
+        if path == job.config_path:
+            return "konfiguration", self.digest(path)
+        return f"data/{path.name}", self.digest(path)
 
     def _notebook(self, job: pipeline.Job, fase: Fase, worker: scheduler.Worker) -> str:
         if job.notebook == pipeline.SUMMARY:  # its provenance needs the compared phase's finished results
@@ -330,40 +339,40 @@ class _Build:
             results.write_json(path, origin)
         parts = {
             "notesbog": job.notebook, "fase": job.fase, "parametre": job.parameters,
-            "inddata": {self._input_name(p, job): digest_file(p) for p in job.inputs},
+            "inddata": dict(self._input(p, job) for p in job.inputs),
         }
-        decision = self._decide(f"{job.fase}/{job.notebook}", parts)
+        decision = self._decide(f"{job.fase}/{job.notebook}", parts, worker)
         if decision.hit:
             self.cache.restore(decision, job.output_dir)
             return REUSED
         worker.executing()
         pipeline.run(job, failed_dir=self.log.directory, kernel=worker.kernel())
-        self.cache.store(decision, {p.name: p for p in job.outputs}, {**parts, "kode": self.code})
+        self.cache.store(decision, {p.name: p for p in job.outputs})
         return RAN
 
     def _merge(self, fase: Fase, jobs: list[pipeline.Job], worker: scheduler.Worker) -> str:
         fragments = [results.fragment_path(self.build_dir / fase.noegle, provenance.FRAGMENT)]
         fragments += [job.fragment for job in jobs]
-        parts = {"fase": fase.noegle, "konfiguration": digest_file(self.config_path),
+        parts = {"fase": fase.noegle, "konfiguration": self.digest(self.config_path),
                  "fragmenter": {p.name: digest_file(p) for p in fragments}}
         target = pipeline.phase_results_path(self.build_dir, fase.noegle)
-        decision = self._decide(f"{fase.noegle}/resultater", parts)
+        decision = self._decide(f"{fase.noegle}/resultater", parts, worker)
         if decision.hit:
             self.cache.restore(decision, target.parent)
             return REUSED
         worker.executing()
         loaded = [json.loads(p.read_text(encoding="utf-8")) for p in fragments]
         results.write_json(target, results.assemble(fase, loaded, self.config.udfaldsfamilie))
-        self.cache.store(decision, {target.name: target}, {**parts, "kode": self.code})
+        self.cache.store(decision, {target.name: target})
         return RAN
 
     def _render(self, fase: Fase, worker: scheduler.Worker) -> str:
         resultater = json.loads(pipeline.phase_results_path(self.build_dir, fase.noegle).read_text(encoding="utf-8"))
         metadata = document_metadata(self.config, fase.noegle, resultater.get("tilgaengelighed", {}))
         parts = {"dokument": fase.dokument, "kilder": self.sources, "metadata": metadata, "tidsstempel": self.stamp[0],
-                 "renderer": self.renderer.version(), "notesboeger": digest_tree(self.build_dir / fase.noegle)}
+                 "renderer": self.renderer_version, "notesboeger": digest_tree(self.build_dir / fase.noegle)}
         documents = self.work / "_dokumenter" / fase.noegle
-        decision = self._decide(f"{fase.noegle}/dokument", parts)
+        decision = self._decide(f"{fase.noegle}/dokument", parts, worker)
         if decision.hit:
             self.cache.restore(decision, documents)
             return REUSED
@@ -374,7 +383,7 @@ class _Build:
         documents.mkdir(parents=True, exist_ok=True)
         files = {f"{fase.dokument}.{fmt}": Path(shutil.copy2(path, documents / f"{fase.dokument}.{fmt}"))
                  for fmt, path in outputs.items()}  # the renderers' formats are the file endings
-        self.cache.store(decision, files, {**parts, "kode": self.code})
+        self.cache.store(decision, files)
         return RAN
 
     def _stage(self, fase: Fase, staged: Path, result: BuildResult) -> None:

@@ -49,13 +49,19 @@ def code_fingerprint() -> str:
         name: sha for name, sha in digest_tree(package).items()
         if "__pycache__" not in name and not name.endswith((".pyc", ".mo"))
     }
+    return make_key({"python": sys.version, "pakker": package_versions(), "evalkit": files})
+
+
+def package_versions() -> dict[str, str]:
+    """The installed version of each of `PACKAGES` ("ikke installeret" when missing), for the cache key
+    and the provenance record."""
     versions = {}
     for name in PACKAGES:
         try:
             versions[name] = version(name)
         except PackageNotFoundError:
-            versions[name] = None
-    return make_key({"python": sys.version, "pakker": versions, "evalkit": files})
+            versions[name] = "ikke installeret"
+    return versions
 
 
 def make_key(parts: dict[str, Any]) -> str:
@@ -68,6 +74,7 @@ class Decision:
 
     step: str
     key: str
+    parts: dict[str, Any]  # what the key was made of (stored with the entry, compared on the next miss)
     hit: bool
     changed: list[str] = field(default_factory=list)
     entry: Path | None = None
@@ -93,12 +100,12 @@ class Cache:
         key = make_key(parts)
         entry = self.directory / step / key
         if self.enabled and (entry / _META).is_file():
-            return Decision(step, key, True, entry=entry)
-        return Decision(step, key, False, changed=self._changed(step, parts))
+            return Decision(step, key, parts, True, entry=entry)
+        return Decision(step, key, parts, False, changed=self._changed(step, parts))
 
     def _changed(self, step: str, parts: dict[str, Any]) -> list[str]:
         """Which of the key's parts differ from the step's previous entry ("--force" when none do)."""
-        previous = [p for p in (self.directory / step).glob(f"*/{_META}")] if (self.directory / step).is_dir() else []
+        previous = list((self.directory / step).glob(f"*/{_META}"))
         if not previous:
             return []
         before = json.loads(previous[0].read_text(encoding="utf-8"))["dele"]
@@ -111,7 +118,7 @@ class Cache:
                 changed.append(name)
         return changed or ["intet (--force)"]
 
-    def store(self, decision: Decision, files: dict[str, Path | bytes], parts: dict[str, Any]) -> None:
+    def store(self, decision: Decision, files: dict[str, Path | bytes]) -> None:
         """Keep `files` (name in the entry → a file or its bytes) under the decision's key, replacing the
         step's older entries; written to a temporary directory first and moved in place whole."""
         step_dir = self.directory / decision.step
@@ -123,7 +130,7 @@ class Cache:
                     (staging / name).write_bytes(content)
                 else:
                     shutil.copy2(content, staging / name)
-            meta = {"trin": decision.step, "noegle": decision.key, "dele": parts, "filer": sorted(files)}
+            meta = {"trin": decision.step, "noegle": decision.key, "dele": decision.parts, "filer": sorted(files)}
             (staging / _META).write_text(json.dumps(meta, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
             for old in step_dir.iterdir():
                 if old != staging:

@@ -131,9 +131,8 @@ class WarmKernel:
 
     def kill(self) -> None:
         """Stop the kernel process at once; safe from any thread (an interrupted or failed build)."""
-        process = getattr(self.manager.provisioner, "process", None)
-        if process is not None and process.poll() is None:
-            process.kill()
+        if self.alive():
+            self.manager.provisioner.process.kill()
 
     def shutdown(self) -> None:
         """Stop the kernel and close its channels (from the thread that started it)."""

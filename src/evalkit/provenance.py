@@ -7,12 +7,11 @@ import datetime as dt
 import os
 import platform
 import subprocess
-from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from evalkit import __version__, formatting
-from evalkit.cache import PACKAGES, digest_file
+from evalkit.cache import digest_file, package_versions
 from evalkit.config import Config, Fase
 from evalkit.contract import TABLES, find_table_file
 from evalkit.tables import Table
@@ -51,13 +50,6 @@ def timestamp(tables: dict[str, pd.DataFrame]) -> tuple[int, str]:
 FRAGMENT = "proveniens"
 
 
-def _package_version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "ikke installeret"
-
-
 def git_state(project: Path) -> dict[str, Any]:
     """The commit of the project's source tree and whether tracked files differ from it (None: no git)."""
 
@@ -90,22 +82,25 @@ def file_source(path: Path) -> dict[str, str]:
     return {"fil": f"{path.parent.name}/{path.name}", "sha256": digest_file(path)}
 
 
-def build_record(data_dir: Path, config: Config, renderer: str, stamp: tuple[int, str], project: Path) -> dict[str, Any]:
+def build_record(
+    data_dir: Path, config: Config, renderer: str, stamp: tuple[int, str], project: Path,
+    digest: Callable[[Path], str] = digest_file,
+) -> dict[str, Any]:
     """What every phase of one build shares: every input file with its SHA-256, the configuration, the
     code (evalkit version and git commit), Python and package versions, the renderer and the time stamp."""
     seconds, origin = stamp
     inputs = []
     for name in TABLES:
         path = find_table_file(data_dir, name)
-        inputs.append({"tabel": name, "fil": path.name, "bytes": path.stat().st_size, "sha256": digest_file(path)})
+        inputs.append({"tabel": name, "fil": path.name, "bytes": path.stat().st_size, "sha256": digest(path)})
     return {
         "tidsstempel": dt.datetime.fromtimestamp(seconds, dt.timezone.utc).isoformat(),
         "tidsstempel_kilde": origin,
         "inddata": inputs,
-        "konfiguration": {"fil": config.sti.name, "sha256": digest_file(config.sti)},
+        "konfiguration": {"fil": config.sti.name, "sha256": digest(config.sti)},
         "evalkit": {"version": __version__, **git_state(project)},
         "python": platform.python_version(),
-        "pakker": {name: _package_version(name) for name in PACKAGES},
+        "pakker": package_versions(),
         "renderer": renderer,
     }
 

@@ -89,7 +89,7 @@ def _work(worker: Worker, inbox: queue.Queue, events: queue.Queue, halt: threadi
                 events.put(("dropped", task, None))
                 continue
             worker.current = task
-            events.put(("started", task, time.monotonic()))
+            events.put(("started", task, None))
             began = time.monotonic()
             try:
                 state = task.action(worker)
