@@ -11,7 +11,14 @@ import pandas as pd
 
 from evalkit.config import Config
 from evalkit.maaleparametre import (
-    afgange, baseline, langtidsgruppen, personale, planer, samtaler, varighed, virksomhedsplaceringer,
+    afgange,
+    baseline,
+    langtidsgruppen,
+    personale,
+    planer,
+    samtaler,
+    varighed,
+    virksomhedsplaceringer,
 )
 
 MODULES = {

@@ -61,9 +61,10 @@ def _change_one_week(data: Path) -> None:
 
 def naive(data: Path, work: Path) -> None:
     """The naive loop: papermill's command line per notebook and phase, sequentially, then render."""
-    from evalkit import maaleparametre, paths, pipeline, provenance, results
+    from evalkit import maaleparametre, paths
+    from evalkit.bygning import pipeline, provenance, resultater
     from evalkit.config import load_config
-    from evalkit.loading import check_tables
+    from evalkit.data.loading import check_tables
     from evalkit.render.pandoc import PandocRenderer
 
     config_path = paths.default_config()
@@ -79,7 +80,7 @@ def naive(data: Path, work: Path) -> None:
         out = work / "_build" / fase_key
         out.mkdir(parents=True)
         other = fase.sammenlign_med and pipeline.phase_results_path(work / "_build", fase.sammenlign_med)
-        results.write_json(results.fragment_path(out, provenance.FRAGMENT), provenance.record(shared, config, fase, other or None))
+        resultater.write_json(resultater.fragment_path(out, provenance.FRAGMENT), provenance.record(shared, config, fase, other or None))
         for name in (*maaleparametre.NAMES, pipeline.SUMMARY):
             params = ["-p", "fase", fase_key, "-p", "data_dir", str(data), "-p", "output_dir", ".",
                       "-p", "config_path", str(config_path)]
@@ -88,9 +89,9 @@ def naive(data: Path, work: Path) -> None:
             _run([str(BIN / "papermill"), str(ROOT / "notebooks" / f"{name}.ipynb"), f"{name}.ipynb", *params,
                   "-k", "python3", "--no-progress-bar", "--cwd", str(out)], cwd=out, env=env)
         fragments = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(out.glob("*.resultater.json"))]
-        merged = results.assemble(fase, fragments, config.udfaldsfamilie)
-        results.write_json(pipeline.phase_results_path(work / "_build", fase_key), merged)
-        from evalkit.build import document_metadata
+        merged = resultater.assemble(fase, fragments, config.udfaldsfamilie)
+        resultater.write_json(pipeline.phase_results_path(work / "_build", fase_key), merged)
+        from evalkit.bygning.build import document_metadata
 
         metadata = document_metadata(config, fase_key, merged.get("tilgaengelighed", {}))
         renderer.render(work, Path("reports") / f"{fase.dokument}.qmd", metadata, stamp[0])

@@ -3,7 +3,7 @@ naive pandas reference on it, each run in a fresh subprocess; prints the medians
 
     .venv/bin/python benchmarks/maaling.py [--borgere 110000] [--gentagelser 5] [--naiv-borgere 10000]
 
-The panel (`evalkit.storskala`) is generated once and cached in benchmarks/_data/. Not part of pytest.
+The panel (`evalkit.data.simulering.storskala`) is generated once and cached in benchmarks/_data/. Not part of pytest.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ def _peak_gb() -> float:
 
 def _load(data: Path):
     from evalkit.config import load_config
-    from evalkit.loading import load_tables
+    from evalkit.data.loading import load_tables
 
     config = load_config(ROOT / "forsoeg.yml")
     start = time.perf_counter()
@@ -81,7 +81,7 @@ def _fresh(args: list[str]) -> dict:
 
 
 def _panel(borgere: int) -> Path:
-    from evalkit.storskala import generate_panel
+    from evalkit.data.simulering.storskala import generate_panel
 
     data = HERE / "_data" / f"panel-{borgere}"
     if not (data / "ydelser.parquet").exists():

@@ -150,8 +150,8 @@ def run_notebook(name: str, tmp_path: Path, fase: str, data_dir: Path = EXAMPLE)
     """Execute notebooks/<name>.ipynb for `fase` with papermill; return its results fragment and the executed notebook."""
     import nbformat
 
-    from evalkit import pipeline
-    from evalkit.results import fragment_path
+    from evalkit.bygning import pipeline
+    from evalkit.bygning.resultater import fragment_path
 
     out = tmp_path / fase
     out.mkdir(parents=True)

@@ -10,10 +10,10 @@ import pytest
 from conftest import EXAMPLE, labelled_outputs, panel, run_notebook
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from evalkit import figures
 from evalkit.config import Periode
-from evalkit.loading import load_tables
+from evalkit.data.loading import load_tables
 from evalkit.maaleparametre import baseline
+from evalkit.praesentation import figures
 
 
 def test_balance_on_hand_made_groups(config):

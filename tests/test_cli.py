@@ -9,7 +9,6 @@ import subprocess
 import sys
 
 import pandas as pd
-
 from conftest import EXAMPLE, ROOT, small_tables, write_tables
 
 EVALKIT = [sys.executable, "-m", "evalkit.cli"]
@@ -26,6 +25,16 @@ def test_help_is_danish():
     assert proc.stdout.startswith("Brug: evalkit build [TILVALG]") and "Vis denne hjælp og afslut." in proc.stdout
     for english in ("Usage", "Options", "Show this message"):
         assert english not in proc.stdout
+
+
+def test_python_dash_m_evalkit_is_the_evalkit_command():
+    """`python -m evalkit` (the package's __main__) answers like the installed `evalkit` script."""
+    script = [str(os.path.join(os.path.dirname(sys.executable), "evalkit"))]
+    for args in (("--help",), ("validate", "--data", str(EXAMPLE)), ("build", "--renderer", "word")):
+        by_module = subprocess.run([sys.executable, "-m", "evalkit", *args], cwd=ROOT, capture_output=True, text=True)
+        by_script = subprocess.run([*script, *args], cwd=ROOT, capture_output=True, text=True)
+        assert (by_module.returncode, by_module.stdout, by_module.stderr) == (by_script.returncode, by_script.stdout, by_script.stderr)
+    assert by_module.returncode != 0 and "word" in by_module.stderr
 
 
 def test_validate_example_data():

@@ -1,4 +1,4 @@
-"""Small-cell suppression (statistical disclosure control): the generic functions of evalkit.diskretion,
+"""Small-cell suppression (statistical disclosure control): the generic functions of evalkit.statistik.diskretion,
 then the published tables and texts of the measurement modules on small hand-made groups."""
 
 from __future__ import annotations
@@ -11,14 +11,16 @@ import pandas as pd
 import pytest
 from conftest import panel
 
-from evalkit import diskretion, sammenfatning
+from evalkit.bygning.resultater import assemble
 from evalkit.config import Periode
-from evalkit.diskretion import PRIMARY as P
-from evalkit.diskretion import SECONDARY as S
-from evalkit.maaleparametre import afgange, baseline, langtidsgruppen, planer
+from evalkit.maaleparametre import afgange, baseline, langtidsgruppen, planer, sammenfatning
 from evalkit.maaleparametre import virksomhedsplaceringer as vp
-from evalkit.results import Comparison, assemble, outcome
-from evalkit.tables import Table
+from evalkit.maaleparametre.faelles import Comparison, outcome
+from evalkit.praesentation import beskyttet
+from evalkit.praesentation.tables import Table
+from evalkit.statistik import diskretion
+from evalkit.statistik.diskretion import PRIMARY as P
+from evalkit.statistik.diskretion import SECONDARY as S
 
 # ---------------------------------------------------------------- the suppression rule
 
@@ -108,30 +110,30 @@ def test_a_compared_outcome_hides_both_groups():
 
 
 def test_cells():
-    assert diskretion.count_cell(3, 5) == "<5" and diskretion.count_cell(3, 10) == "<10"
-    assert diskretion.count_cell(0, 5) == "0" and diskretion.count_cell(1234, 5) == "1.234"
-    assert diskretion.count_cell(900, 5, S) == ".."
-    assert diskretion.pct_cell(450, 900, 5) == "50 pct." and diskretion.pct_cell(450, 900, 5, S) == ".."
-    assert diskretion.pct_cell(3, 900, 5) == ".." and diskretion.pct_cell(0, 3, 5) == ".."  # a small total
-    assert diskretion.share_with_count_cell(606, 917, 5) == "66 pct. (606)"
-    assert diskretion.share_with_count_cell(3, 917, 5, P) == ".. (<5)"
-    assert diskretion.share_with_count_cell(300, 917, 5, S) == ".. (..)"
+    assert beskyttet.count_cell(3, 5) == "<5" and beskyttet.count_cell(3, 10) == "<10"
+    assert beskyttet.count_cell(0, 5) == "0" and beskyttet.count_cell(1234, 5) == "1.234"
+    assert beskyttet.count_cell(900, 5, S) == ".."
+    assert beskyttet.pct_cell(450, 900, 5) == "50 pct." and beskyttet.pct_cell(450, 900, 5, S) == ".."
+    assert beskyttet.pct_cell(3, 900, 5) == ".." and beskyttet.pct_cell(0, 3, 5) == ".."  # a small total
+    assert beskyttet.share_with_count_cell(606, 917, 5) == "66 pct. (606)"
+    assert beskyttet.share_with_count_cell(3, 917, 5, P) == ".. (<5)"
+    assert beskyttet.share_with_count_cell(300, 917, 5, S) == ".. (..)"
 
 
 def test_texts():
-    assert diskretion.count_text(3, 5) == "færre end 5" and diskretion.count_text(1234, 5) == "1.234"
-    assert diskretion.count_text(300, 5, S) == "et skjult antal"
-    assert diskretion.citizens_text(1, 5) == "færre end 5 borgere"
-    assert diskretion.citizens_text(1, 1) == "1 borger" and diskretion.citizens_text(12, 5) == "12 borgere"
+    assert beskyttet.count_text(3, 5) == "færre end 5" and beskyttet.count_text(1234, 5) == "1.234"
+    assert beskyttet.count_text(300, 5, S) == "et skjult antal"
+    assert beskyttet.citizens_text(1, 5) == "færre end 5 borgere"
+    assert beskyttet.citizens_text(1, 1) == "1 borger" and beskyttet.citizens_text(12, 5) == "12 borgere"
 
 
 def test_the_note_explains_only_the_symbols_in_the_table():
     table = Table(["", "a"]).add_row("Under 5 år", "12")  # the first column is a label, never a cell
-    assert diskretion.annotate(table, 5).notes == []
+    assert beskyttet.annotate(table, 5).notes == []
     table.add_row("x", "<5")
-    assert diskretion.annotate(table, 5).notes == ["<5: færre end 5 borgere."]
+    assert beskyttet.annotate(table, 5).notes == ["<5: færre end 5 borgere."]
     table = Table(["", "a"]).add_row("x", ".. (<5)")
-    [note] = diskretion.annotate(table, 5, unit="planer", extra="Mere.").notes
+    [note] = beskyttet.annotate(table, 5, unit="planer", extra="Mere.").notes
     assert note.startswith("<5: færre end 5 planer. ..: skjult af hensyn til diskretion") and note.endswith("Mere.")
 
 

@@ -9,9 +9,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from conftest import EXAMPLE, ROOT
-
-from evalkit import formatting
 from pypdf import PdfReader
+
+from evalkit.praesentation import formatting
 
 NBSP = "\u00a0"
 

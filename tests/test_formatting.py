@@ -2,8 +2,8 @@
 
 import datetime as dt
 
-from evalkit import formatting
-from evalkit.tables import Table
+from evalkit.praesentation import formatting
+from evalkit.praesentation.tables import Table
 
 
 def test_numbers():

@@ -17,11 +17,11 @@ import pytest
 from conftest import ROOT, small_tables, write_tables
 from nbformat.v4 import new_code_cell, new_notebook
 
-from evalkit import pipeline, progress, scheduler
-from evalkit.build import build, cache_dir
-from evalkit.cache import Cache, code_fingerprint
+from evalkit.bygning import pipeline, progress, scheduler
+from evalkit.bygning.build import build, cache_dir
+from evalkit.bygning.cache import Cache, code_fingerprint
+from evalkit.bygning.progress import RAN, REUSED, Step
 from evalkit.errors import BuildError
-from evalkit.progress import RAN, REUSED, Step
 
 
 def _snapshot(directory: Path) -> dict[str, bytes]:
@@ -132,7 +132,7 @@ def test_the_cache_keeps_only_the_newest_entry_of_a_step(tmp_path):
 
 
 def test_the_code_fingerprint_covers_evalkits_files_and_package_versions(monkeypatch):
-    from evalkit import cache as cache_module
+    from evalkit.bygning import cache as cache_module
 
     before = code_fingerprint()
     code_fingerprint.cache_clear()
@@ -158,7 +158,7 @@ def _notebook(path: Path, *sources: str) -> Path:
 
 
 def test_a_reused_kernel_starts_each_notebook_as_a_new_kernel_would(tmp_path):
-    from evalkit.kernel import WarmKernel
+    from evalkit.bygning.kernel import WarmKernel
 
     first = _notebook(tmp_path / "a.ipynb", "leftover = 41\nimport matplotlib.pyplot as plt\nplt.figure()")
     second = _notebook(tmp_path / "b.ipynb", "import os\nprint('leftover' in globals(), len(plt.get_fignums()) if 'plt' in globals() else 0, os.getcwd())")
@@ -178,7 +178,7 @@ def test_a_reused_kernel_starts_each_notebook_as_a_new_kernel_would(tmp_path):
 
 
 def test_a_failing_notebook_on_a_reused_kernel_names_its_executed_copy(tmp_path, config):
-    from evalkit.kernel import WarmKernel
+    from evalkit.bygning.kernel import WarmKernel
 
     data = write_tables(small_tables(), tmp_path / "data")
     [job] = [j for j in pipeline.plan(ROOT / "notebooks", ["slut"], data, ROOT / "forsoeg.yml", tmp_path / "b") if j.notebook == "afgange"]

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from conftest import EXAMPLE, labelled_outputs, run_notebook, small_tables, write_tables
 
-from evalkit import formatting
-from evalkit.loading import load_tables
+from evalkit.data.loading import load_tables
 from evalkit.maaleparametre import langtidsgruppen as lt
+from evalkit.praesentation import formatting
 
 KH = "kontanthjaelp"
 TUESDAY = dt.date(2018, 12, 4)

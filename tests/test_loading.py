@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 from conftest import small_tables, write_tables
 
-from evalkit.contract import TABLES
+from evalkit.data.contract import TABLES
+from evalkit.data.loading import load_tables
 from evalkit.errors import DataError
-from evalkit.loading import load_tables
 
 
 def _assert_same(loaded: dict[str, pd.DataFrame], expected: dict[str, pd.DataFrame]) -> None:

@@ -77,7 +77,7 @@ def test_an_interrupted_build_leaves_the_report_unchanged(good_report, signum):
 
 
 def test_python_log_records_go_to_the_build_log_not_the_screen(tmp_path, capfd):
-    from evalkit import build
+    from evalkit.bygning import build
 
     log = tmp_path / "byg.log"
     build._log_python_to(log)

@@ -12,7 +12,7 @@ from conftest import EXAMPLE
 from IPython.display import SVG
 
 from evalkit.config import Maanedsperiode
-from evalkit.loading import load_tables
+from evalkit.data.loading import load_tables
 from evalkit.maaleparametre import personale
 
 A, B = "Afdeling A", "Afdeling B"

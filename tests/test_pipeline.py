@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT, small_tables, write_tables
 from nbformat.v4 import new_code_cell, new_notebook
 
-from evalkit import pipeline
+from evalkit.bygning import pipeline
 from evalkit.errors import BuildError
 
 

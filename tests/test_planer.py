@@ -10,7 +10,7 @@ import pytest
 from conftest import EXAMPLE
 from IPython.display import SVG
 
-from evalkit.loading import load_tables
+from evalkit.data.loading import load_tables
 from evalkit.maaleparametre import planer
 
 BORGERE = pd.DataFrame({"borger_id": ["F1", "F2", "K1", "K2"], "gruppe": ["forsoeg", "forsoeg", "kontrol", "kontrol"]})

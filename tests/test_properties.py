@@ -21,11 +21,11 @@ import pytest
 from conftest import ROOT, panel, small_tables, write_tables
 from scipy.stats import norm
 
-from evalkit import pipeline
-from evalkit.build import build
+from evalkit.bygning import pipeline
+from evalkit.bygning.build import build
 from evalkit.config import Config, load_config
+from evalkit.data.simulering.eksempel import EXAMPLE_TARGETS, simulate, write_dataset
 from evalkit.render import Renderer
-from evalkit.simulate import EXAMPLE_TARGETS, simulate, write_dataset
 
 GROUPS = ("forsoeg", "kontrol")
 PHASES = ("midtvejs", "slut")

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 from conftest import EXAMPLE, ROOT
 
-from evalkit.contract import TABLES
-from evalkit.provenance import build_record, record, table, table_inputs, timestamp
+from evalkit.bygning.provenance import build_record, record, timestamp
+from evalkit.data.contract import TABLES
+from evalkit.praesentation.proveniens import table, table_inputs
 
 
 def test_timestamp_is_the_newest_date_in_the_data(monkeypatch):

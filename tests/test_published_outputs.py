@@ -17,7 +17,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import EXAMPLE, ROOT
-
 from pypdf import PdfReader
 
 ID_MARK = "ZQXW"
@@ -112,7 +111,7 @@ def test_figures_carry_no_time_stamp_or_creator(twice):
 
 
 def test_a_figure_drawn_twice_has_the_same_bytes_and_ids():
-    from evalkit import figures
+    from evalkit.praesentation import figures
 
     def draw() -> str:
         fig = figures.new_figure()

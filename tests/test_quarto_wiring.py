@@ -94,7 +94,7 @@ def test_quarto_failure_becomes_a_danish_build_error(stand_in, tmp_path, monkeyp
 def test_build_with_quarto_renders_the_render_tree_and_publishes_what_quarto_wrote(stand_in, tmp_path):
     from conftest import small_tables, write_tables
 
-    from evalkit.build import build
+    from evalkit.bygning.build import build
 
     data = write_tables(small_tables(), tmp_path / "data")
     out = tmp_path / "out"

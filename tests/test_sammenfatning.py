@@ -2,8 +2,9 @@
 
 import pytest
 
-from evalkit import sammenfatning
-from evalkit.results import Comparison, assemble, outcome
+from evalkit.bygning.resultater import assemble
+from evalkit.maaleparametre import sammenfatning
+from evalkit.maaleparametre.faelles import Comparison, outcome
 
 
 def _results(config, **counts):

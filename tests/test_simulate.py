@@ -1,4 +1,4 @@
-"""Tests for the synthetic example data (evalkit.simulate).
+"""Tests for the synthetic example data (evalkit.data.simulering.eksempel).
 
 Every published figure of the final evaluation (data contract, section 6) is recomputed here
 directly from the contract's definitions (section 3) with plain pandas, independently of the
@@ -15,15 +15,15 @@ import pandas as pd
 import pytest
 
 from evalkit.config import load_config
-from evalkit.loading import load_tables
-from evalkit.simulate import simulate, write_dataset
+from evalkit.data.loading import load_tables
+from evalkit.data.simulering.eksempel import simulate, write_dataset
 
 ROOT = Path(__file__).parents[1]
 EXAMPLE_DIR = ROOT / "data" / "eksempel"
 KH = "kontanthjaelp"
 GROUPS = ("forsoeg", "kontrol")
 
-# Published figures (contract section 6), written out independently of evalkit.simulate.
+# Published figures (contract section 6), written out independently of evalkit.data.simulering.eksempel.
 N = {"forsoeg": 917, "kontrol": 856}
 HERKOMST = {"forsoeg": {"dansk": 606, "vestlig": 46, "ikke-vestlig": 265},
             "kontrol": {"dansk": 520, "vestlig": 55, "ikke-vestlig": 281}}

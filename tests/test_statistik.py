@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 from scipy.stats import chi2_contingency, norm
 
-from evalkit.statistik import adjusted_difference, compare, exact_p, holm, mde, newcombe_ci, smd
+from evalkit.maaleparametre.faelles import adjusted_difference
+from evalkit.statistik.andele import compare, exact_p, holm, mde, newcombe_ci
+from evalkit.statistik.regression import smd
 
 
 def test_z_test_matches_a_hand_computation():
@@ -292,7 +294,7 @@ def test_no_nan_leaks_from_edge_cases(counts):
 
 
 def test_smallest_expected_count_of_the_two_by_two_table():
-    from evalkit.statistik import smallest_expected
+    from evalkit.statistik.andele import smallest_expected
 
     assert smallest_expected(3, 20, 1, 20) == 2.0  # 4 events in 40: 20 x 4/40
     assert smallest_expected(102, 917, 89, 856) == pytest.approx(856 * 191 / 1773)

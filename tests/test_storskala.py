@@ -1,4 +1,4 @@
-"""Tests for the scale benchmark's panel generator (evalkit.storskala) and its naive reference.
+"""Tests for the scale benchmark's panel generator (evalkit.data.simulering.storskala) and its naive reference.
 
 The panel must satisfy the data contract (so `evalkit validate` and `evalkit build` accept it), have one
 ydelser row per citizen per week, and evalkit's vectorised measurements must give the same numbers per
@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from evalkit.config import load_config
-from evalkit.loading import check_tables
-from evalkit.simulate import _timeline
-from evalkit.storskala import generate_panel
+from evalkit.data.loading import check_tables
+from evalkit.data.simulering.storskala import generate_panel
+from evalkit.data.simulering.tidslinje import _timeline
 
 ROOT = Path(__file__).parents[1]
 N = 300

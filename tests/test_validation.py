@@ -23,7 +23,7 @@ import yaml
 from conftest import EXAMPLE, ROOT, small_tables, write_tables
 
 from evalkit import cli
-from evalkit.loading import check_tables, load_tables
+from evalkit.data.loading import check_tables, load_tables
 
 
 def with_tables(change: Callable[[dict[str, pd.DataFrame]], object], fmt: str = "csv", danish: bool = False):

@@ -1,5 +1,5 @@
 """Weeks on kontanthjælp, time to first exit and transfer costs (evalkit.maaleparametre.varighed,
-evalkit.overlevelse, evalkit.oekonomi) on small hand-made panels whose answers are worked out by hand."""
+evalkit.statistik.overlevelse, evalkit.maaleparametre.oekonomi) on small hand-made panels whose answers are worked out by hand."""
 
 from __future__ import annotations
 
@@ -14,11 +14,12 @@ import yaml
 from conftest import ROOT, labelled_outputs, panel, run_notebook
 from scipy.stats import ttest_ind
 
-from evalkit import formatting, oekonomi, overlevelse
 from evalkit.config import Periode, load_config
 from evalkit.errors import ConfigError
-from evalkit.maaleparametre import varighed
-from evalkit.statistik import welch
+from evalkit.maaleparametre import oekonomi, varighed
+from evalkit.praesentation import formatting
+from evalkit.statistik import overlevelse
+from evalkit.statistik.regression import welch
 
 KH, JOB, RES, SYG = "kontanthjaelp", "beskaeftigelse", "ressourceforloeb", "sygedagpenge"
 # Mondays 2018-01-01, -08, -15, -22, -29: five weeks, tau = 4 weeks from the first to the last Monday

@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 from conftest import EXAMPLE, labelled_outputs, run_notebook, small_tables, write_tables
 
-from evalkit import formatting
 from evalkit.config import Periode
-from evalkit.loading import load_tables
+from evalkit.data.loading import load_tables
 from evalkit.maaleparametre import virksomhedsplaceringer as vp
+from evalkit.praesentation import formatting
 
 PERIOD = Periode(dt.date(2018, 1, 1), dt.date(2018, 12, 31))
 T = pd.Timestamp

@@ -65,8 +65,8 @@ def build(
     """Kør notesbøgerne for hver fase og byg dokumenterne som HTML og PDF.
 
     Kun det, der er ændret siden sidste bygning til samme mappe, køres igen; resten genbruges."""
-    from evalkit.build import build as run_build
-    from evalkit.progress import choose
+    from evalkit.bygning.build import build as run_build
+    from evalkit.bygning.progress import choose
 
     if quiet and verbose:
         raise click.UsageError("Vælg enten --quiet eller --verbose.")
@@ -84,9 +84,9 @@ def build(
 @CONFIG
 def validate(data: Path, config: Path | None) -> None:
     """Tjek at alle syv datafiler overholder datakontrakten; vis alle fejl og advarsler pr. fil."""
-    from evalkit import formatting
+    from evalkit.data.loading import check_tables
     from evalkit.errors import DataError
-    from evalkit.loading import check_tables
+    from evalkit.praesentation import formatting
 
     report = check_tables(data, config=config)
     if report.errors:
@@ -112,12 +112,12 @@ def simulate(output: Path, seed: int, borgere: int | None, config: Path | None) 
 
     config_path = Path(config or paths.default_config())
     if borgere is not None:
-        from evalkit.storskala import generate_panel
+        from evalkit.data.simulering.storskala import generate_panel
 
         generate_panel(output, config_path, borgere, seed)
         _say(f"Syntetisk panel med {borgere} borgere skrevet til {output}.")
         return
-    from evalkit.simulate import generate
+    from evalkit.data.simulering.eksempel import generate
 
     generate(output, config_path, seed)
     _say(f"Syntetiske data skrevet til {output}.")

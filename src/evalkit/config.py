@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from evalkit.contract import YDELSER
+from evalkit.data.contract import YDELSER
 from evalkit.errors import ConfigError
 
 GROUPS = ("forsoeg", "kontrol")

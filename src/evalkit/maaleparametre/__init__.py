@@ -2,7 +2,9 @@
 
 Every module declares the input tables it reads (`TABLES`) and offers `compute(...)` for the
 numbers, table builders for the published tables, `figure(...)` and `to_json(...)` for
-`resultater.json`.
+`resultater.json`. Besides them: `sammenfatning` (the résumé and assessment, with its own notebook),
+`oekonomi` (the transfer costs and the business case, shown by `varighed`) and `faelles`, what several
+measures share; a measure imports no other measure.
 """
 
 import ast

@@ -7,7 +7,7 @@ row in week t + k has no known destination. A citizen's outcome is the destinati
 exit whose destination is known and is not kontanthjælp; citizens without one are still on
 kontanthjælp. Shares use the whole group as denominator.
 
-Small counts of citizens are suppressed in the tables and texts (`evalkit.diskretion`); resultater.json
+Small counts of citizens are suppressed in the tables and texts (`evalkit.statistik.diskretion`); resultater.json
 keeps the true numbers and marks the suppressed ones.
 """
 
@@ -15,20 +15,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 from IPython.display import SVG
 
-from evalkit import diskretion, figures, formatting
 from evalkit.config import GROUPS, Config, Fase, Periode
-from evalkit.maaleparametre.baseline import adjusted_comparison
-from evalkit.results import outcome, share
-from evalkit.tables import Table
+from evalkit.maaleparametre.faelles import EXIT_LABELS as LABELS
+from evalkit.maaleparametre.faelles import KONTANTHJAELP, STILL_ON_KH, adjusted_comparison, find_exits, outcome, share
+from evalkit.praesentation import beskyttet, figures, formatting
+from evalkit.praesentation.tables import Table
+from evalkit.statistik import diskretion
 
 TABLES = ("borgere", "ydelser")
 
-KONTANTHJAELP = "kontanthjaelp"
-STILL_ON_KH = "fortsat"
 
 # status in the follow-up week -> outcome
 DESTINATION = {
@@ -41,77 +39,9 @@ DESTINATION = {
     "sygedagpenge": "andet",
     "andet": "andet",
 }
-LABELS = {
-    "beskaeftigelse": "Beskæftigelse",
-    "smaajob": "Småjob",
-    "uddannelse": "Uddannelse",
-    "ressourceforloeb": "Ressourceforløb",
-    "fleksjob": "Fleksjob/fleksjobberettiget",
-    "foertidspension": "Førtidspension",
-    "andet": "Andet",
-    STILL_ON_KH: "Fortsat på kontanthjælp",
-}
 OUTCOMES = tuple(LABELS)
 JOB_AND_EDUCATION = ("beskaeftigelse", "smaajob", "uddannelse")  # måleparameter 1, Tabel 3
 OTHER_BENEFITS = ("ressourceforloeb", "fleksjob", "foertidspension")  # måleparameter 2, Tabel 5
-
-
-# Largest (citizens × weeks) grid of row numbers `_exits_on_grid` builds (int32: 400 MB); beyond it, merges.
-MAX_GRID_CELLS = 100_000_000
-
-
-def find_exits(ydelser: pd.DataFrame, periode: Periode, lag_weeks: int) -> pd.DataFrame:
-    """Every exit from kontanthjælp in `periode`: borger_id, uge, ydelse and destination (NaN if unknown)."""
-    exits = _exits_on_grid(ydelser, periode, lag_weeks)
-    return _exits_by_merge(ydelser, periode, lag_weeks) if exits is None else exits
-
-
-def _exits_on_grid(ydelser: pd.DataFrame, periode: Periode, lag_weeks: int) -> pd.DataFrame | None:
-    """`find_exits` on a (citizens × weeks) grid of row numbers: the previous and the follow-up week of a
-    row are a step left and k steps right on its citizen's line. None when the weeks do not fit a weekly
-    grid (missing or duplicate weeks, dates a non-whole number of weeks apart, a grid too large)."""
-    uge = ydelser["uge"]
-    if ydelser.empty or uge.isna().any():
-        return None
-    citizen, ids = pd.factorize(ydelser["borger_id"])
-    days = (uge - uge.min()).dt.days.to_numpy()
-    week = days // 7
-    n_weeks = int(week.max()) + 1
-    if (days % 7).any() or citizen.min() < 0 or len(ids) * n_weeks > MAX_GRID_CELLS:
-        return None
-    grid = np.full((len(ids), n_weeks), -1, dtype=np.int32 if len(ydelser) < 2**31 else np.int64)
-    grid[citizen, week] = np.arange(len(ydelser))
-    if (grid >= 0).sum() != len(ydelser):  # two rows in one cell: the merge's semantics are needed
-        return None
-    on_kh = np.append((ydelser["ydelse"] == KONTANTHJAELP).to_numpy(bool), False)  # row -1 is no row
-    rows = np.flatnonzero(
-        ((uge >= pd.Timestamp(periode.start)) & (uge <= pd.Timestamp(periode.slut))).to_numpy() & ~on_kh[:-1] & (week > 0)
-    )
-    rows = rows[on_kh[grid[citizen[rows], week[rows] - 1]]]
-    ahead = week[rows] + lag_weeks
-    inside = (ahead >= 0) & (ahead < n_weeks)
-    follow_up = np.full(len(rows), -1)
-    follow_up[inside] = grid[citizen[rows][inside], ahead[inside]]
-    exits = ydelser[["borger_id", "uge", "ydelse"]].iloc[rows].reset_index(drop=True)
-    exits["destination"] = ydelser["ydelse"].array.take(follow_up, allow_fill=True)
-    return exits.sort_values(["borger_id", "uge"], ignore_index=True)
-
-
-def _exits_by_merge(ydelser: pd.DataFrame, periode: Periode, lag_weeks: int) -> pd.DataFrame:
-    """`find_exits` by joining each week to the previous and the follow-up week (any table of weeks)."""
-    week = pd.Timedelta(weeks=1)
-    status = ydelser[["borger_id", "uge", "ydelse"]]
-    in_period = status[
-        (status["uge"] >= pd.Timestamp(periode.start))
-        & (status["uge"] <= pd.Timestamp(periode.slut))
-        & (status["ydelse"] != KONTANTHJAELP)
-    ]
-    previous = status.assign(uge=status["uge"] + week).rename(columns={"ydelse": "forrige"})
-    exits = in_period.merge(previous, on=["borger_id", "uge"], how="inner")
-    exits = exits[exits["forrige"] == KONTANTHJAELP].drop(columns="forrige")
-    follow_up = status.assign(uge=status["uge"] - lag_weeks * week).rename(columns={"ydelse": "destination"})
-    exits = exits.merge(follow_up, on=["borger_id", "uge"], how="left")
-    return exits.sort_values(["borger_id", "uge"], ignore_index=True)
 
 
 def outcomes(borgere: pd.DataFrame, ydelser: pd.DataFrame, periode: Periode, lag_weeks: int) -> pd.Series:
@@ -164,8 +94,8 @@ def _note(a: Afgange, config: Config) -> str:
         f"Note: Måleperiode {formatting.date_range(periode.start, periode.slut)}. Destinationen er borgerens ydelse "
         f"{a.lag_weeks} uger efter den første afgang fra kontanthjælp, hvor borgeren ikke var tilbage på "
         f"kontanthjælp. Andelene er beregnet af alle borgere i gruppen "
-        f"({diskretion.count_cell(a.n['forsoeg'], a.diskretionsgraense)} i {config.grupper_bestemt['forsoeg']} og "
-        f"{diskretion.count_cell(a.n['kontrol'], a.diskretionsgraense)} i {config.grupper_bestemt['kontrol']})."
+        f"({beskyttet.count_cell(a.n['forsoeg'], a.diskretionsgraense)} i {config.grupper_bestemt['forsoeg']} og "
+        f"{beskyttet.count_cell(a.n['kontrol'], a.diskretionsgraense)} i {config.grupper_bestemt['kontrol']})."
     )
 
 
@@ -179,9 +109,9 @@ def table(a: Afgange, config: Config, keys: tuple[str, ...]) -> Table:
     for key in keys:
         cells = []
         for g, mark in a.skjult(key).items():
-            cells += [diskretion.count_cell(a.antal[g][key], t, mark), diskretion.pct_cell(a.antal[g][key], a.n[g], t, mark)]
+            cells += [beskyttet.count_cell(a.antal[g][key], t, mark), beskyttet.pct_cell(a.antal[g][key], a.n[g], t, mark)]
         result.add_row(LABELS[key], *cells)
-    return diskretion.annotate(result.add_note(_note(a, config)), t)
+    return beskyttet.annotate(result.add_note(_note(a, config)), t)
 
 
 def table_job(a: Afgange, config: Config) -> Table:
@@ -223,7 +153,7 @@ def summary(a: Afgange, config: Config, keys: tuple[str, ...]) -> str:
     sentences = []
     for key in keys:
         if any(a.skjult(key).values()):
-            reason = diskretion.hidden_outcome_reason(
+            reason = beskyttet.hidden_outcome_reason(
                 {g: a.antal[g][key] for g in GROUPS}, a.n, a.diskretionsgraense, config.grupper_bestemt
             )
             sentences.append(

@@ -13,7 +13,7 @@ the week containing its last day or later) and those whose last week in ydelser 
 analysed: the whole group for the exit outcomes, the citizens with a known `kontanthjaelp_siden` for
 the long-history table.
 
-Small counts of citizens are suppressed in every table, text and the flow chart (`evalkit.diskretion`):
+Small counts of citizens are suppressed in every table, text and the flow chart (`evalkit.statistik.diskretion`):
 the categories of herkomst, køn and the long-history split add up to the group and are compared between
 the groups (standardized differences), and each step of the flow splits the group in two.
 resultater.json keeps the true numbers and marks the suppressed ones.
@@ -26,24 +26,29 @@ from dataclasses import dataclass
 
 import pandas as pd
 from IPython.display import SVG
-from matplotlib.colors import to_rgb
-from matplotlib.patches import FancyBboxPatch
 
-from evalkit import diskretion, figures, formatting, panel
 from evalkit.config import GROUPS, Config, Fase
-from evalkit.results import share
-from evalkit.statistik import adjusted_difference, smd
-from evalkit.tables import Table
-from evalkit.uger import week_monday
+from evalkit.data import panel
+from evalkit.data.uger import week_monday
+from evalkit.maaleparametre.faelles import (
+    HERKOMST,
+    KONTANTHJAELP,
+    balance_label,
+    indicators,
+    missing_start_marks,
+    missing_start_text,
+    share,
+)
+from evalkit.praesentation import beskyttet, figures, flowdiagram, formatting
+from evalkit.praesentation.tables import Table
+from evalkit.statistik import diskretion
+from evalkit.statistik.regression import smd
 
 TABLES = ("borgere", "ydelser")  # ydelser only for the flow
 
-KONTANTHJAELP = "kontanthjaelp"
 
-HERKOMST = {"dansk": "Dansk herkomst", "vestlig": "Vestlig herkomst", "ikke-vestlig": "Ikke-vestlig herkomst"}
 KOEN = {"K": "Kvinder", "M": "Mænd"}
-# covariates of the adjusted comparisons: every baseline indicator but the reference origin (dansk)
-ADJUSTMENT_VARIABLES = ("kvinde", "alder", "offentlig_forsoergelse_aar", "herkomst_vestlig", "herkomst_ikke-vestlig", "lang_historik")
+
 
 
 @dataclass(frozen=True)
@@ -87,58 +92,6 @@ def _counts(borgere: pd.DataFrame, column: str, categories: list[str]) -> dict[s
     return {g: {c: int(table.loc[g, c]) if pd.notna(table.loc[g, c]) else 0 for c in categories} for g in GROUPS}
 
 
-def indicators(borgere: pd.DataFrame, config: Config) -> pd.DataFrame:
-    """The baseline variables as numbers, one row per citizen (index borger_id): the covariates of the
-    balance table and of the adjusted comparisons. The long-history indicator is 0 when the date is unknown."""
-    siden = borgere["kontanthjaelp_siden"]
-    frame = pd.DataFrame(
-        {
-            "kvinde": (borgere["koen"] == "K").astype(float),
-            "alder": borgere["alder"].astype(float),
-            "offentlig_forsoergelse_aar": borgere["offentlig_forsoergelse_aar"].astype(float),
-            **{f"herkomst_{code}": (borgere["herkomst"] == code).astype(float) for code in HERKOMST},
-            "lang_historik": (siden.notna() & (siden <= pd.Timestamp(config.lang_historik_graense))).astype(float),
-        }
-    )
-    frame.index = borgere["borger_id"].to_numpy()
-    return frame
-
-
-BASELINE_COLUMNS = ("gruppe", "koen", "alder", "herkomst", "offentlig_forsoergelse_aar", "kontanthjaelp_siden")
-
-
-def adjustment_covariates(borgere: pd.DataFrame, config: Config, ids: pd.Index) -> pd.DataFrame | None:
-    """The covariates of every adjusted comparison (`ADJUSTMENT_VARIABLES`) for the citizens `ids`, one
-    row each in that order (index borger_id). None when the citizens table lacks the baseline columns
-    (a partial table, as in small unit tests)."""
-    if not set(BASELINE_COLUMNS) <= set(borgere.columns):
-        return None
-    citizens = borgere.set_index("borger_id").loc[ids]
-    return indicators(citizens.reset_index(), config)[list(ADJUSTMENT_VARIABLES)].set_axis(ids)
-
-
-def adjusted_comparison(y: pd.Series, borgere: pd.DataFrame, config: Config) -> dict | None:
-    """The difference forsøg − kontrol in a 0/1 outcome (`y`, indexed by borger_id) adjusted for the
-    baseline variables: a linear probability model with HC2 robust standard errors. None when the
-    citizens table lacks the baseline columns (a partial table, as in small unit tests)."""
-    covariates = adjustment_covariates(borgere, config, y.index)
-    if covariates is None:
-        return None
-    treated = (borgere.set_index("borger_id").loc[y.index, "gruppe"] == "forsoeg").astype(int)
-    return adjusted_difference(y.astype(int), treated, covariates, alpha=config.alpha)
-
-
-def balance_label(variable: str, config: Config) -> str:
-    labels = {
-        "kvinde": "Kvinder",
-        "alder": "Alder",
-        "offentlig_forsoergelse_aar": "År på offentlig forsørgelse",
-        "lang_historik": f"{config.lang_historik_aar} år eller længere på kontanthjælp",
-        **{f"herkomst_{code}": label for code, label in HERKOMST.items()},
-    }
-    return labels[variable]
-
-
 def _balance(borgere: pd.DataFrame, config: Config) -> dict[str, dict[str, float | None]]:
     values = indicators(borgere, config)
     in_group = {g: (borgere["gruppe"] == g).to_numpy() for g in GROUPS}
@@ -180,29 +133,16 @@ def _history_n(b: Baseline, g: str) -> int:
     return b.lang_historik[g] + b.kort_historik[g]
 
 
-def missing_start_marks(counts: dict[str, int], threshold: int) -> dict[str, str | None]:
-    """Suppression of the citizens without a start date of kontanthjælp, per group (their total is shown)."""
-    return diskretion.suppress(counts, threshold, total_shown=True)
-
-
-def missing_start_text(counts: dict[str, int], threshold: int, config: Config) -> str:
-    """'12 borgere uden startdato for kontanthjælp (12 i kontrolgruppen)', small counts in words."""
-    marks = missing_start_marks(counts, threshold)
-    parts = [f"{diskretion.count_text(k, threshold, marks[g])} i {config.grupper_bestemt[g]}" for g, k in counts.items() if k]
-    total = diskretion.citizens_text(sum(counts.values()), threshold)
-    return f"{total[0].upper()}{total[1:]} uden startdato for kontanthjælp ({', '.join(parts)})"
-
-
 def table_characteristics(b: Baseline, config: Config) -> Table:
     """Tabel 1: herkomst, køn, alder and years on public benefits per group."""
     t, marks = b.diskretionsgraense, b.skjult()
     table = Table(["", *(config.grupper[g] for g in GROUPS)])
-    table.add_row("Antal borgere", *(diskretion.count_cell(b.n[g], t) for g in GROUPS))
+    table.add_row("Antal borgere", *(beskyttet.count_cell(b.n[g], t) for g in GROUPS))
     for name, source, labels in (("herkomst", b.herkomst, HERKOMST), ("koen", b.koen, KOEN)):
         for code, label in labels.items():
             table.add_row(
                 label,
-                *(diskretion.share_with_count_cell(source[g][code], b.n[g], t, marks[name][code][g]) for g in GROUPS),
+                *(beskyttet.share_with_count_cell(source[g][code], b.n[g], t, marks[name][code][g]) for g in GROUPS),
             )
     table.add_row("Alder, gennemsnit", *(f"{formatting.number(b.alder[g])} år" for g in GROUPS))
     table.add_row(
@@ -213,7 +153,7 @@ def table_characteristics(b: Baseline, config: Config) -> Table:
         f"Note: Borgere i de to grupper på forsøgets startdato, {formatting.date(config.startdato)}. "
         "Andele er beregnet af alle borgere i gruppen; antal i parentes."
     )
-    return diskretion.annotate(table, t)
+    return beskyttet.annotate(table, t)
 
 
 def table_history(b: Baseline, config: Config) -> Table:
@@ -234,11 +174,11 @@ def table_history(b: Baseline, config: Config) -> Table:
         n = _history_n(b, g)
         table.add_row(
             config.grupper[g],
-            diskretion.count_cell(b.kort_historik[g], t, marks["kort"][g]),
-            diskretion.pct_cell(b.kort_historik[g], n, t, marks["kort"][g]),
-            diskretion.count_cell(b.lang_historik[g], t, marks["lang"][g]),
-            diskretion.pct_cell(b.lang_historik[g], n, t, marks["lang"][g]),
-            diskretion.count_cell(n, t),
+            beskyttet.count_cell(b.kort_historik[g], t, marks["kort"][g]),
+            beskyttet.pct_cell(b.kort_historik[g], n, t, marks["kort"][g]),
+            beskyttet.count_cell(b.lang_historik[g], t, marks["lang"][g]),
+            beskyttet.pct_cell(b.lang_historik[g], n, t, marks["lang"][g]),
+            beskyttet.count_cell(n, t),
         )
     table.add_note(
         f"Note: '{years} år eller længere' betyder, at den aktuelle periode på kontanthjælp begyndte "
@@ -246,7 +186,7 @@ def table_history(b: Baseline, config: Config) -> Table:
     )
     if any(b.uden_startdato.values()):
         table.add_note(f"{missing_start_text(b.uden_startdato, t, config)} indgår ikke i tabellen.")
-    return diskretion.annotate(table, t)
+    return beskyttet.annotate(table, t)
 
 
 def table_balance(b: Baseline, config: Config) -> Table:
@@ -255,7 +195,7 @@ def table_balance(b: Baseline, config: Config) -> Table:
     shares = b.share_cells()
     for variable, row in b.balance.items():
         if variable in shares:
-            shown = [diskretion.pct_cell(*shares[variable][g][:2], b.diskretionsgraense, shares[variable][g][2]) for g in GROUPS]
+            shown = [beskyttet.pct_cell(*shares[variable][g][:2], b.diskretionsgraense, shares[variable][g][2]) for g in GROUPS]
         else:
             shown = [formatting.number(row[g], 1) for g in GROUPS]
         value = row["smd"]
@@ -267,7 +207,7 @@ def table_balance(b: Baseline, config: Config) -> Table:
         f"{formatting.number(config.smd_graense, 1)} regnes som en mærkbar ubalance mellem grupperne. "
         "Lang kontanthjælpshistorik er her opgjort blandt alle borgere; borgere uden startdato tæller som kortere historik."
     )
-    return diskretion.annotate(
+    return beskyttet.annotate(
         table, b.diskretionsgraense, extra="Den standardiserede forskel er et estimat og vises også, hvor andelene er skjult."
     )
 
@@ -323,8 +263,8 @@ def _share_pair(
     counts: dict[str, int], totals: dict[str, int], marks: dict[str, str | None], t: int
 ) -> tuple[str, str] | None:
     """('47 pct.', '52 pct.') for the two groups, or None when a share is suppressed."""
-    first, second = (diskretion.pct_cell(counts[g], totals[g], t, marks[g]) for g in GROUPS)
-    return None if diskretion.HIDDEN in (first, second) else (first, second)
+    first, second = (beskyttet.pct_cell(counts[g], totals[g], t, marks[g]) for g in GROUPS)
+    return None if beskyttet.HIDDEN in (first, second) else (first, second)
 
 
 def summary(b: Baseline, config: Config) -> str:
@@ -340,8 +280,8 @@ def summary(b: Baseline, config: Config) -> str:
     long = _share_pair(b.lang_historik, known, marks["historik"]["lang"], t)
     ages = f"{formatting.number(b.alder[f])} og {formatting.number(b.alder[k])} år"
     text = (
-        f"På startdatoen {formatting.date(config.startdato)} var der {diskretion.citizens_text(b.n[f], t)} i {bf} og "
-        f"{diskretion.count_text(b.n[k], t)} i {bk}. "
+        f"På startdatoen {formatting.date(config.startdato)} var der {beskyttet.citizens_text(b.n[f], t)} i {bf} og "
+        f"{beskyttet.count_text(b.n[k], t)} i {bk}. "
     )
     if women:
         text += f"Andelen af kvinder var {women[0]} og {women[1]}, og gennemsnitsalderen var {ages}. "
@@ -363,7 +303,7 @@ def summary(b: Baseline, config: Config) -> str:
 
 def to_json(b: Baseline) -> dict:
     """The baseline section of resultater.json (true, unrounded numbers; suppressed ones marked, see
-    `evalkit.diskretion`)."""
+    `evalkit.statistik.diskretion`)."""
     t, marks = b.diskretionsgraense, b.skjult()
     shares = b.share_cells()
     small = {g: diskretion.PRIMARY if diskretion.is_small(b.n[g], t) else None for g in GROUPS}
@@ -506,7 +446,7 @@ def flow(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Flow:
 
 def flow_to_json(f: Flow) -> dict:
     """The `flow` section of resultater.json: per group, the count at every step of the flow (true numbers;
-    the suppressed ones marked, see `evalkit.diskretion`)."""
+    the suppressed ones marked, see `evalkit.statistik.diskretion`)."""
     marks = f.skjult()
     return {"flow": {g: diskretion.mark_json(f.tal(g), marks[g]) for g in GROUPS}}
 
@@ -518,7 +458,7 @@ def _flow_count(f: Flow, group: str, key: str, marks: dict[str, dict[str, str | 
     rest = FLOW_STEPS.get(key)
     if mark == diskretion.SECONDARY and rest and diskretion.is_small(tal[rest], t):
         return f"alle på nær færre end {t}" if words else f"alle på nær <{t}"
-    return diskretion.count_text(tal[key], t, mark) if words else diskretion.count_cell(tal[key], t, mark)
+    return beskyttet.count_text(tal[key], t, mark) if words else beskyttet.count_cell(tal[key], t, mark)
 
 
 def flow_text(f: Flow, config: Config) -> str:
@@ -533,7 +473,7 @@ def flow_text(f: Flow, config: Config) -> str:
         return formatting.join([f"{_flow_count(f, g, key, marks, True)} i {config.grupper_bestemt[g]}" for g in shown])
 
     sentences = [
-        f"På startdatoen {formatting.date(f.startdato)} var {diskretion.citizens_text(f.i_alt, t)} med i forsøget. "
+        f"På startdatoen {formatting.date(f.startdato)} var {beskyttet.citizens_text(f.i_alt, t)} med i forsøget. "
         f"Lodtrækningen havde fordelt dem med {groups('randomiseret')}."
     ]
     if any(f.ikke_kontanthjaelp_startuge(g) for g in GROUPS):
@@ -548,7 +488,7 @@ def flow_text(f: Flow, config: Config) -> str:
     if left:
         sentences.append(
             f"Ydelsesdata følger {groups('fulgt_til_slut')} til måleperiodens slut, {slut}. "
-            f"I alt forsvinder {diskretion.citizens_text(left, t)} fra data før "
+            f"I alt forsvinder {beskyttet.citizens_text(left, t)} fra data før "
             f"({groups('forladt_foer_slut', skip_zero=True)})."
         )
         sentences.append(f"{exits}, også for dem, der forsvinder fra data før tid.")
@@ -563,68 +503,12 @@ def flow_text(f: Flow, config: Config) -> str:
     else:
         sentences.append("Opgørelsen af kontanthjælpshistorikken omfatter alle borgere, da alle har en startdato for kontanthjælp.")
     chart = [line for g in GROUPS for box in _flow_boxes(f, config, g, marks) for line, _kind in box]
-    primary, secondary = any(f"<{t}" in line for line in chart), any(diskretion.HIDDEN in line for line in chart)
+    primary, secondary = any(f"<{t}" in line for line in chart), any(beskyttet.HIDDEN in line for line in chart)
     if primary or secondary:
         sentences.append(
-            f"Små antal oplyses ikke af hensyn til diskretion. Tegn i figuren: {diskretion.note(t, primary, secondary)}"
+            f"Små antal oplyses ikke af hensyn til diskretion. Tegn i figuren: {beskyttet.note(t, primary, secondary)}"
         )
     return " ".join(sentences)
-
-
-# text lines in the flow chart's boxes: (font size in points, weight, colour)
-_LINE_STYLE = {"titel": (9.0, "normal", "#222222"), "tal": (9.5, "bold", "#000000"), "note": (8.0, "normal", "#444444")}
-_LINE_SPACING = 1.45  # line height as a multiple of the font size
-_PADDING = 0.08  # inches above the first and below the last line of a box
-_GAP = 0.3  # inches between two boxes of a column (room for the arrow)
-_MARGIN = 0.04  # inches around the chart
-_COLUMN_WIDTH = 2.95  # inches; two columns and the space between them fill the text width
-_TOP_WIDTH = 4.2
-_GREY = "#555555"
-
-
-def _line_height(kind: str) -> float:
-    return _LINE_STYLE[kind][0] * _LINE_SPACING / 72
-
-
-def _box_height(lines: list[tuple[str, str]]) -> float:
-    return 2 * _PADDING + sum(_line_height(kind) for _text, kind in lines)
-
-
-def _tint(colour: str, amount: float = 0.85) -> tuple[float, float, float]:
-    """`colour` mixed with white (`amount` of white), a light fill behind black text."""
-    return tuple(c + (1 - c) * amount for c in to_rgb(colour))
-
-
-def _draw_box(ax, centre: float, top: float, width: float, lines: list[tuple[str, str]], edge: str) -> float:
-    """A rounded box whose top edge is at `top`, its lines centred; returns the y of its bottom edge."""
-    height = _box_height(lines)
-    ax.add_patch(
-        FancyBboxPatch(
-            (centre - width / 2, top - height),
-            width,
-            height,
-            boxstyle="round,pad=0,rounding_size=0.06",
-            edgecolor=edge,
-            facecolor=_tint(edge),
-            linewidth=1.2,
-        )
-    )
-    y = top - _PADDING
-    for text, kind in lines:
-        size, weight, colour = _LINE_STYLE[kind]
-        step = _line_height(kind)
-        ax.text(centre, y - step / 2, text, ha="center", va="center", fontsize=size, fontweight=weight, color=colour)
-        y -= step
-    return top - height
-
-
-def _arrow(ax, x: float, y_from: float, y_to: float) -> None:
-    ax.annotate(
-        "",
-        xy=(x, y_to),
-        xytext=(x, y_from),
-        arrowprops={"arrowstyle": "-|>", "color": _GREY, "linewidth": 1.0, "shrinkA": 0, "shrinkB": 0, "mutation_scale": 10},
-    )
 
 
 def _flow_boxes(f: Flow, config: Config, g: str, marks: dict[str, dict[str, str | None]]) -> list[list[tuple[str, str]]]:
@@ -655,41 +539,15 @@ def _flow_boxes(f: Flow, config: Config, g: str, marks: dict[str, dict[str, str 
 
 
 def flow_chart(f: Flow, config: Config):
-    """The flow chart as a matplotlib Figure (`flow_figure` gives its SVG); sizes are in inches."""
+    """The flow chart as a matplotlib Figure (`flow_figure` gives its SVG)."""
     top_lines = [
         (f"I forsøget på startdatoen {formatting.date(f.startdato)}", "titel"),
-        (f"{diskretion.count_cell(f.i_alt, f.diskretionsgraense)} borgere", "tal"),
+        (f"{beskyttet.count_cell(f.i_alt, f.diskretionsgraense)} borgere", "tal"),
         ("fordelt ved lodtrækning", "note"),
     ]
     marks = f.skjult()
     columns = {g: _flow_boxes(f, config, g, marks) for g in GROUPS}
-    stages = len(columns[GROUPS[0]])
-    heights = [max(_box_height(columns[g][i]) for g in GROUPS) for i in range(stages)]
-    width = figures.WIDTH_INCHES
-    height = 2 * _MARGIN + _box_height(top_lines) + 1.5 * _GAP + sum(heights) + (stages - 1) * _GAP
-    fig = figures.new_figure(height)
-    fig.set_layout_engine("none")
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, width)
-    ax.set_ylim(0, height)
-    ax.set_axis_off()
-
-    middle = width / 2
-    bottom = _draw_box(ax, middle, height - _MARGIN, _TOP_WIDTH, top_lines, _GREY)
-    centres = {"forsoeg": middle - (_COLUMN_WIDTH + _GAP / 2) / 2, "kontrol": middle + (_COLUMN_WIDTH + _GAP / 2) / 2}
-    branch = bottom - 0.6 * _GAP
-    top = bottom - 1.5 * _GAP
-    ax.plot([middle, middle], [bottom, branch], color=_GREY, linewidth=1.0)
-    ax.plot([centres["forsoeg"], centres["kontrol"]], [branch, branch], color=_GREY, linewidth=1.0)
-    for g in GROUPS:
-        _arrow(ax, centres[g], branch, top)
-    for i in range(stages):
-        for g in GROUPS:
-            box_bottom = _draw_box(ax, centres[g], top, _COLUMN_WIDTH, columns[g][i], figures.GROUP_COLOURS[g])
-            if i + 1 < stages:
-                _arrow(ax, centres[g], box_bottom, top - heights[i] - _GAP)
-        top -= heights[i] + _GAP
-    return fig
+    return flowdiagram.two_columns(top_lines, columns, figures.GROUP_COLOURS)
 
 
 def flow_figure(f: Flow, config: Config) -> SVG:

@@ -8,7 +8,7 @@ containing the phase's status date (the ISO week whose Monday is on or before it
 size − still on kontanthjælp; its share is reduction / group size. A citizen without a row in the
 status week is not on kontanthjælp that week. The measurement is not available for a phase when
 ydelser has no rows at all in the status week. Small counts of citizens are suppressed in the table,
-text and figure (`evalkit.diskretion`); the reduction is the outcome compared between the groups.
+text and figure (`evalkit.statistik.diskretion`); the reduction is the outcome compared between the groups.
 """
 
 from __future__ import annotations
@@ -19,16 +19,21 @@ from dataclasses import dataclass
 import pandas as pd
 from IPython.display import SVG
 
-from evalkit import diskretion, figures, formatting
 from evalkit.config import GROUPS, Config, Fase
-from evalkit.maaleparametre.baseline import adjusted_comparison, missing_start_marks, missing_start_text
-from evalkit.results import outcome
-from evalkit.tables import Table
-from evalkit.uger import week_monday
+from evalkit.data.uger import week_monday
+from evalkit.maaleparametre.faelles import (
+    KONTANTHJAELP,
+    adjusted_comparison,
+    missing_start_marks,
+    missing_start_text,
+    outcome,
+)
+from evalkit.praesentation import beskyttet, figures, formatting
+from evalkit.praesentation.tables import Table
+from evalkit.statistik import diskretion
 
 TABLES = ("borgere", "ydelser")
 
-KONTANTHJAELP = "kontanthjaelp"
 
 
 def long_history(borgere: pd.DataFrame, config: Config) -> pd.Series:
@@ -45,7 +50,7 @@ class Langtidsgruppen:
     ved_start: dict[str, int]  # group -> size of the long-term group
     paa_kontanthjaelp: dict[str, int]  # group -> still on kontanthjælp in the status week
     uden_startdato: dict[str, int]  # group -> citizens left out for an empty kontanthjaelp_siden
-    justeret: dict | None  # covariate-adjusted comparison (evalkit.statistik.adjusted_difference)
+    justeret: dict | None  # covariate-adjusted comparison (evalkit.maaleparametre.faelles.adjusted_difference)
     tilgaengelig: bool
     begrundelse: str  # Danish sentence shown instead of the results when not available
     diskretionsgraense: int
@@ -117,12 +122,12 @@ def _pct(lt: Langtidsgruppen, group: str) -> str:
     """The reduction share as text; a dash for an empty long-term group, '..' when suppressed."""
     if not lt.ved_start[group]:
         return "–"
-    return diskretion.pct_cell(lt.reduktion(group), lt.ved_start[group], lt.diskretionsgraense, lt.skjult()[group])
+    return beskyttet.pct_cell(lt.reduktion(group), lt.ved_start[group], lt.diskretionsgraense, lt.skjult()[group])
 
 
 def _reduction_text(lt: Langtidsgruppen, group: str) -> str:
     """'100 (26 pct.)'."""
-    return f"{diskretion.count_cell(lt.reduktion(group), lt.diskretionsgraense, lt.skjult()[group])} ({_pct(lt, group)})"
+    return f"{beskyttet.count_cell(lt.reduktion(group), lt.diskretionsgraense, lt.skjult()[group])} ({_pct(lt, group)})"
 
 
 def table(lt: Langtidsgruppen, config: Config) -> Table:
@@ -132,8 +137,8 @@ def table(lt: Langtidsgruppen, config: Config) -> Table:
     for g, mark in lt.skjult().items():
         result.add_row(
             config.grupper[g],
-            diskretion.count_cell(lt.ved_start[g], t),
-            diskretion.count_cell(lt.paa_kontanthjaelp[g], t, mark),
+            beskyttet.count_cell(lt.ved_start[g], t),
+            beskyttet.count_cell(lt.paa_kontanthjaelp[g], t, mark),
             _reduction_text(lt, g),
         )
     result.add_note(
@@ -145,7 +150,7 @@ def table(lt: Langtidsgruppen, config: Config) -> Table:
     )
     if any(lt.uden_startdato.values()):
         result.add_note(f"{missing_start_text(lt.uden_startdato, t, config)} indgår ikke.")
-    return diskretion.annotate(result, t)
+    return beskyttet.annotate(result, t)
 
 
 def figure(lt: Langtidsgruppen, config: Config) -> SVG:
@@ -170,7 +175,7 @@ def figure(lt: Langtidsgruppen, config: Config) -> SVG:
             color=figures.GROUP_COLOURS[g],
             label=config.grupper[g],
         )
-        ax.bar_label(bars, labels=[diskretion.count_cell(count, t, mark) for count, mark in shown], padding=2)
+        ax.bar_label(bars, labels=[beskyttet.count_cell(count, t, mark) for count, mark in shown], padding=2)
     ax.set_xticks(list(positions), [label for label, _counts in points])
     figures.number_axis(ax.yaxis)
     ax.set_ylabel("Antal borgere")
@@ -185,8 +190,8 @@ def summary(lt: Langtidsgruppen, config: Config) -> str:
     t = lt.diskretionsgraense
     hidden = any(lt.skjult().values())
     text = (
-        f"Ved forsøgets start {formatting.date(lt.startdato)} havde {diskretion.citizens_text(lt.ved_start[f], t)} i "
-        f"{config.grupper_bestemt[f]} og {diskretion.count_text(lt.ved_start[k], t)} i {config.grupper_bestemt[k]} "
+        f"Ved forsøgets start {formatting.date(lt.startdato)} havde {beskyttet.citizens_text(lt.ved_start[f], t)} i "
+        f"{config.grupper_bestemt[f]} og {beskyttet.count_text(lt.ved_start[k], t)} i {config.grupper_bestemt[k]} "
         f"været på kontanthjælp i {config.lang_historik_aar} år eller længere."
     )
     # with the counts hidden, the status week is named in the difference's sentence instead
@@ -205,7 +210,7 @@ def summary(lt: Langtidsgruppen, config: Config) -> str:
             f"{formatting.pct_points(lt.andel(f) - lt.andel(k))}."
         )
     if hidden:
-        reason = diskretion.hidden_outcome_reason(
+        reason = beskyttet.hidden_outcome_reason(
             {g: lt.reduktion(g) for g in GROUPS}, lt.ved_start, t, config.grupper_bestemt,
             "ikke længere modtog kontanthjælp", "stadig modtog kontanthjælp",
         )

@@ -25,9 +25,9 @@ from IPython.display import SVG
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
-from evalkit import figures, formatting
 from evalkit.config import Config, Fase, Maanedsperiode
-from evalkit.tables import Table
+from evalkit.praesentation import figures, formatting
+from evalkit.praesentation.tables import Table
 
 TABLES = ("sygefravaer", "medarbejderomsaetning")
 

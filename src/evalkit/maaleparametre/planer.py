@@ -9,7 +9,7 @@ say so and show the share against the threshold. The measure is unavailable when
 the period.
 
 A plan and the rehabilitation team's outcome concern one citizen, so small counts of plans are
-suppressed like small counts of citizens (`evalkit.diskretion`): in the table each row adds up to its
+suppressed like small counts of citizens (`evalkit.statistik.diskretion`): in the table each row adds up to its
 "I alt", and each group's outcomes add up to its plans. Whether a plan is ticked says how the case was
 registered, not something about the citizen, so the ticked plans are only hidden where the number of
 plans they are a share of is.
@@ -22,9 +22,10 @@ from dataclasses import dataclass
 import pandas as pd
 from IPython.display import SVG
 
-from evalkit import diskretion, figures, formatting
 from evalkit.config import GROUPS, Config, Fase, Periode
-from evalkit.tables import Table
+from evalkit.praesentation import beskyttet, figures, formatting
+from evalkit.praesentation.tables import Table
+from evalkit.statistik import diskretion
 
 TABLES = ("borgere", "forberedende_planer")
 
@@ -168,7 +169,7 @@ def verdict(p: Planer) -> str:
     andel, graense = _pct_against(p.markeret_andel or 0.0, p.graense)
     andel = "" if mark else f" ({andel})"
     k = "et skjult antal" if mark else formatting.count(p.markeret_i_alt)  # not a fact about citizens
-    n = diskretion.count_text(p.planer_i_alt, t, marks["planer"][TOTAL])
+    n = beskyttet.count_text(p.planer_i_alt, t, marks["planer"][TOTAL])
     if p.data_gyldige:
         return (
             f"Af de {n} planer er {k}{andel} markeret i sagssystemet, så grænsen på {graense} er nået, "
@@ -183,14 +184,14 @@ def verdict(p: Planer) -> str:
 
 def _share(count: int, total: int, t: int, mark: str | None) -> str:
     if not total:
-        return diskretion.count_cell(count, t, mark)
-    return diskretion.share_with_count_cell(count, total, t, mark)
+        return beskyttet.count_cell(count, t, mark)
+    return beskyttet.share_with_count_cell(count, total, t, mark)
 
 
 def _ticked(count: int, total: int, mark: str | None) -> str:
     """Ticked plans of `total`: not suppressed for being few, only hidden (`mark`) with the plans they are a share of."""
     if mark:
-        return f"{diskretion.HIDDEN} ({diskretion.HIDDEN})"
+        return f"{beskyttet.HIDDEN} ({beskyttet.HIDDEN})"
     return formatting.share_with_count(count / total, count) if total else formatting.count(count)
 
 
@@ -202,8 +203,8 @@ def table(p: Planer, config: Config) -> Table:
     planer = {**{g: p.grupper[g].planer for g in GROUPS}, TOTAL: p.planer_i_alt}
     borgere = {g: p.grupper[g].borgere_med_plan for g in GROUPS}
     borgere[TOTAL] = sum(borgere.values())
-    result.add_row("Forberedende planer", *(diskretion.count_cell(planer[c], t, marks["planer"][c]) for c in columns))
-    result.add_row("Borgere med mindst én plan", *(diskretion.count_cell(borgere[c], t, marks["borgere"][c]) for c in columns))
+    result.add_row("Forberedende planer", *(beskyttet.count_cell(planer[c], t, marks["planer"][c]) for c in columns))
+    result.add_row("Borgere med mindst én plan", *(beskyttet.count_cell(borgere[c], t, marks["borgere"][c]) for c in columns))
     markeret = {**{g: p.grupper[g].markeret for g in GROUPS}, TOTAL: p.markeret_i_alt}
     result.add_row("Markeret i sagssystemet", *(_ticked(markeret[c], planer[c], marks["markeret"][c]) for c in columns))
     for key, label in REHAB.items():
@@ -214,7 +215,7 @@ def table(p: Planer, config: Config) -> Table:
         f"Note: Planer færdiggjort {formatting.date_range(p.periode.start, p.periode.slut)}. Andelene er beregnet af "
         "gruppens planer; antal i parentes. En borger kan have flere planer. " + verdict(p)
     )
-    return diskretion.annotate(result, t, unit=UNIT)
+    return beskyttet.annotate(result, t, unit=UNIT)
 
 
 def figure(p: Planer, config: Config) -> SVG:
@@ -227,7 +228,7 @@ def figure(p: Planer, config: Config) -> SVG:
     shares = [k / n if n else 0.0 for _label, k, n, _c, _m in rows]
     left.barh(range(len(rows)), shares, color=[c for *_rest, c, _m in rows], height=0.6)
     for pos, (value, row) in enumerate(zip(shares, rows)):
-        text = diskretion.HIDDEN if row[-1] else formatting.pct(value)
+        text = beskyttet.HIDDEN if row[-1] else formatting.pct(value)
         left.annotate(text.replace(" pct.", " %"), (value, pos), xytext=(3, 0),
                       textcoords="offset points", va="center", fontsize=8)
     left.axvline(p.graense, color="black", linestyle="--", linewidth=1)
@@ -280,14 +281,14 @@ def summary(p: Planer, config: Config) -> str:
     bf, bk = (config.grupper_bestemt[g] for g in GROUPS)
 
     def count(row: str, g: str, value: int) -> str:
-        return diskretion.count_text(value, t, marks[row][g])
+        return beskyttet.count_text(value, t, marks[row][g])
 
     def share_of(g: str, key: str) -> str:
         planer = p.grupper[g].planer
         if not planer:
             return "ingen"
-        cell = diskretion.pct_cell(p.grupper[g].rehab[key], planer, t, marks[key][g])
-        return "en skjult andel" if cell == diskretion.HIDDEN else cell
+        cell = beskyttet.pct_cell(p.grupper[g].rehab[key], planer, t, marks[key][g])
+        return "en skjult andel" if cell == beskyttet.HIDDEN else cell
 
     gf, gk = p.grupper[f], p.grupper[k]
     text = (
@@ -307,7 +308,7 @@ def summary(p: Planer, config: Config) -> str:
 
 def to_json(p: Planer) -> dict:
     """The plans section of resultater.json (true, unrounded numbers; the suppressed ones marked, see
-    `evalkit.diskretion`)."""
+    `evalkit.statistik.diskretion`)."""
     marks = p.skjult()
     fields = {"planer": "planer", "borgere_med_plan": "borgere", "markeret": "markeret"}
     groups = {

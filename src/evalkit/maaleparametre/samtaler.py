@@ -16,9 +16,9 @@ import pandas as pd
 from IPython.display import SVG
 from matplotlib.patches import Patch
 
-from evalkit import figures, formatting
 from evalkit.config import GROUPS, Config, Fase, Periode
-from evalkit.tables import Table
+from evalkit.praesentation import figures, formatting
+from evalkit.praesentation.tables import Table
 
 TABLES = ("borgere", "samtaler")
 

@@ -9,7 +9,7 @@ Definitions:
 - Time to first exit: the start week is the first Monday in [p0, p1], the end week the last. The
   citizens analysed are those on kontanthjælp in the start week (only they can leave kontanthjælp
   from the start; being on it is fixed at randomisation, so the groups stay comparable). The first
-  exit is the earliest exit of the data contract's section 3 (`afgange.find_exits`) whatever its
+  exit is the earliest exit of the data contract's section 3 (`faelles.find_exits`) whatever its
   destination, also when the citizen returns to kontanthjælp later. Time = weeks from the start
   week to the exit week (an exit in the week after the start week is 1 week). A citizen without an
   exit is censored at the end week or at the citizen's last week in the data, whichever is earlier
@@ -17,11 +17,11 @@ Definitions:
 - Kaplan–Meier curves per group with pointwise 95 % bands, the median (None: not reached), the share
   with an exit after 52 weeks (1 − S(52); None when the period is shorter), the log-rank p-value and
   Cox hazard ratios (forsøg against kontrol; above 1: faster exit in forsøg), unadjusted and adjusted
-  for the baseline covariates of `baseline.adjustment_covariates` (see `evalkit.overlevelse`).
+  for the baseline covariates of `faelles.adjustment_covariates` (see `evalkit.statistik.overlevelse`).
 - Restricted mean time to first exit up to tau = weeks from the start week to the end week, i.e. the
   mean of min(T, tau), per group; its difference with a normal interval from the Greenwood
   (delta-method) variances of the two groups.
-- Costs: see `evalkit.oekonomi`; they are computed from the same weekly counts of every status.
+- Costs: see `evalkit.maaleparametre.oekonomi`; they are computed from the same weekly counts of every status.
 """
 
 from __future__ import annotations
@@ -35,20 +35,27 @@ import pandas as pd
 from IPython.display import SVG
 from scipy.stats import norm
 
-from evalkit import diskretion, figures, formatting, oekonomi, overlevelse, panel
 from evalkit.config import GROUPS, Config, Fase, Periode
-from evalkit.contract import YDELSER
-from evalkit.maaleparametre.afgange import find_exits
-from evalkit.maaleparametre.baseline import adjustment_covariates
-from evalkit.results import finite
-from evalkit.sammenfatning import covariates_text, p_cell, p_text
-from evalkit.statistik import welch
-from evalkit.tables import Table
-from evalkit.uger import first_monday, week_monday
+from evalkit.data import panel
+from evalkit.data.contract import YDELSER
+from evalkit.data.uger import first_monday, week_monday
+from evalkit.maaleparametre import oekonomi
+from evalkit.maaleparametre.faelles import (
+    KONTANTHJAELP,
+    adjustment_covariates,
+    covariates_text,
+    cox,
+    find_exits,
+    finite,
+)
+from evalkit.praesentation import beskyttet, figures, formatting
+from evalkit.praesentation.formatting import p_cell, p_text
+from evalkit.praesentation.tables import Table
+from evalkit.statistik import diskretion, overlevelse
+from evalkit.statistik.regression import welch
 
 TABLES = ("borgere", "ydelser")
 
-KONTANTHJAELP = "kontanthjaelp"
 YEAR_WEEKS = 52  # the share with an exit is also read after one year
 
 
@@ -174,10 +181,10 @@ def _first_exit(times: pd.DataFrame, borgere: pd.DataFrame, config: Config, peri
         rmst=area,
         rmst_var=var,
         logrank_p=overlevelse.logrank_p(analysed["uger"], analysed["afgang"], treated) if len(set(treated)) == 2 else None,
-        hr=overlevelse.cox(analysed["uger"], analysed["afgang"], treated, alpha=config.alpha),
+        hr=cox(analysed["uger"], analysed["afgang"], treated, alpha=config.alpha),
         hr_justeret=None
         if covariates is None
-        else overlevelse.cox(analysed["uger"], analysed["afgang"], treated, covariates, alpha=config.alpha),
+        else cox(analysed["uger"], analysed["afgang"], treated, covariates, alpha=config.alpha),
     )
 
 
@@ -280,7 +287,7 @@ def summary_exit(v: Varighed, config: Config) -> str:
     if left_out:
         threshold = config.diskretionsgraense
         marks = _analysed_marks(a, threshold, left_out=True)
-        shown = [f"{diskretion.count_text(n, threshold, marks[x])} i {g[x]}" for x, n in left_out.items()]
+        shown = [f"{beskyttet.count_text(n, threshold, marks[x])} i {g[x]}" for x, n in left_out.items()]
         parts.append(
             f"Borgere, der ikke var på kontanthjælp i den første uge, indgår ikke i denne del ({formatting.join(shown)})."
         )
@@ -343,14 +350,14 @@ def table(v: Varighed, config: Config) -> Table:
     threshold = config.diskretionsgraense
     analysed = _analysed_marks(a, threshold)
     table.add_row(
-        "På kontanthjælp i første uge", *(diskretion.count_cell(a.n[g], threshold, analysed[g]) for g in GROUPS), "", ""
+        "På kontanthjælp i første uge", *(beskyttet.count_cell(a.n[g], threshold, analysed[g]) for g in GROUPS), "", ""
     )
     table.add_row("Mediantid til første afgang", _median(a.median[f]), _median(a.median[k]), "", "")
     if a.andel_afgang_aar[f] is not None and a.andel_afgang_aar[k] is not None:
         hidden = diskretion.suppress_outcome(a.afgange_aar, a.n, threshold)
         table.add_row(
             f"Første afgang inden for {YEAR_WEEKS} uger",
-            *(diskretion.HIDDEN if hidden[g] else formatting.pct(a.andel_afgang_aar[g]) for g in GROUPS), "", "",
+            *(beskyttet.HIDDEN if hidden[g] else formatting.pct(a.andel_afgang_aar[g]) for g in GROUPS), "", "",
         )
     table.add_row(
         f"Begrænset middeltid til første afgang, uger (højst {formatting.number(a.tau)})", _weeks(a.rmst[f]),
@@ -372,7 +379,7 @@ def table(v: Varighed, config: Config) -> Table:
         f"hurtigere afgang i forsøgsafdelingen. Den justerede model har {covariates_text(config)} som forklarende "
         "variabler."
     )
-    return diskretion.annotate(table, threshold)
+    return beskyttet.annotate(table, threshold)
 
 
 def figure(v: Varighed, config: Config) -> SVG:
@@ -453,6 +460,6 @@ def to_json(v: Varighed, config: Config) -> dict:
 
 
 def summary_costs(v: Varighed, config: Config) -> str:
-    """The transfer costs against the investment (`evalkit.oekonomi.summary`), with the measured difference
+    """The transfer costs against the investment (`evalkit.maaleparametre.oekonomi.summary`), with the measured difference
     in weeks on kontanthjælp for the break-even comparison."""
     return oekonomi.summary(v.oekonomi, config, v.uger.sammenligning["forskel"])

@@ -5,7 +5,7 @@ placements (virksomhedspraktik or løntilskud) overlaps the phase's placement pe
 placement starts no later than the period's last day and either has no end date (ongoing) or ends
 no earlier than the period's first day. Shares use the whole group as denominator. The measurement
 is not available for a phase when no placement at all overlaps its period. Small counts of citizens
-are suppressed in the table, text and figure labels (`evalkit.diskretion`).
+are suppressed in the table, text and figure labels (`evalkit.statistik.diskretion`).
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ import pandas as pd
 from IPython.display import SVG
 from statsmodels.stats.proportion import proportion_confint
 
-from evalkit import diskretion, figures, formatting
 from evalkit.config import GROUPS, Config, Fase, Periode
-from evalkit.maaleparametre.baseline import adjusted_comparison
-from evalkit.results import outcome
-from evalkit.tables import Table
+from evalkit.maaleparametre.faelles import adjusted_comparison, outcome
+from evalkit.praesentation import beskyttet, figures, formatting
+from evalkit.praesentation.tables import Table
+from evalkit.statistik import diskretion
 
 TABLES = ("borgere", "virksomhedsplaceringer")
 
@@ -40,7 +40,7 @@ class Virksomhedsplaceringer:
     n: dict[str, int]
     placeret: dict[str, int]  # group -> citizens with at least one overlapping placement
     typer: dict[str, dict[str, int]]  # placement type -> group -> citizens with such a placement
-    justeret: dict | None  # covariate-adjusted comparison (evalkit.statistik.adjusted_difference)
+    justeret: dict | None  # covariate-adjusted comparison (evalkit.maaleparametre.faelles.adjusted_difference)
     tilgaengelig: bool
     begrundelse: str  # Danish sentence shown instead of the results when not available
     diskretionsgraense: int
@@ -116,18 +116,18 @@ def table(v: Virksomhedsplaceringer, config: Config) -> Table:
     for g, mark in v.skjult().items():
         result.add_row(
             config.grupper[g],
-            diskretion.count_cell(v.placeret[g], t, mark),
-            diskretion.count_cell(v.ikke_placeret(g), t, mark),
-            diskretion.count_cell(v.n[g], t),
-            diskretion.pct_cell(v.placeret[g], v.n[g], t, mark),
+            beskyttet.count_cell(v.placeret[g], t, mark),
+            beskyttet.count_cell(v.ikke_placeret(g), t, mark),
+            beskyttet.count_cell(v.n[g], t),
+            beskyttet.pct_cell(v.placeret[g], v.n[g], t, mark),
         )
     result.add_note(
         f"Note: En borger tæller med, hvis mindst én virksomhedsplacering ({_type_text()}) helt eller delvist "
         f"ligger i perioden {formatting.date_range(v.periode.start, v.periode.slut)}. Andelen er beregnet af alle "
-        f"borgere i gruppen ({diskretion.count_cell(v.n['forsoeg'], t)} i {config.grupper_bestemt['forsoeg']} og "
-        f"{diskretion.count_cell(v.n['kontrol'], t)} i {config.grupper_bestemt['kontrol']})."
+        f"borgere i gruppen ({beskyttet.count_cell(v.n['forsoeg'], t)} i {config.grupper_bestemt['forsoeg']} og "
+        f"{beskyttet.count_cell(v.n['kontrol'], t)} i {config.grupper_bestemt['kontrol']})."
     )
-    return diskretion.annotate(result, t)
+    return beskyttet.annotate(result, t)
 
 
 def figure(v: Virksomhedsplaceringer, config: Config) -> SVG:
@@ -148,7 +148,7 @@ def figure(v: Virksomhedsplaceringer, config: Config) -> SVG:
         capsize=6,
         error_kw={"elinewidth": 1, "ecolor": "#333333"},
     )
-    labels = [diskretion.pct_cell(v.placeret[g], v.n[g], v.diskretionsgraense, mark) for g, mark in v.skjult().items()]
+    labels = [beskyttet.pct_cell(v.placeret[g], v.n[g], v.diskretionsgraense, mark) for g, mark in v.skjult().items()]
     ax.bar_label(bars, labels=labels, label_type="center", color="white")
     ax.set_xticks(list(positions), [config.grupper[g] for g in GROUPS])
     ax.set_ylim(0, 1)
@@ -164,7 +164,7 @@ def summary(v: Virksomhedsplaceringer, config: Config) -> str:
     t = v.diskretionsgraense
     periode = formatting.date_range(v.periode.start, v.periode.slut)
     if any(v.skjult().values()):
-        reason = diskretion.hidden_outcome_reason(
+        reason = beskyttet.hidden_outcome_reason(
             v.placeret, v.n, t, config.grupper_bestemt, "var i virksomhedsplacering", "var ikke i virksomhedsplacering"
         )
         return (
@@ -175,7 +175,7 @@ def summary(v: Virksomhedsplaceringer, config: Config) -> str:
     marks = v.skjulte_typer()
 
     def typer(kind: str) -> str:
-        return " og ".join(diskretion.count_text(v.typer[kind][g], t, marks[kind][g]) for g in GROUPS)
+        return " og ".join(beskyttet.count_text(v.typer[kind][g], t, marks[kind][g]) for g in GROUPS)
 
     return (
         f"I perioden {periode} var {formatting.count(v.placeret[f])} af {formatting.count(v.n[f])} borgere i "

@@ -14,7 +14,7 @@ from IPython.display import SVG
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from evalkit import formatting
+from evalkit.praesentation import formatting
 
 # Colour-blind safe pair (Okabe–Ito): trial group blue, control group orange.
 GROUP_COLOURS = {"forsoeg": "#0072B2", "kontrol": "#E69F00"}

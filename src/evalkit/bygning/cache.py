@@ -22,17 +22,14 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from evalkit.data.kilde import digest_file
+
 # Packages whose version can change a number, a table, a figure or a document.
 PACKAGES = (
     "numpy", "pandas", "scipy", "statsmodels", "matplotlib", "pandera", "pyarrow", "openpyxl", "babel",
     "papermill", "nbclient", "nbformat", "ipykernel", "pypandoc-binary", "typst", "pyyaml",
 )
 _META = "trin.json"  # each entry's description: what the key was made of
-
-
-def digest_file(path: Path) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def digest_tree(root: Path) -> dict[str, str]:
@@ -44,7 +41,7 @@ def digest_tree(root: Path) -> dict[str, str]:
 def code_fingerprint() -> str:
     """evalkit's own code (every file of the package) and the versions of Python and the packages that
     compute and render: a change to any of them invalidates every cached step."""
-    package = Path(__file__).parent
+    package = Path(__file__).parent.parent  # the evalkit package
     files = {
         name: sha for name, sha in digest_tree(package).items()
         if "__pycache__" not in name and not name.endswith((".pyc", ".mo"))

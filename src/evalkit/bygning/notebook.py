@@ -1,4 +1,5 @@
-"""What a measurement notebook needs at its start and end: configuration, data and saving results.
+"""What a measurement notebook needs at its start and end: configuration, data, the compared phase's
+results and saving its own.
 
 Notebooks stay thin: a `parameters` cell, `start(...)`, calls into their measurement module,
 labelled outputs, and `Run.save(...)`.
@@ -15,11 +16,13 @@ import pandas as pd
 from IPython.display import Markdown
 
 from evalkit import paths
+from evalkit.bygning.resultater import assemble, fragment_path, write_json
 from evalkit.config import Config, Fase, load_config
-from evalkit.contract import TABLES, find_table_file
+from evalkit.data.contract import TABLES, find_table_file
+from evalkit.data.kilde import file_source
+from evalkit.data.loading import load_tables
 from evalkit.errors import DataError
-from evalkit.loading import load_tables
-from evalkit.results import assemble, fragment_path, write_json
+from evalkit.maaleparametre.faelles import Comparison
 
 
 @dataclass(frozen=True)
@@ -50,7 +53,7 @@ def show(available: bool, reason: str, make: Callable[[], Any]) -> Any:
 
 
 # The tables a kernel has read and checked, by what they were read from. A build runs several notebooks
-# on one kernel (evalkit.kernel), and most read the same borgere and ydelser: they are checked once.
+# on one kernel (evalkit.bygning.kernel), and most read the same borgere and ydelser: they are checked once.
 _LOADED: dict[tuple, dict[str, pd.DataFrame]] = {}
 
 
@@ -92,3 +95,12 @@ def start(
         data=_load(Path(data_dir or paths.default_data()), tuple(tables), config),
         output_dir=output,
     )
+
+
+def load_comparison(path: str | Path | None) -> Comparison | None:
+    """The results of the phase this one compares with, from the resultater.json the build wrote for it;
+    None when the phase compares with none."""
+    if not path:
+        return None
+    path = Path(path)
+    return Comparison(json.loads(path.read_text(encoding="utf-8")), file_source(path))

@@ -6,18 +6,14 @@ Rounding is half-up, as analysts expect from Excel; Babel supplies the Danish se
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
+from evalkit.statistik.tal import round_half_up
+
 LOCALE = "da_DK"
 EN_DASH = "\u2013"
-
-
-def round_half_up(value: float, decimals: int = 0) -> Decimal:
-    """`value` rounded half-up to `decimals` places (via its shortest decimal representation)."""
-    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 MINUS = "\u2212"
@@ -94,3 +90,17 @@ def kr(value: float) -> str:
 def mio_kr(value: float, decimals: int = 1) -> str:
     """Millions of kroner: '9,5 mio. kr.'."""
     return f"{number(value / 1e6, decimals)} mio. kr."
+
+
+def p_text(p: float | None) -> str:
+    """'p = 0,62', 'p < 0,001' or 'p kan ikke beregnes'."""
+    if p is None:
+        return "p kan ikke beregnes"
+    if p < 0.001:
+        return "p < 0,001"
+    return f"p = {number(p, 3 if p < 0.1 else 2)}"
+
+
+def p_cell(p: float | None) -> str:
+    """A p-value for a table cell: '0,62', '< 0,001' or 'kan ikke beregnes'."""
+    return p_text(p).removeprefix("p ").removeprefix("= ")

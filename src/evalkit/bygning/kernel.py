@@ -28,13 +28,14 @@ from evalkit.errors import BuildError
 
 KERNEL_NAME = "evalkit"
 _START_LOCK = threading.Lock()
+_PACKAGE = Path(__file__).parent.parent  # the evalkit package: the kernelspec's resource directory
 
 
 class ProjectKernelSpecManager(KernelSpecManager):
     """Always the kernel of the running interpreter, whatever kernelspecs the machine has installed."""
 
     def find_kernel_specs(self) -> dict[str, str]:
-        return {KERNEL_NAME: str(Path(__file__).parent)}
+        return {KERNEL_NAME: str(_PACKAGE)}
 
     def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
         return KernelSpec(
@@ -42,7 +43,7 @@ class ProjectKernelSpecManager(KernelSpecManager):
             argv=[sys.executable, "-m", "ipykernel_launcher", "--IPKernelApp.log_level=ERROR", "-f", "{connection_file}"],
             display_name=f"evalkit ({sys.executable})",
             language="python",
-            resource_dir=str(Path(__file__).parent),
+            resource_dir=str(_PACKAGE),
         )
 
 
@@ -80,7 +81,7 @@ def kernel_manager_class(stderr_path: Path | None) -> type[ProjectKernelManager]
 
 
 # Run silently before each notebook: what a fresh kernel would have. `reset(new_session=True)` empties the
-# namespace and sets the execution count back to 1; evalkit.notebook's table memo is the one state kept.
+# namespace and sets the execution count back to 1; evalkit.bygning.notebook's table memo is the one state kept.
 _FRESH = """\
 import os as _os, sys as _sys
 if 'matplotlib.pyplot' in _sys.modules:

@@ -2,7 +2,7 @@
 
 What is checked where:
 
-* By hand, in `evalkit.loading`, everything up to a typed frame: finding the one file of each table;
+* By hand, in `evalkit.data.loading`, everything up to a typed frame: finding the one file of each table;
   reading CSV in both dialects, Parquet and xlsx (pandera cannot read `1.034,5` or `01.03.2018`);
   refusing empty, binary, ragged or mixed-encoding files; column names; parsing each cell into its type
   (numbers, the three date formats, ISO weeks, months, ja/nej flags, codes in any case); and refusing
@@ -34,8 +34,8 @@ import pandera.pandas as pa
 from pandera.config import ValidationDepth, config_context
 
 from evalkit.config import GROUPS, Config
-from evalkit.contract import TABLES, Table, looks_like_cpr
-from evalkit.panel import per_value
+from evalkit.data.contract import TABLES, Table, looks_like_cpr
+from evalkit.data.panel import per_value
 
 ERROR, WARNING = "fejl", "advarsel"
 MAX_ROWS_SHOWN = 5

@@ -1,11 +1,11 @@
 """Reading the input tables (CSV in two dialects, Parquet, xlsx) into typed DataFrames.
 
 I/O lives here, at the edge: everything after this module works on clean DataFrames whose columns
-and types follow `evalkit.contract`. This module does by hand what a schema library cannot: find the
+and types follow `evalkit.data.contract`. This module does by hand what a schema library cannot: find the
 one file of each table; read CSV in both dialects (separator, decimal comma and thousands point, UTF-8
 or cp1252/latin-1), Parquet and xlsx; refuse empty, binary, ragged and mixed-encoding files; match
 column names; parse every cell into its type; and refuse CPR numbers. The values are then checked by
-`evalkit.validation` (pandera). Every problem is reported in Danish with file, column and spreadsheet
+`evalkit.data.validation` (pandera). Every problem is reported in Danish with file, column and spreadsheet
 row numbers; nothing here raises anything but `DataError` (or `ConfigError`) for bad input.
 """
 
@@ -24,11 +24,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from evalkit import paths
-from evalkit.panel import per_value
 from evalkit.config import Config, load_config
-from evalkit.contract import TABLES, Column, Table, find_table_file, looks_like_cpr
+from evalkit.data.contract import TABLES, Column, Table, find_table_file, looks_like_cpr
+from evalkit.data.panel import per_value
+from evalkit.data.validation import Problem, Report, Source, TypedTable, validate
 from evalkit.errors import DataError
-from evalkit.validation import Problem, Report, Source, TypedTable, validate
 
 __all__ = ["Problem", "Report", "check_tables", "find_table_file", "load_tables", "read_raw"]
 
@@ -347,7 +347,7 @@ class _CellParser:
 
 def parse_table(table: Table, raw: RawTable) -> tuple[TypedTable | None, list[Problem]]:
     """Match `raw`'s columns to the contract's and parse every cell into its type (no value checks yet:
-    those are `evalkit.validation`'s). None when the columns do not fit."""
+    those are `evalkit.data.validation`'s). None when the columns do not fit."""
     problems: list[Problem] = []
     source = Source(raw.path, raw.rows)
     frame = raw.frame

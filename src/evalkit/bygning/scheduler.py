@@ -1,7 +1,7 @@
 """Running a build's steps in parallel, as far as their dependencies allow.
 
 A step runs as soon as the steps it reads from are done, on one of `workers` threads. Each thread owns
-at most one warm kernel (`evalkit.kernel`), started the first time that thread must execute a notebook,
+at most one warm kernel (`evalkit.bygning.kernel`), started the first time that thread must execute a notebook,
 so a build whose notebooks all come from the cache starts none. The kernels are separate processes, so
 notebooks run in parallel on the machine's cores while the threads only wait for them.
 
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from evalkit.progress import FAILED, Progress, Step
+from evalkit.bygning.progress import FAILED, Progress, Step
 
 _POLL = 0.1  # seconds; how often the main thread looks up from waiting (so Ctrl-C is handled at once)
 
@@ -44,7 +44,7 @@ class Worker:
 
     def kernel(self):
         if self._kernel is None:
-            from evalkit.kernel import WarmKernel
+            from evalkit.bygning.kernel import WarmKernel
 
             self._kernel = WarmKernel(self._kernel_log)
         return self._kernel

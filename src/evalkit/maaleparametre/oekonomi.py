@@ -31,12 +31,12 @@ import numpy as np
 import pandas as pd
 from IPython.display import SVG
 
-from evalkit import figures, formatting
 from evalkit.config import GROUPS, Beloeb, Config, Fase
-from evalkit.contract import YDELSER
-from evalkit.tables import Table
+from evalkit.data.contract import YDELSER
+from evalkit.maaleparametre.faelles import KONTANTHJAELP
+from evalkit.praesentation import figures, formatting
+from evalkit.praesentation.tables import Table
 
-KONTANTHJAELP = "kontanthjaelp"
 LABELS = {
     "kontanthjaelp": "Kontanthjælp",
     "smaajob": "Småjob med supplerende kontanthjælp",

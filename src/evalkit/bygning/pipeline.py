@@ -1,5 +1,5 @@
 """Notebook jobs: each (notebook, phase) run is an independent job with declared inputs and outputs,
-executed by papermill on a kernel of this very Python environment (`evalkit.kernel`).
+executed by papermill on a kernel of this very Python environment (`evalkit.bygning.kernel`).
 
 papermill, nbformat and jupyter_client are imported where a notebook is executed, so a build whose
 notebooks all come from the cache never loads them.
@@ -14,14 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from evalkit import maaleparametre
+from evalkit.bygning.provenance import FRAGMENT as PROVENANCE
+from evalkit.bygning.resultater import fragment_path
 from evalkit.config import load_config
-from evalkit.contract import TABLES, find_table_file
+from evalkit.data.contract import TABLES, find_table_file
 from evalkit.errors import BuildError, EvalkitError
-from evalkit.provenance import FRAGMENT as PROVENANCE
-from evalkit.results import fragment_path
 
 if TYPE_CHECKING:
-    from evalkit.kernel import WarmKernel
+    from evalkit.bygning.kernel import WarmKernel
 
 SUMMARY = "sammenfatning"  # runs after a phase's measurement notebooks and reads their results
 
@@ -136,7 +136,7 @@ def execute(
     `kernel_log` when given."""
     import papermill
 
-    from evalkit.kernel import KERNEL_NAME, kernel_manager_class
+    from evalkit.bygning.kernel import KERNEL_NAME, kernel_manager_class
 
     if kernel is not None:
         kernel.fresh(cwd)

@@ -3,7 +3,7 @@
 `panel(config, borgere, seed)` builds all seven contract tables for `borgere` invented citizens
 (110,000 by default, about a year's kontanthjælp recipients in a large job centre), each with one
 `ydelser` row per week from the start week to the last follow-up week of the configuration
-(130 weeks with `forsoeg.yml`, so 14.3 million rows). Unlike `evalkit.simulate` nothing is calibrated:
+(130 weeks with `forsoeg.yml`, so 14.3 million rows). Unlike `evalkit.data.simulering.eksempel` nothing is calibrated:
 the point is size and realistic structure, drawn with vectorised numpy from one seed:
 
 - borgere: forsøg and kontrol at random (half each), the trial department for forsøg and the other
@@ -15,7 +15,7 @@ the point is size and realistic structure, drawn with vectorised numpy from one 
   to one of the other statuses, and citizens off kontanthjælp return with a status-dependent probability;
 - virksomhedsplaceringer, samtaler (about one interview every 13 weeks on kontanthjælp) and
   forberedende_planer (citizens who reach a rehabilitation status, and some others) follow the panel;
-- the two HR tables are the example's (`evalkit.simulate`): they describe departments, not citizens.
+- the two HR tables are the example's (`evalkit.data.simulering.eksempel`): they describe departments, not citizens.
 
 `generate_panel` writes the tables as Parquet (one file per table), the format that suits 14 million rows.
 Everything satisfies the data contract, so `evalkit validate` and `evalkit build` accept the directory.
@@ -32,8 +32,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from evalkit.config import GROUPS, Config, load_config
-from evalkit.contract import TABLES, YDELSER
-from evalkit.simulate import EXAMPLE_TARGETS, _hr, _timeline, final_phase
+from evalkit.data.contract import TABLES, YDELSER
+from evalkit.data.simulering.maal import EXAMPLE_TARGETS
+from evalkit.data.simulering.personale import _hr
+from evalkit.data.simulering.tidslinje import _timeline, final_phase
 
 BORGERE = 110_000
 SEED = 2026

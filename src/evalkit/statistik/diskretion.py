@@ -17,8 +17,8 @@ The rule (threshold t = `Config.diskretionsgraense`, 5 by default):
 Plans (planer) count like citizens, since each concerns one citizen. Not covered: the staff figures
 (personale: department totals about employees) and the interviews (samtaler: the job centre's activity).
 
-The measurement modules call the functions here and nothing else decides what is hidden. Tables get a
-note explaining the symbols (`annotate`); texts say "færre end 5" instead of a number (`count_text`).
+The measurement modules call the functions here and nothing else decides what is hidden; how a hidden
+count is shown ("<5", "..", "færre end 5", the note under a table) is `evalkit.praesentation.beskyttet`.
 
 `resultater.json` keeps the true numbers. Where a published number was suppressed, the dict that holds
 it gets a key "diskretion" mapping the key of each suppressed number to "primaer" or "sekundaer"
@@ -37,9 +37,6 @@ from __future__ import annotations
 from collections.abc import Collection, Hashable, Iterable, Mapping
 from typing import Any, TypeVar
 
-from evalkit import formatting
-from evalkit.tables import Table
-
 K = TypeVar("K", bound=Hashable)
 R = TypeVar("R", bound=Hashable)
 C = TypeVar("C", bound=Hashable)
@@ -47,7 +44,6 @@ Mark = str | None
 
 PRIMARY = "primaer"
 SECONDARY = "sekundaer"
-HIDDEN = ".."
 
 
 def is_small(count: int, threshold: int) -> bool:
@@ -134,85 +130,6 @@ def suppress_outcome(antal: Mapping[str, int], n: Mapping[str, int], threshold: 
     if any(marks.values()):
         marks = {g: mark or (SECONDARY if n[g] else None) for g, mark in marks.items()}
     return marks
-
-
-# ---------------------------------------------------------------- formatting
-
-
-def count_cell(count: int, threshold: int, mark: Mark = None) -> str:
-    """A count for a table or figure: '<5' when small, '..' when `mark` hides it otherwise, else '1.234'."""
-    if is_small(count, threshold):
-        return f"<{threshold}"
-    return HIDDEN if mark else formatting.count(count)
-
-
-def pct_cell(count: int, total: int, threshold: int, mark: Mark = None, decimals: int = 0) -> str:
-    """count/total as '12 pct.'; '..' when the count is hidden (small or `mark`) or the total is small."""
-    if mark or is_small(count, threshold) or is_small(total, threshold):
-        return HIDDEN
-    return formatting.pct(count / total, decimals)
-
-
-def share_with_count_cell(count: int, total: int, threshold: int, mark: Mark = None) -> str:
-    """'66 pct. (606)', '.. (<5)' or '.. (..)'."""
-    return f"{pct_cell(count, total, threshold, mark)} ({count_cell(count, threshold, mark)})"
-
-
-def count_text(count: int, threshold: int, mark: Mark = None) -> str:
-    """A count for running text: '1.234', 'færre end 5' or, hidden by `mark`, 'et skjult antal'."""
-    if is_small(count, threshold):
-        return f"færre end {threshold}"
-    return "et skjult antal" if mark else formatting.count(count)
-
-
-def citizens_text(count: int, threshold: int, mark: Mark = None) -> str:
-    """'1 borger', '12 borgere', 'færre end 5 borgere'."""
-    noun = "borger" if count == 1 and not is_small(count, threshold) and not mark else "borgere"
-    return f"{count_text(count, threshold, mark)} {noun}"
-
-
-def hidden_outcome_reason(
-    antal: Mapping[str, int],
-    n: Mapping[str, int],
-    threshold: int,
-    names: Mapping[str, str],
-    with_outcome: str = "har udfaldet",
-    without_outcome: str = "har ikke udfaldet",
-) -> str:
-    """Why a compared outcome's counts and shares are not shown (after `suppress_outcome`), e.g.
-    'færre end 5 borgere i forsøgsafdelingen har udfaldet'; `names` gives each group's name in text."""
-    reasons = []
-    for g in antal:
-        if is_small(n[g], threshold):
-            reasons.append(f"der er færre end {threshold} borgere i {names[g]}")
-        elif is_small(antal[g], threshold):
-            reasons.append(f"færre end {threshold} borgere i {names[g]} {with_outcome}")
-        elif is_small(n[g] - antal[g], threshold):
-            reasons.append(f"færre end {threshold} borgere i {names[g]} {without_outcome}")
-    return formatting.join(reasons)
-
-
-def note(threshold: int, primary: bool = True, secondary: bool = True, unit: str = "borgere") -> str:
-    """The Danish explanation of the symbols a table or figure uses."""
-    parts = []
-    if primary:
-        parts.append(f"<{threshold}: færre end {threshold} {unit}.")
-    if secondary:
-        parts.append(
-            f"{HIDDEN}: skjult af hensyn til diskretion, fordi et tal under {threshold} ellers kunne regnes ud "
-            "af de øvrige tal, en total eller forskellen mellem grupperne."
-        )
-    return " ".join(parts)
-
-
-def annotate(table: Table, threshold: int, unit: str = "borgere", extra: str = "") -> Table:
-    """`table` with a note on the symbols it contains (and `extra` after it); unchanged without any."""
-    cells = [cell for row in table.rows for cell in row[1:]]
-    primary = any(f"<{threshold}" in cell for cell in cells)
-    secondary = any(HIDDEN in cell for cell in cells)
-    if primary or secondary:
-        table.add_note(" ".join(filter(None, [note(threshold, primary, secondary, unit), extra])))
-    return table
 
 
 # ---------------------------------------------------------------- resultater.json

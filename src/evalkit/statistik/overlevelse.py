@@ -35,12 +35,7 @@ from scipy.stats import norm
 from statsmodels.duration.hazard_regression import PHReg
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
-
-def _finite(value: Any) -> float | None:
-    if value is None:
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else None
+from evalkit.statistik.tal import finite_or_none as _finite
 
 
 def kaplan_meier(time: np.ndarray, event: np.ndarray) -> SurvfuncRight:
@@ -99,9 +94,6 @@ def logrank_p(time: np.ndarray, event: np.ndarray, group: np.ndarray) -> float |
     return _finite(p)
 
 
-COX_METHOD = "Cox' proportionale hazard-model (statsmodels PHReg, Efrons metode ved ens tider)"
-
-
 def cox(
     time: np.ndarray,
     event: np.ndarray,
@@ -109,18 +101,19 @@ def cox(
     covariates: pd.DataFrame | None = None,
     alpha: float = 0.05,
 ) -> dict[str, Any]:
-    """{'hr', 'ci_nedre', 'ci_oevre', 'p', 'metode'}: the hazard ratio of `treated` (1) against 0 from a Cox
-    model, adjusted for `covariates` when given (columns without variation are left out and named)."""
+    """{'hr', 'ci_nedre', 'ci_oevre', 'p'}: the hazard ratio of `treated` (1) against 0 from a Cox model,
+    adjusted for `covariates` when given; 'justeret_for' names the covariates used and 'udeladt' those
+    left out without variation."""
     design = pd.DataFrame({"treated": np.asarray(treated, dtype=float)})
-    metode = f"{COX_METHOD}, ujusteret"
+    varying: list[str] = []
+    constant: list[str] = []
     if covariates is not None:
         varying = [c for c in covariates.columns if covariates[c].nunique() > 1]
         constant = [c for c in covariates.columns if c not in varying]
         design = pd.concat([design, covariates[varying].reset_index(drop=True).astype(float)], axis=1)
-        metode = f"{COX_METHOD}, justeret for {', '.join(varying)}" if varying else metode
-        if constant:
-            metode += f" (udeladt uden variation: {', '.join(constant)})"
-    result: dict[str, Any] = {"hr": None, "ci_nedre": None, "ci_oevre": None, "p": None, "metode": metode}
+    result: dict[str, Any] = {
+        "hr": None, "ci_nedre": None, "ci_oevre": None, "p": None, "justeret_for": varying, "udeladt": constant,
+    }
     event = np.asarray(event, dtype=int)
     if design["treated"].nunique() < 2 or event.sum() == 0:
         return result

@@ -3,7 +3,7 @@
 Runs after the measurement notebooks (its notebook reads their `resultater` fragments). Every number
 and every verdict comes from the results; "statistisk signifikant" means a p-value below the
 configured alpha, and the text says which test it is. An outcome with a small count of citizens
-(`evalkit.diskretion`) is given by its difference, interval and p-values only, without the groups' shares.
+(`evalkit.statistik.diskretion`) is given by its difference, interval and p-values only, without the groups' shares.
 """
 
 from __future__ import annotations
@@ -14,35 +14,18 @@ from typing import Any
 
 from IPython.display import SVG
 
-from evalkit import diskretion, figures, formatting
 from evalkit.config import GROUPS, Config
-from evalkit.results import Comparison
-from evalkit.statistik import MIN_EXPECTED, mde
-from evalkit.tables import Table
-from evalkit.maaleparametre.afgange import LABELS as EXIT_LABELS
-from evalkit.maaleparametre.baseline import ADJUSTMENT_VARIABLES, balance_label
+from evalkit.maaleparametre.faelles import OUTCOME_LABELS as LABELS
+from evalkit.maaleparametre.faelles import Comparison, covariates_text
+from evalkit.praesentation import beskyttet, figures, formatting
+from evalkit.praesentation.formatting import p_cell, p_text
+from evalkit.praesentation.tables import Table
+from evalkit.statistik import diskretion
+from evalkit.statistik.andele import MIN_EXPECTED, mde
 
-LABELS = {
-    **EXIT_LABELS,
-    "virksomhedsplacering": "Virksomhedsplacering",
-    "lang_kh_reduktion": "Langvarige kontanthjælpsmodtagere ude af kontanthjælp",
-}
-
+NO_COMPARISON = "Denne fase sammenlignes ikke med en tidligere fase."
+NO_BUILD = "Oprindelsen registreres, når rapporten bygges med `evalkit build`."
 SMALL_NUMBERS_MARK = "†"  # marks a p-value whose z-test rests on few expected counts
-
-
-def p_text(p: float | None) -> str:
-    """'p = 0,62', 'p < 0,001' or 'p kan ikke beregnes'."""
-    if p is None:
-        return "p kan ikke beregnes"
-    if p < 0.001:
-        return "p < 0,001"
-    return f"p = {formatting.number(p, 3 if p < 0.1 else 2)}"
-
-
-def p_cell(p: float | None) -> str:
-    """A p-value for a table cell: '0,62', '< 0,001' or 'kan ikke beregnes'."""
-    return p_text(p).removeprefix("p ").removeprefix("= ")
 
 
 def family(resultater: dict[str, Any], config: Config) -> list[tuple[str, dict[str, Any]]]:
@@ -98,7 +81,7 @@ def suppressed(entry: dict[str, Any], config: Config) -> bool:
 def _line(key: str, entry: dict[str, Any], config: Config) -> str:
     f, k = entry["forsoeg"], entry["kontrol"]
     if suppressed(entry, config):
-        reason = diskretion.hidden_outcome_reason(*_counts(entry), config.diskretionsgraense, config.grupper_bestemt)
+        reason = beskyttet.hidden_outcome_reason(*_counts(entry), config.diskretionsgraense, config.grupper_bestemt)
         return (
             f"{LABELS[key]}: en forskel på {formatting.pct_points(entry['forskel'])} mellem grupperne; "
             f"{_verdict(entry, config)}. Gruppernes andele vises ikke af hensyn til diskretion, da {reason}."
@@ -224,7 +207,7 @@ def table_effects(resultater: dict[str, Any], config: Config) -> Table:
             ci,
             p_cell(e.get("p")) + mark,
             p_cell(e.get("p_holm")),
-            diskretion.HIDDEN if suppressed(e, config) else _pp(_mde(e, config)),  # the MDE reveals the control share
+            beskyttet.HIDDEN if suppressed(e, config) else _pp(_mde(e, config)),  # the MDE reveals the control share
         )
     table.add_note(
         "Note: Forskelle i procentpoint: forsøgsafdelingens andel minus kontrolgruppens. Konfidensintervallet er Newcombes "
@@ -240,7 +223,7 @@ def table_effects(resultater: dict[str, Any], config: Config) -> Table:
             f"{SMALL_NUMBERS_MARK} Under {formatting.number(MIN_EXPECTED)} forventede i en af tabellens celler: z-testen "
             f"er da kun en grov tilnærmelse. Fishers eksakte test giver p = {exact}."
         )
-    return diskretion.annotate(
+    return beskyttet.annotate(
         table,
         config.diskretionsgraense,
         extra="Forskel, konfidensinterval og p-værdier er estimater og vises også for de udfald, hvor gruppernes "
@@ -271,12 +254,6 @@ def _ci_text(entry: dict[str, Any] | None) -> str:
     if not entry or entry.get("ci_nedre") is None:
         return "–"
     return f"{_pp(entry['forskel'])} ({_pp(entry['ci_nedre'])} til {_pp(entry['ci_oevre'])})"
-
-
-def covariates_text(config: Config) -> str:
-    """The baseline variables the adjusted comparisons use, in Danish."""
-    names = [balance_label(v, config).lower() for v in ADJUSTMENT_VARIABLES]
-    return formatting.join(names)
 
 
 def table_adjusted(resultater: dict[str, Any], config: Config) -> Table:

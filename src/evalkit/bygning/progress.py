@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, TextIO
 
-from evalkit import formatting
+from evalkit.praesentation import formatting
 
 RUNNING, RAN, REUSED, FAILED, WAITING = "kører", "kørt", "genbrugt", "fejlet", "venter"
 

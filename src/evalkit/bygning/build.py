@@ -1,8 +1,8 @@
 """The whole build: validate the data, run every (notebook, phase) job, merge resultater.json,
 render each phase's document and publish the output directory only when everything succeeded.
 
-The steps run in parallel as far as their dependencies allow (`evalkit.scheduler`), and each is done
-again only when something it depends on changed (`evalkit.cache`): an unchanged rebuild copies every
+The steps run in parallel as far as their dependencies allow (`evalkit.bygning.scheduler`), and each is done
+again only when something it depends on changed (`evalkit.bygning.cache`): an unchanged rebuild copies every
 notebook, result and document from the cache.
 """
 
@@ -22,12 +22,14 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
-from evalkit import formatting, paths, pipeline, provenance, results, scheduler
-from evalkit.cache import Cache, Decision, code_fingerprint, digest_file, digest_tree
+from evalkit import paths
+from evalkit.bygning import pipeline, provenance, resultater, scheduler
+from evalkit.bygning.cache import Cache, Decision, code_fingerprint, digest_file, digest_tree
+from evalkit.bygning.progress import RAN, REUSED, LineProgress, Progress, Step
 from evalkit.config import Config, Fase, load_config
-from evalkit.contract import FILE_FORMATS
+from evalkit.data.contract import FILE_FORMATS
 from evalkit.errors import DataError, EvalkitError
-from evalkit.progress import RAN, REUSED, LineProgress, Progress, Step
+from evalkit.praesentation import formatting
 from evalkit.render import Renderer, select
 
 # Copied from the project into the render tree; the notebooks' outputs join them under _build/.
@@ -273,7 +275,7 @@ class _Build:
             checked = json.loads(self.cache.read(decision, "datatjek.json"))
             worker.say(f"Data i {self.data_dir} er tjekket før og uændrede")
         else:
-            from evalkit.loading import check_tables  # pandera: loaded only when data must be checked
+            from evalkit.data.loading import check_tables  # pandera: loaded only when data must be checked
 
             worker.say(f"Tjekker data i {self.data_dir}")
             report = check_tables(self.data_dir, config=self.config)
@@ -334,9 +336,9 @@ class _Build:
         if job.notebook == pipeline.SUMMARY:  # its provenance needs the compared phase's finished results
             other = fase.sammenlign_med and pipeline.phase_results_path(self.build_dir, fase.sammenlign_med)
             origin = provenance.record(self.shared_origin, self.config, fase, other or None)
-            path = results.fragment_path(job.output_dir, provenance.FRAGMENT)
+            path = resultater.fragment_path(job.output_dir, provenance.FRAGMENT)
             path.parent.mkdir(parents=True, exist_ok=True)
-            results.write_json(path, origin)
+            resultater.write_json(path, origin)
         parts = {
             "notesbog": job.notebook, "fase": job.fase, "parametre": job.parameters,
             "inddata": dict(self._input(p, job) for p in job.inputs),
@@ -351,7 +353,7 @@ class _Build:
         return RAN
 
     def _merge(self, fase: Fase, jobs: list[pipeline.Job], worker: scheduler.Worker) -> str:
-        fragments = [results.fragment_path(self.build_dir / fase.noegle, provenance.FRAGMENT)]
+        fragments = [resultater.fragment_path(self.build_dir / fase.noegle, provenance.FRAGMENT)]
         fragments += [job.fragment for job in jobs]
         parts = {"fase": fase.noegle, "konfiguration": self.digest(self.config_path),
                  "fragmenter": {p.name: digest_file(p) for p in fragments}}
@@ -362,13 +364,13 @@ class _Build:
             return REUSED
         worker.executing()
         loaded = [json.loads(p.read_text(encoding="utf-8")) for p in fragments]
-        results.write_json(target, results.assemble(fase, loaded, self.config.udfaldsfamilie))
+        resultater.write_json(target, resultater.assemble(fase, loaded, self.config.udfaldsfamilie))
         self.cache.store(decision, {target.name: target})
         return RAN
 
     def _render(self, fase: Fase, worker: scheduler.Worker) -> str:
-        resultater = json.loads(pipeline.phase_results_path(self.build_dir, fase.noegle).read_text(encoding="utf-8"))
-        metadata = document_metadata(self.config, fase.noegle, resultater.get("tilgaengelighed", {}))
+        merged = json.loads(pipeline.phase_results_path(self.build_dir, fase.noegle).read_text(encoding="utf-8"))
+        metadata = document_metadata(self.config, fase.noegle, merged.get("tilgaengelighed", {}))
         parts = {"dokument": fase.dokument, "kilder": self.sources, "metadata": metadata, "tidsstempel": self.stamp[0],
                  "renderer": self.renderer_version, "notesboeger": digest_tree(self.build_dir / fase.noegle)}
         documents = self.work / "_dokumenter" / fase.noegle

@@ -38,7 +38,7 @@ CPR = re.compile(r"^(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}-?\d{4}$")
 def looks_like_cpr(values: pd.Series) -> pd.Series:
     """Which values look like a Danish CPR number (these are refused and never shown); tested once per
     distinct value, since a weekly panel repeats each id a hundred times."""
-    from evalkit.panel import per_value  # pandas: imported where data are read, not with the contract
+    from evalkit.data.panel import per_value  # pandas: imported where data are read, not with the contract
 
     return per_value(values, _looks_like_cpr, bool)
 

@@ -1,0 +1,253 @@
+"""What several measures share, in one place, so that no measure imports another's helpers.
+
+- Result shapes for `resultater.json`: a count out of n (`share`), a compared binary outcome (`outcome`),
+  no non-finite numbers (`finite`) and another phase's results (`Comparison`).
+- Outcome names: the destinations of an exit from kontanthjælp (`EXIT_LABELS`) and every outcome of the
+  family (`OUTCOME_LABELS`).
+- Exits from kontanthjælp in a period, with the status in the follow-up week (`find_exits`).
+- The baseline variables as numbers (`indicators`) and the covariate-adjusted comparisons
+  (`adjusted_comparison`; `adjusted_difference` and `cox` with their method described in Danish).
+- Citizens without a start date of kontanthjælp, protected (`missing_start_marks`, `missing_start_text`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from evalkit.config import GROUPS, Config, Periode
+from evalkit.praesentation import beskyttet, formatting, metode
+from evalkit.statistik import diskretion, overlevelse, regression
+
+KONTANTHJAELP = "kontanthjaelp"
+STILL_ON_KH = "fortsat"
+
+# ---------------------------------------------------------------- outcome names
+
+EXIT_LABELS = {
+    "beskaeftigelse": "Beskæftigelse",
+    "smaajob": "Småjob",
+    "uddannelse": "Uddannelse",
+    "ressourceforloeb": "Ressourceforløb",
+    "fleksjob": "Fleksjob/fleksjobberettiget",
+    "foertidspension": "Førtidspension",
+    "andet": "Andet",
+    STILL_ON_KH: "Fortsat på kontanthjælp",
+}
+
+
+OUTCOME_LABELS = {
+    **EXIT_LABELS,
+    "virksomhedsplacering": "Virksomhedsplacering",
+    "lang_kh_reduktion": "Langvarige kontanthjælpsmodtagere ude af kontanthjælp",
+}
+
+
+# ---------------------------------------------------------------- result shapes
+
+def share(antal: int, n: int) -> dict[str, float | int | None]:
+    """{'antal', 'n', 'andel'} for a count out of n."""
+    return {"antal": int(antal), "n": int(n), "andel": (antal / n) if n else None}
+
+
+def outcome(antal: dict[str, int], n: dict[str, int], justeret: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A binary outcome for `udfald`: each group's {'antal', 'n', 'andel'}, the difference forsøg − kontrol
+    with Newcombe's 95 % interval (`ci_nedre`, `ci_oevre`), the z-test p-value (`p`), Fisher's exact
+    p-value (`p_eksakt`) with the smallest expected count (`mindste_forventede`; below
+    `statistik.andele.MIN_EXPECTED` the z-test is unreliable) and, when given, the covariate-adjusted
+    comparison (`justeret`)."""
+    from evalkit.statistik.andele import compare, exact_p, newcombe_ci, smallest_expected  # imports statsmodels
+
+    counts = (antal["forsoeg"], n["forsoeg"], antal["kontrol"], n["kontrol"])
+    ci_nedre, ci_oevre = newcombe_ci(*counts)
+    result = {
+        **{g: share(antal[g], n[g]) for g in GROUPS},
+        **compare(*counts),
+        "ci_nedre": ci_nedre,
+        "ci_oevre": ci_oevre,
+        "p_eksakt": exact_p(*counts),
+        "mindste_forventede": smallest_expected(*counts),
+    }
+    if justeret is not None:
+        result["justeret"] = justeret
+    return result
+
+
+def finite(value: Any) -> Any:
+    """`value` with every NaN or infinite number, also inside dicts and lists, replaced by None
+    (resultater.json holds no non-finite numbers)."""
+    if isinstance(value, dict):
+        return {key: finite(v) for key, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite(v) for v in value]
+    if hasattr(value, "item"):  # numpy scalars
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Another phase's merged results and where they came from ({'fil', 'sha256'})."""
+
+    resultater: dict[str, Any]
+    kilde: dict[str, str]
+
+
+# ---------------------------------------------------------------- exits from kontanthjælp
+
+# Largest (citizens × weeks) grid of row numbers `_exits_on_grid` builds (int32: 400 MB); beyond it, merges.
+MAX_GRID_CELLS = 100_000_000
+
+
+def find_exits(ydelser: pd.DataFrame, periode: Periode, lag_weeks: int) -> pd.DataFrame:
+    """Every exit from kontanthjælp in `periode`: borger_id, uge, ydelse and destination (NaN if unknown)."""
+    exits = _exits_on_grid(ydelser, periode, lag_weeks)
+    return _exits_by_merge(ydelser, periode, lag_weeks) if exits is None else exits
+
+
+def _exits_on_grid(ydelser: pd.DataFrame, periode: Periode, lag_weeks: int) -> pd.DataFrame | None:
+    """`find_exits` on a (citizens × weeks) grid of row numbers: the previous and the follow-up week of a
+    row are a step left and k steps right on its citizen's line. None when the weeks do not fit a weekly
+    grid (missing or duplicate weeks, dates a non-whole number of weeks apart, a grid too large)."""
+    uge = ydelser["uge"]
+    if ydelser.empty or uge.isna().any():
+        return None
+    citizen, ids = pd.factorize(ydelser["borger_id"])
+    days = (uge - uge.min()).dt.days.to_numpy()
+    week = days // 7
+    n_weeks = int(week.max()) + 1
+    if (days % 7).any() or citizen.min() < 0 or len(ids) * n_weeks > MAX_GRID_CELLS:
+        return None
+    grid = np.full((len(ids), n_weeks), -1, dtype=np.int32 if len(ydelser) < 2**31 else np.int64)
+    grid[citizen, week] = np.arange(len(ydelser))
+    if (grid >= 0).sum() != len(ydelser):  # two rows in one cell: the merge's semantics are needed
+        return None
+    on_kh = np.append((ydelser["ydelse"] == KONTANTHJAELP).to_numpy(bool), False)  # row -1 is no row
+    rows = np.flatnonzero(
+        ((uge >= pd.Timestamp(periode.start)) & (uge <= pd.Timestamp(periode.slut))).to_numpy() & ~on_kh[:-1] & (week > 0)
+    )
+    rows = rows[on_kh[grid[citizen[rows], week[rows] - 1]]]
+    ahead = week[rows] + lag_weeks
+    inside = (ahead >= 0) & (ahead < n_weeks)
+    follow_up = np.full(len(rows), -1)
+    follow_up[inside] = grid[citizen[rows][inside], ahead[inside]]
+    exits = ydelser[["borger_id", "uge", "ydelse"]].iloc[rows].reset_index(drop=True)
+    exits["destination"] = ydelser["ydelse"].array.take(follow_up, allow_fill=True)
+    return exits.sort_values(["borger_id", "uge"], ignore_index=True)
+
+
+def _exits_by_merge(ydelser: pd.DataFrame, periode: Periode, lag_weeks: int) -> pd.DataFrame:
+    """`find_exits` by joining each week to the previous and the follow-up week (any table of weeks)."""
+    week = pd.Timedelta(weeks=1)
+    status = ydelser[["borger_id", "uge", "ydelse"]]
+    in_period = status[
+        (status["uge"] >= pd.Timestamp(periode.start))
+        & (status["uge"] <= pd.Timestamp(periode.slut))
+        & (status["ydelse"] != KONTANTHJAELP)
+    ]
+    previous = status.assign(uge=status["uge"] + week).rename(columns={"ydelse": "forrige"})
+    exits = in_period.merge(previous, on=["borger_id", "uge"], how="inner")
+    exits = exits[exits["forrige"] == KONTANTHJAELP].drop(columns="forrige")
+    follow_up = status.assign(uge=status["uge"] - lag_weeks * week).rename(columns={"ydelse": "destination"})
+    exits = exits.merge(follow_up, on=["borger_id", "uge"], how="left")
+    return exits.sort_values(["borger_id", "uge"], ignore_index=True)
+
+
+# ---------------------------------------------------------------- baseline variables and adjustment
+
+HERKOMST = {"dansk": "Dansk herkomst", "vestlig": "Vestlig herkomst", "ikke-vestlig": "Ikke-vestlig herkomst"}
+# covariates of the adjusted comparisons: every baseline indicator but the reference origin (dansk)
+ADJUSTMENT_VARIABLES = ("kvinde", "alder", "offentlig_forsoergelse_aar", "herkomst_vestlig", "herkomst_ikke-vestlig", "lang_historik")
+BASELINE_COLUMNS = ("gruppe", "koen", "alder", "herkomst", "offentlig_forsoergelse_aar", "kontanthjaelp_siden")
+
+
+def indicators(borgere: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """The baseline variables as numbers, one row per citizen (index borger_id): the covariates of the
+    balance table and of the adjusted comparisons. The long-history indicator is 0 when the date is unknown."""
+    siden = borgere["kontanthjaelp_siden"]
+    frame = pd.DataFrame(
+        {
+            "kvinde": (borgere["koen"] == "K").astype(float),
+            "alder": borgere["alder"].astype(float),
+            "offentlig_forsoergelse_aar": borgere["offentlig_forsoergelse_aar"].astype(float),
+            **{f"herkomst_{code}": (borgere["herkomst"] == code).astype(float) for code in HERKOMST},
+            "lang_historik": (siden.notna() & (siden <= pd.Timestamp(config.lang_historik_graense))).astype(float),
+        }
+    )
+    frame.index = borgere["borger_id"].to_numpy()
+    return frame
+
+
+def balance_label(variable: str, config: Config) -> str:
+    labels = {
+        "kvinde": "Kvinder",
+        "alder": "Alder",
+        "offentlig_forsoergelse_aar": "År på offentlig forsørgelse",
+        "lang_historik": f"{config.lang_historik_aar} år eller længere på kontanthjælp",
+        **{f"herkomst_{code}": label for code, label in HERKOMST.items()},
+    }
+    return labels[variable]
+
+
+def covariates_text(config: Config) -> str:
+    """The baseline variables the adjusted comparisons use, in Danish."""
+    names = [balance_label(v, config).lower() for v in ADJUSTMENT_VARIABLES]
+    return formatting.join(names)
+
+
+def adjustment_covariates(borgere: pd.DataFrame, config: Config, ids: pd.Index) -> pd.DataFrame | None:
+    """The covariates of every adjusted comparison (`ADJUSTMENT_VARIABLES`) for the citizens `ids`, one
+    row each in that order (index borger_id). None when the citizens table lacks the baseline columns
+    (a partial table, as in small unit tests)."""
+    if not set(BASELINE_COLUMNS) <= set(borgere.columns):
+        return None
+    citizens = borgere.set_index("borger_id").loc[ids]
+    return indicators(citizens.reset_index(), config)[list(ADJUSTMENT_VARIABLES)].set_axis(ids)
+
+
+def adjusted_difference(
+    y: pd.Series, treated: pd.Series, covariates: pd.DataFrame | None = None, alpha: float = 0.05
+) -> dict[str, Any]:
+    """`statistik.regression.adjusted_difference` as resultater.json holds it: {'forskel', 'ci_nedre',
+    'ci_oevre', 'p', 'metode'}, the fit described in Danish."""
+    fit = regression.adjusted_difference(y, treated, covariates, alpha=alpha)
+    return metode.described(fit, metode.LINEAR_PROBABILITY)
+
+
+def adjusted_comparison(y: pd.Series, borgere: pd.DataFrame, config: Config) -> dict | None:
+    """The difference forsøg − kontrol in a 0/1 outcome (`y`, indexed by borger_id) adjusted for the
+    baseline variables: a linear probability model with HC2 robust standard errors. None when the
+    citizens table lacks the baseline columns (a partial table, as in small unit tests)."""
+    covariates = adjustment_covariates(borgere, config, y.index)
+    if covariates is None:
+        return None
+    treated = (borgere.set_index("borger_id").loc[y.index, "gruppe"] == "forsoeg").astype(int)
+    return adjusted_difference(y.astype(int), treated, covariates, alpha=config.alpha)
+
+
+def cox(
+    time: np.ndarray, event: np.ndarray, treated: np.ndarray, covariates: pd.DataFrame | None = None, alpha: float = 0.05
+) -> dict[str, Any]:
+    """`statistik.overlevelse.cox` as resultater.json holds it: {'hr', 'ci_nedre', 'ci_oevre', 'p', 'metode'}."""
+    return metode.described(overlevelse.cox(time, event, treated, covariates, alpha=alpha), metode.COX)
+
+
+# ---------------------------------------------------------------- citizens without a start date
+
+def missing_start_marks(counts: dict[str, int], threshold: int) -> dict[str, str | None]:
+    """Suppression of the citizens without a start date of kontanthjælp, per group (their total is shown)."""
+    return diskretion.suppress(counts, threshold, total_shown=True)
+
+
+def missing_start_text(counts: dict[str, int], threshold: int, config: Config) -> str:
+    """'12 borgere uden startdato for kontanthjælp (12 i kontrolgruppen)', small counts in words."""
+    marks = missing_start_marks(counts, threshold)
+    parts = [f"{beskyttet.count_text(k, threshold, marks[g])} i {config.grupper_bestemt[g]}" for g, k in counts.items() if k]
+    total = beskyttet.citizens_text(sum(counts.values()), threshold)
+    return f"{total[0].upper()}{total[1:]} uden startdato for kontanthjælp ({', '.join(parts)})"

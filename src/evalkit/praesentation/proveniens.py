@@ -1,0 +1,67 @@
+"""The provenance record (`evalkit.bygning.provenance`) as the appendix's tables: code, software,
+parameters, time stamp and every input file with its checksum."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from evalkit.praesentation import formatting
+from evalkit.praesentation.tables import Table
+
+ORIGINS = {
+    "SOURCE_DATE_EPOCH": "fast tidsstempel fra miljøvariablen SOURCE_DATE_EPOCH",
+    "data": "fast tidsstempel: den nyeste dato i data, så en genbygning giver de samme filer",
+}
+
+
+def _breakable(digest: str) -> str:
+    """A hash as code, split in two halves so a narrow PDF column can wrap it."""
+    return f"`{digest[:32]}` `{digest[32:]}`"
+
+
+def _code(state: dict[str, Any]) -> str:
+    version = f"evalkit {state['version']}"
+    if not state.get("git_commit"):
+        return f"{version} (ikke bygget fra et git-arkiv)"
+    changed = " med lokale ændringer" if state.get("git_aendret") else ""
+    return f"{version}, git-commit `{state['git_commit'][:12]}`{changed}"
+
+
+def table(proveniens: dict[str, Any]) -> Table:
+    """The build's code, software, parameters and time stamp."""
+    fase = proveniens["fase"]
+    definitions = proveniens["definitioner"]
+    maaleperiode = fase["maaleperiode"]
+    rows = [
+        ("Kode", _code(proveniens["evalkit"])),
+        ("Python og pakker", f"Python {proveniens['python']}; "
+            + ", ".join(f"{name} {version}" for name, version in proveniens["pakker"].items())),
+        ("Renderer", proveniens["renderer"]),
+        ("Konfiguration", f"{proveniens['konfiguration']['fil']}, SHA-256 {_breakable(proveniens['konfiguration']['sha256'])}"),
+        ("Fase", f"{fase['navn']} ({fase['noegle']})"),
+        ("Måleperiode", formatting.date_range(dt.date.fromisoformat(maaleperiode["start"]), dt.date.fromisoformat(maaleperiode["slut"]))),
+        ("Opfølgning efter afgang", f"{definitions['opfoelgning_uger']} uger"),
+        ("Signifikansniveau og styrke", f"{formatting.pct(definitions['alpha'])} og {formatting.pct(definitions['styrke'])}"),
+        ("Diskretionsgrænse", f"{definitions['diskretionsgraense']} borgere"),
+    ]
+    if "sammenligning" in proveniens:
+        other = proveniens["sammenligning"]
+        rows.append(("Sammenlignet med", f"{other['fil']}, SHA-256 {_breakable(other['sha256'])}"))
+    stamp = dt.datetime.fromisoformat(proveniens["tidsstempel"])
+    rows.append(("Byggedato", f"{formatting.date(stamp.date())} ({ORIGINS.get(proveniens['tidsstempel_kilde'], proveniens['tidsstempel_kilde'])})"))
+    result = Table(["Oplysning", "Værdi"], align=["l", "l"])
+    for row in rows:
+        result.add_row(*row)
+    return result
+
+
+def table_inputs(proveniens: dict[str, Any]) -> Table:
+    """Every input file with its size and SHA-256 checksum."""
+    result = Table(["Fil", "Størrelse", "SHA-256"], align=["l", "r", "l"])
+    for item in proveniens["inddata"]:
+        result.add_row(item["fil"], f"{formatting.count(item['bytes'])} byte", _breakable(item["sha256"]))
+    return result.add_note(
+        "Note: En fil med samme SHA-256-kontrolsum har præcis det samme indhold, så en læser kan tjekke, "
+        "at rapporten er bygget af netop disse datafiler."
+    )
