@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import pandas as pd
 from IPython.display import Markdown
@@ -22,7 +22,9 @@ from evalkit.data.contract import TABLES, find_table_file
 from evalkit.data.kilde import file_source
 from evalkit.data.loading import load_tables
 from evalkit.errors import DataError
-from evalkit.maaleparametre.faelles import Comparison
+
+if TYPE_CHECKING:
+    from evalkit.maaleparametre.faelles import Comparison
 
 
 @dataclass(frozen=True)
@@ -103,4 +105,6 @@ def load_comparison(path: str | Path | None) -> Comparison | None:
     if not path:
         return None
     path = Path(path)
+    from evalkit.maaleparametre.faelles import Comparison  # statsmodels: only the summary compares phases
+
     return Comparison(json.loads(path.read_text(encoding="utf-8")), file_source(path))
