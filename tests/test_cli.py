@@ -11,6 +11,8 @@ import sys
 import pandas as pd
 from conftest import EXAMPLE, ROOT, small_tables, write_tables
 
+from evalkit.bygning import udgivelse
+
 EVALKIT = [sys.executable, "-m", "evalkit.cli"]
 
 
@@ -62,8 +64,7 @@ def test_usage_errors_are_danish_without_traceback():
 
 
 def test_failed_build_leaves_the_previous_report_untouched(tmp_path):
-    out = tmp_path / "out"
-    out.mkdir()
+    out = udgivelse.mark(tmp_path / "out")  # a report an earlier build made
     (out / "slutevaluering.html").write_text("god rapport")
     tables = small_tables()
     tables["ydelser"].loc[0, "ydelse"] = "ukendt"
@@ -71,7 +72,7 @@ def test_failed_build_leaves_the_previous_report_untouched(tmp_path):
     proc = run("build", "--data", str(data), "--output", str(out), "--renderer", "pandoc")
     assert proc.returncode == 1
     assert "ydelser.csv" in proc.stderr and "Traceback" not in proc.stderr
-    assert [p.name for p in out.iterdir()] == ["slutevaluering.html"]
+    assert sorted(p.name for p in out.iterdir()) == [udgivelse.MARKER, "slutevaluering.html"]
     assert (out / "slutevaluering.html").read_text() == "god rapport"
     # no temporary directory left behind (the cache may keep notebooks that succeeded, for the next build)
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "out-cache") == ["data", "out", "out-log"]

@@ -14,8 +14,6 @@ import json
 import logging
 import os
 import shutil
-import signal
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from functools import partial
@@ -23,9 +21,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 from evalkit import paths
-from evalkit.bygning import pipeline, provenance, resultater, scheduler
+from evalkit.bygning import pipeline, provenance, resultater, scheduler, udgivelse
 from evalkit.bygning.cache import Cache, Decision, code_fingerprint, digest_file, digest_tree
 from evalkit.bygning.progress import RAN, REUSED, LineProgress, Progress, Step
+from evalkit.bygning.udgivelse import cache_dir, log_dir
 from evalkit.config import Config, Fase, load_config
 from evalkit.data.contract import FILE_FORMATS
 from evalkit.errors import DataError, EvalkitError
@@ -57,49 +56,6 @@ def document_metadata(config: Config, fase_key: str, available: dict[str, bool])
     }
     metadata.update({f"tilgaengelig-{name}": "true" for name, ok in sorted(available.items()) if ok})
     return metadata
-
-
-def _publish(staged: Path, output_dir: Path) -> None:
-    """Swap the finished output in place of the old one; the old one is removed only afterwards.
-    Ctrl-C and SIGTERM wait until the swap is done, so it never stops half-way."""
-    with _signals_deferred():
-        _swap(staged, output_dir)
-
-
-@contextlib.contextmanager
-def _signals_deferred():
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    held = {signal.SIGINT, signal.SIGTERM}
-    signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
-
-
-def _swap(staged: Path, output_dir: Path) -> None:
-    old = None
-    if output_dir.exists():
-        old = output_dir.with_name(f".{output_dir.name}.gammel")
-        if old.exists():
-            shutil.rmtree(old)
-        output_dir.rename(old)
-    staged.rename(output_dir)
-    if old is not None:
-        shutil.rmtree(old)
-
-
-def log_dir(output_dir: Path) -> Path:
-    """Where a build's log (and a failed notebook's executed copy) is kept: beside the output directory,
-    so a failed build leaves the output untouched and its log survives the temporary build directory."""
-    return output_dir.with_name(f"{output_dir.name}-log")
-
-
-def cache_dir(output_dir: Path) -> Path:
-    """Where the steps' results are kept for the next build into the same output directory."""
-    return output_dir.with_name(f"{output_dir.name}-cache")
 
 
 class BuildLog:
@@ -167,9 +123,24 @@ def build(
     `log_dir(output_dir)` and named in every error. Steps whose inputs did not change since the last
     build into `output_dir` are copied from `cache_dir(output_dir)`, unless `force`. `progress` is a
     display or a function that takes one line at a time; `workers` defaults to the usable cores."""
-    output_dir = Path(output_dir or paths.project_root() / "_output").absolute()
+    project = paths.project_root()
+    requested = Path(output_dir or project / "_output")
+    data_dir = Path(data_dir or paths.default_data())
+    config_path = Path(config_path or paths.default_config())
+    udgivelse.check_output(requested, data_dir, config_path, project)  # before anything is written
+    output_dir = udgivelse.resolve_output(requested)
     display = progress if isinstance(progress, Progress) else LineProgress(progress or (lambda _line: None))
-    log = BuildLog(log_dir(output_dir))
+    with udgivelse.exclusive(output_dir):
+        repaired = udgivelse.recover(output_dir)
+        udgivelse.mark(cache_dir(output_dir))
+        log = BuildLog(log_dir(output_dir))
+        for line in repaired:
+            log.write(f"Ryddet op: {line}")
+        return _logged_build(output_dir, log, display, force, data_dir, faser, renderer, config_path, workers)
+
+
+def _logged_build(output_dir: Path, log: BuildLog, display: Progress, force: bool, data_dir: Path,
+                  faser: list[str] | None, renderer: str | Renderer, config_path: Path, workers: int | None) -> BuildResult:
     _log_python_to(log.path)
     try:
         result = _Build(output_dir, log, display, force).run(
@@ -216,11 +187,11 @@ class _Build:
         self.log.write(message)
         self.display.detail(message)
 
-    def run(self, data_dir: Path | None, faser: list[str] | None, renderer: str | Renderer,
-            config_path: Path | None, workers: int) -> BuildResult:
+    def run(self, data_dir: Path, faser: list[str] | None, renderer: str | Renderer,
+            config_path: Path, workers: int) -> BuildResult:
         self.project = paths.project_root()
-        self.config_path = Path(config_path or paths.default_config())
-        self.data_dir = Path(data_dir or paths.default_data())
+        self.config_path = config_path
+        self.data_dir = data_dir
         self.config = load_config(self.config_path)
         faser = list(faser or self.config.faser)
         for fase in faser:
@@ -232,9 +203,8 @@ class _Build:
         self.display.renderer = self.renderer.name
         result = BuildResult(output_dir=self.output_dir, renderer=self.renderer.version())
 
-        self.output_dir.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix=f".{self.output_dir.name}.", dir=self.output_dir.parent) as tmp:
-            self.work, staged = Path(tmp) / "kilde", Path(tmp) / "ud"
+        with udgivelse.temporary_directory(self.output_dir) as tmp:
+            self.work, staged = tmp / "kilde", tmp / "ud"
             self.work.mkdir()
             self.sources = {}  # as copied: the renderers write their outputs beside the sources later
             for name in RENDER_SOURCES:
@@ -254,7 +224,7 @@ class _Build:
                 (result.ran if state == RAN else result.reused).append(step.key)
             for fase_key in faser:
                 self._stage(self.config.fase(fase_key), staged, result)
-            _publish(staged, self.output_dir)
+            udgivelse.publish(staged, self.output_dir)
         return result
 
     # --- the data check ---------------------------------------------------------------------------------
