@@ -6,6 +6,10 @@ evalkit's own code and the versions of the packages that compute and render (`co
 A step that succeeded stores its output files under its key; the next build with the same key copies
 them instead of running the step. Entries are written whole or not at all, so an interrupted or failed
 build never leaves a half entry, and a key that matches always means the same inputs.
+
+The cache is an optimisation, never a risk: each entry records its files' SHA-256, checked before the
+entry is used; an entry whose files were changed, removed or cut short, or whose description cannot be
+read, is a miss (the log says why), never an error. `--force` reads nothing from the cache.
 """
 
 from __future__ import annotations
@@ -75,11 +79,14 @@ class Decision:
     hit: bool
     changed: list[str] = field(default_factory=list)
     entry: Path | None = None
+    damaged: str = ""  # why an entry with this key was not used
 
     def describe(self) -> str:
         short = self.key[:12]
         if self.hit:
             return f"{self.step}: nøgle {short} findes i cachen; genbruges"
+        if self.damaged:
+            return f"{self.step}: nøgle {short}; {self.damaged}; køres"
         if not self.changed:
             return f"{self.step}: nøgle {short}; intet tidligere resultat i cachen; køres"
         return f"{self.step}: nøgle {short}; ændret siden sidst: {', '.join(self.changed)}; køres"
@@ -95,17 +102,25 @@ class Cache:
 
     def decide(self, step: str, parts: dict[str, Any]) -> Decision:
         key = make_key(parts)
+        if not self.enabled:  # --force: the cache is not read
+            return Decision(step, key, parts, False, changed=["intet (--force)"])
         entry = self.directory / step / key
-        if self.enabled and (entry / _META).is_file():
-            return Decision(step, key, parts, True, entry=entry)
+        if (entry / _META).is_file():
+            damage = _damage(entry)
+            if not damage:
+                return Decision(step, key, parts, True, entry=entry)
+            return Decision(step, key, parts, False, damaged=f"cachen blev ikke brugt, fordi {damage}")
         return Decision(step, key, parts, False, changed=self._changed(step, parts))
 
     def _changed(self, step: str, parts: dict[str, Any]) -> list[str]:
         """Which of the key's parts differ from the step's previous entry ("--force" when none do)."""
         previous = list((self.directory / step).glob(f"*/{_META}"))
-        if not previous:
+        try:
+            before = json.loads(previous[0].read_text(encoding="utf-8"))["dele"] if previous else None
+        except (OSError, ValueError, KeyError, TypeError):  # an unreadable entry: as if there were none
+            before = None
+        if not isinstance(before, dict):
             return []
-        before = json.loads(previous[0].read_text(encoding="utf-8"))["dele"]
         changed = []
         for name in sorted(set(parts) | set(before)):
             old, new = before.get(name), json.loads(json.dumps(parts.get(name), default=str))
@@ -127,7 +142,8 @@ class Cache:
                     (staging / name).write_bytes(content)
                 else:
                     shutil.copy2(content, staging / name)
-            meta = {"trin": decision.step, "noegle": decision.key, "dele": decision.parts, "filer": sorted(files)}
+            stored = {name: digest_file(staging / name) for name in sorted(files)}
+            meta = {"trin": decision.step, "noegle": decision.key, "dele": decision.parts, "filer": stored}
             (staging / _META).write_text(json.dumps(meta, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
             for old in step_dir.iterdir():
                 if old != staging:
@@ -143,9 +159,26 @@ class Cache:
         assert decision.entry is not None
         target_dir.mkdir(parents=True, exist_ok=True)
         names = json.loads((decision.entry / _META).read_text(encoding="utf-8"))["filer"]
-        return [Path(shutil.copy2(decision.entry / name, target_dir / name)) for name in names]
+        return [Path(shutil.copy2(decision.entry / name, target_dir / name)) for name in sorted(names)]
 
     @staticmethod
     def read(decision: Decision, name: str) -> bytes:
         assert decision.entry is not None
         return (decision.entry / name).read_bytes()
+
+
+def _damage(entry: Path) -> str:
+    """Why the entry cannot be trusted, in Danish; "" when every file it lists has its recorded SHA-256."""
+    try:
+        files = json.loads((entry / _META).read_text(encoding="utf-8"))["filer"]
+        if not isinstance(files, dict) or not all(isinstance(v, str) for v in files.values()):
+            return "beskrivelsen af indgangen er ufuldstændig"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "beskrivelsen af indgangen kan ikke læses"
+    for name, expected in sorted(files.items()):
+        try:
+            if digest_file(entry / name) != expected:
+                return f"filen {name} i cachen er ændret siden den blev gemt"
+        except OSError:
+            return f"filen {name} mangler i cachen"
+    return ""
