@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from evalkit.errors import BuildError
 from evalkit.render import select
@@ -29,9 +30,26 @@ if sys.argv[1:2] == ["--version"]:
 if os.environ.get("STAND_IN_FAIL"):
     print("ERROR: stand-in failure", file=sys.stderr)
     sys.exit(3)
+if os.environ.get("STAND_IN_HANG"):
+    import subprocess, time
+    child = subprocess.Popen(["sleep", "300"])
+    Path(os.environ["STAND_IN_HANG"]).write_text(str(child.pid))
+    time.sleep(300)
 source = Path(sys.argv[2])
 ext = {{"html": ".html", "typst": ".pdf"}}[sys.argv[sys.argv.index("--to") + 1]]
-source.with_suffix(ext).write_text("stand-in output, not Quarto")
+target = source.with_suffix(ext)
+if os.environ.get("STAND_IN_GARBAGE"):
+    target.write_text("stand-in output, not Quarto")
+elif ext == ".html":
+    title = next((a.split(":", 1)[1] for a in sys.argv if a.startswith("title:")), "")
+    target.write_text(f"<!doctype html><html><head><title>{{title}}</title></head>"
+                      f"<body><h1>{{title}}</h1><p>stand-in output, not Quarto</p></body></html>")
+else:
+    import typst
+    typ = target.with_suffix(".stand-in.typ")
+    typ.write_text("stand-in output, not Quarto")
+    typst.compile(str(typ), output=str(target))
+    typ.unlink()
 """
 
 
@@ -104,7 +122,76 @@ def test_build_with_quarto_renders_the_render_tree_and_publishes_what_quarto_wro
     tree = set(calls[0]["tree"])
     for expected in ("_quarto.yml", "reports/slutevaluering.qmd", "_build/slut/baseline.ipynb", "_build/slut/afgange.ipynb"):
         assert str(Path(calls[0]["cwd"]) / expected) in tree, expected
-    assert (out / "slutevaluering.html").read_text() == "stand-in output, not Quarto"
-    assert (out / "slutevaluering.pdf").read_text() == "stand-in output, not Quarto"
+    assert "<p>stand-in output, not Quarto</p>" in (out / "slutevaluering.html").read_text()
+    assert "stand-in output, not Quarto" in PdfReader(out / "slutevaluering.pdf").pages[0].extract_text()
     assert (out / "slut" / "resultater.json").is_file()
     assert result.renderer == "Quarto 0.0-stand-in"
+
+
+def _gone(pid: int) -> bool:
+    """The process has ended (or is a zombie waiting for a parent that is not ours to reap it)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return True
+    return "State:\tZ" in status
+
+
+def test_a_hanging_quarto_is_stopped_with_everything_it_started(stand_in, tmp_path, monkeypatch):
+    monkeypatch.setenv("STAND_IN_HANG", str(tmp_path / "child.pid"))
+    project = tmp_path / "tree"
+    (project / "reports").mkdir(parents=True)
+    renderer = select("quarto", timeout=2)
+    with pytest.raises(BuildError, match="Quarto \\(HTML af x.qmd\\) svarede ikke inden for 2 sekunder"):
+        renderer.render(project, Path("reports/x.qmd"), {})
+    assert _gone(int((tmp_path / "child.pid").read_text()))
+
+
+def test_a_hanging_quarto_version_is_bounded(stand_in, tmp_path, monkeypatch):
+    bin_dir = tmp_path / "hang"
+    bin_dir.mkdir()
+    exe = bin_dir / "quarto"
+    exe.write_text("#!/bin/sh\nsleep 300\n")
+    exe.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    with pytest.raises(BuildError, match="'quarto --version' svarede ikke inden for 1 sekunder"):
+        select("quarto", timeout=1).version()
+
+
+def test_garbage_from_a_renderer_is_never_published(stand_in, tmp_path, monkeypatch):
+    from conftest import small_tables, write_tables
+
+    from evalkit.bygning.build import build
+
+    monkeypatch.setenv("STAND_IN_GARBAGE", "1")
+    data = write_tables(small_tables(), tmp_path / "data")
+    out = tmp_path / "out"
+    with pytest.raises(BuildError, match="Quarto skrev slutevaluering.html, men HTML-filen er ikke hel"):
+        build(data, out, ["slut"], "quarto")
+    assert not out.exists()
+
+
+def test_what_a_renderer_wrote_is_checked(tmp_path):
+    from evalkit.render.kontrol import verify
+
+    (tmp_path / "a.pdf").write_bytes(b"%PDF-1.7\nnot really\n%%EOF\n")
+    (tmp_path / "a.html").write_text("<html><body><h1>Evaluering</h1></body></html>", encoding="utf-8")
+    with pytest.raises(BuildError, match="a.pdf, men filen er ikke en PDF, der kan åbnes"):
+        verify({"pdf": tmp_path / "a.pdf"}, "Evaluering", "Quarto")
+    with pytest.raises(BuildError, match="titel \\(Slutevaluering\\) står ikke i den"):
+        verify({"html": tmp_path / "a.html"}, "Slutevaluering", "Quarto")
+    verify({"html": tmp_path / "a.html"}, "Evaluering", "Quarto")
+
+
+def test_real_quarto_outputs_pass_the_check():
+    """What Quarto 1.10.18 wrote from our sources (shared/quarto-reference, beside the checkout) is accepted."""
+    from conftest import ROOT
+
+    from evalkit.config import load_config
+    from evalkit.render.kontrol import verify
+
+    reference = ROOT.parent / "shared" / "quarto-reference"
+    if not reference.is_dir():
+        pytest.skip("shared/quarto-reference is not beside this checkout")
+    title = load_config(ROOT / "forsoeg.yml").titel
+    verify({"html": reference / "slutevaluering.quarto.html", "pdf": reference / "slutevaluering.quarto.pdf"}, title, "Quarto")

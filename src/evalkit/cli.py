@@ -56,11 +56,15 @@ def app() -> None:
     "-j", "--jobs", type=click.IntRange(min=1), metavar="ANTAL", default=None,
     help="Hvor mange notesbøger der køres samtidig (standard: antal kerner).",
 )
+@click.option(
+    "--render-timeout", type=click.IntRange(min=1), metavar="SEKUNDER", default=None,
+    help="Længste tid ét kald af Quarto eller pandoc må tage (standard: 1800).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Vis kun fejl.")
 @click.option("-v", "--verbose", is_flag=True, help="Vis også hvert trins cachenøgle, og hvorfor det køres eller genbruges.")
 def build(
     data: Path | None, output: Path, fase: str, renderer: str, config: Path | None,
-    force: bool, jobs: int | None, quiet: bool, verbose: bool,
+    force: bool, jobs: int | None, render_timeout: int | None, quiet: bool, verbose: bool,
 ) -> None:
     """Kør notesbøgerne for hver fase og byg dokumenterne som HTML og PDF.
 
@@ -72,7 +76,7 @@ def build(
         raise click.UsageError("Vælg enten --quiet eller --verbose.")
     progress = choose(quiet=quiet, verbose=verbose)
     result = run_build(data, output, None if fase == "alle" else [fase], renderer, config,
-                       progress=progress, force=force, workers=jobs)
+                       progress=progress, force=force, workers=jobs, render_timeout=render_timeout)
     if not quiet:
         _say(f"Færdig ({result.renderer}). Skrev:")
         for path in result.files:

@@ -29,7 +29,7 @@ from evalkit.config import Config, Fase, load_config
 from evalkit.data.contract import FILE_FORMATS
 from evalkit.errors import DataError, EvalkitError
 from evalkit.praesentation import formatting
-from evalkit.render import Renderer, select
+from evalkit.render import Renderer, kontrol, select
 
 # Copied from the project into the render tree; the notebooks' outputs join them under _build/.
 RENDER_SOURCES = ("_quarto.yml", "reports")
@@ -115,6 +115,7 @@ def build(
     progress: Callable[[str], None] | Progress | None = None,
     force: bool = False,
     workers: int | None = None,
+    render_timeout: float | None = None,
 ) -> BuildResult:
     """Build the documents of `faser` (all phases by default) from `data_dir` into `output_dir`.
 
@@ -122,7 +123,8 @@ def build(
     succeeded; a failure or an interrupt leaves the previous output as it was. The log is kept in
     `log_dir(output_dir)` and named in every error. Steps whose inputs did not change since the last
     build into `output_dir` are copied from `cache_dir(output_dir)`, unless `force`. `progress` is a
-    display or a function that takes one line at a time; `workers` defaults to the usable cores."""
+    display or a function that takes one line at a time; `workers` defaults to the usable cores;
+    `render_timeout` bounds each external render call (seconds)."""
     project = paths.project_root()
     requested = Path(output_dir or project / "_output")
     data_dir = Path(data_dir or paths.default_data())
@@ -136,16 +138,16 @@ def build(
         log = BuildLog(log_dir(output_dir))
         for line in repaired:
             log.write(f"Ryddet op: {line}")
-        return _logged_build(output_dir, log, display, force, data_dir, faser, renderer, config_path, workers)
+        run = partial(_Build(output_dir, log, display, force).run, data_dir, faser, renderer, config_path,
+                      workers or scheduler.default_workers(), render_timeout)
+        return _logged(run, output_dir, log, display)
 
 
-def _logged_build(output_dir: Path, log: BuildLog, display: Progress, force: bool, data_dir: Path,
-                  faser: list[str] | None, renderer: str | Renderer, config_path: Path, workers: int | None) -> BuildResult:
+def _logged(run: Callable[[], BuildResult], output_dir: Path, log: BuildLog, display: Progress) -> BuildResult:
+    """`run()` with its outcome in the log, and every error saying that the output is unchanged."""
     _log_python_to(log.path)
     try:
-        result = _Build(output_dir, log, display, force).run(
-            data_dir, faser, renderer, config_path, workers or scheduler.default_workers()
-        )
+        result = run()
     except EvalkitError as exc:
         display.close(ok=False)
         log.write(f"Fejl: {exc}")
@@ -188,7 +190,7 @@ class _Build:
         self.display.detail(message)
 
     def run(self, data_dir: Path, faser: list[str] | None, renderer: str | Renderer,
-            config_path: Path, workers: int) -> BuildResult:
+            config_path: Path, workers: int, render_timeout: float | None = None) -> BuildResult:
         self.project = paths.project_root()
         self.config_path = config_path
         self.data_dir = data_dir
@@ -199,7 +201,7 @@ class _Build:
         if self.force:
             self.note("--force: alle trin køres forfra")
 
-        self.renderer = renderer if isinstance(renderer, Renderer) else select(renderer)
+        self.renderer = renderer if isinstance(renderer, Renderer) else select(renderer, render_timeout)
         self.display.renderer = self.renderer.name
         result = BuildResult(output_dir=self.output_dir, renderer=self.renderer.version())
 
@@ -352,6 +354,7 @@ class _Build:
         with self.render_lock:
             source = Path("reports") / f"{fase.dokument}.qmd"
             outputs = self.renderer.render(self.work, source, metadata, self.stamp[0])
+        kontrol.verify(outputs, metadata["title"], self.renderer.name.capitalize())
         documents.mkdir(parents=True, exist_ok=True)
         files = {f"{fase.dokument}.{fmt}": Path(shutil.copy2(path, documents / f"{fase.dokument}.{fmt}"))
                  for fmt, path in outputs.items()}  # the renderers' formats are the file endings

@@ -30,21 +30,24 @@ class Renderer(ABC):
         `timestamp` (UNIX seconds) is the PDF's creation date, so rebuilds give identical bytes."""
 
 
-def select(name: str = "auto") -> Renderer:
-    """The renderer called `name`: 'quarto', 'pandoc' or 'auto' (Quarto when installed)."""
+def select(name: str = "auto", timeout: float | None = None) -> Renderer:
+    """The renderer called `name`: 'quarto', 'pandoc' or 'auto' (Quarto when installed); `timeout` is the
+    most seconds one external render call may take (default `proces.RENDER_TIMEOUT`)."""
+    from evalkit.render import proces
     from evalkit.render.pandoc import PandocRenderer
     from evalkit.render.quarto import QuartoRenderer
 
+    limit = timeout or proces.RENDER_TIMEOUT
     quarto = shutil.which("quarto")
     if name == "auto":
-        return QuartoRenderer(quarto) if quarto else PandocRenderer()
+        return QuartoRenderer(quarto, limit) if quarto else PandocRenderer(limit)
     if name == "quarto":
         if not quarto:
             raise BuildError(
                 "Quarto er ikke installeret (ingen 'quarto' på PATH). Installér Quarto, "
                 "eller brug --renderer pandoc."
             )
-        return QuartoRenderer(quarto)
+        return QuartoRenderer(quarto, limit)
     if name == "pandoc":
-        return PandocRenderer()
+        return PandocRenderer(limit)
     raise BuildError(f"Ukendt renderer '{name}': vælg auto, quarto eller pandoc.")

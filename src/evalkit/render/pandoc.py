@@ -7,7 +7,6 @@ documented subset of Quarto syntax, and writes its outputs where Quarto would: n
 from __future__ import annotations
 
 import re
-import subprocess
 from importlib.metadata import version as package_version
 from importlib.resources import files
 from pathlib import Path
@@ -18,7 +17,7 @@ import typst
 import yaml
 
 from evalkit.errors import BuildError
-from evalkit.render import Renderer
+from evalkit.render import Renderer, proces
 from evalkit.render.qmd import Resolved, resolve
 
 ASSETS = files("evalkit.render") / "assets"
@@ -55,14 +54,15 @@ def _escape_cell_enumerations(typst_source: str) -> str:
 class PandocRenderer(Renderer):
     name = "pandoc"
 
-    def __init__(self) -> None:
+    def __init__(self, timeout: float = proces.RENDER_TIMEOUT) -> None:
         self.pandoc = pypandoc.get_pandoc_path()
+        self.timeout = timeout
 
     def version(self) -> str:
         return f"pandoc {pypandoc.get_pandoc_version()} (pypandoc-binary), Typst (typst-py {package_version('typst')})"
 
     def _pandoc(self, args: list[str], cwd: Path) -> None:
-        proc = subprocess.run([self.pandoc, *args], cwd=cwd, capture_output=True, text=True, check=False)
+        proc = proces.run([self.pandoc, *args], cwd=cwd, timeout=self.timeout, what="pandoc")
         if proc.returncode != 0:
             raise BuildError(f"pandoc fejlede (exitkode {proc.returncode}):\n{proc.stderr.strip()}")
 

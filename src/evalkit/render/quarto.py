@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 from evalkit.errors import BuildError
-from evalkit.render import Renderer
+from evalkit.render import Renderer, proces
 
 # evalkit format name -> Quarto format name and the file Quarto writes next to the source
 QUARTO_FORMATS = {"html": ("html", ".html"), "pdf": ("typst", ".pdf")}
@@ -16,11 +15,13 @@ QUARTO_FORMATS = {"html": ("html", ".html"), "pdf": ("typst", ".pdf")}
 class QuartoRenderer(Renderer):
     name = "quarto"
 
-    def __init__(self, executable: str):
+    def __init__(self, executable: str, timeout: float = proces.RENDER_TIMEOUT):
         self.executable = executable
+        self.timeout = timeout
 
     def version(self) -> str:
-        proc = subprocess.run([self.executable, "--version"], capture_output=True, text=True, check=False)
+        timeout = min(self.timeout, proces.VERSION_TIMEOUT)
+        proc = proces.run([self.executable, "--version"], cwd=None, timeout=timeout, what="'quarto --version'")
         return f"Quarto {proc.stdout.strip() or 'ukendt version'}"
 
     def command(self, source: Path, quarto_format: str, metadata: dict[str, str]) -> list[str]:
@@ -36,7 +37,7 @@ class QuartoRenderer(Renderer):
             env["SOURCE_DATE_EPOCH"] = str(timestamp)  # honoured by Typst for the PDF's dates
         for fmt, (quarto_format, suffix) in QUARTO_FORMATS.items():
             cmd = self.command(source, quarto_format, metadata)
-            proc = subprocess.run(cmd, cwd=project, capture_output=True, text=True, check=False, env=env)
+            proc = proces.run(cmd, cwd=project, env=env, timeout=self.timeout, what=f"Quarto ({fmt.upper()} af {source.name})")
             if proc.returncode != 0:
                 tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
                 raise BuildError(f"Quarto kunne ikke lave {fmt.upper()} af {source} (exitkode {proc.returncode}):\n{tail}")
