@@ -39,6 +39,7 @@ class ProjectKernelSpecManager(KernelSpecManager):
 
     def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
         return KernelSpec(
+            env=_kernel_env(getattr(self.parent, "stderr_path", None)),
             # log_level=ERROR: keep the kernel's start-up warnings out of the build's progress output
             argv=[sys.executable, "-m", "ipykernel_launcher", "--IPKernelApp.log_level=ERROR", "-f", "{connection_file}"],
             display_name=f"evalkit ({sys.executable})",
@@ -72,6 +73,15 @@ class ProjectKernelManager(AsyncKernelManager):
         # e.g. the traceback a kernel prints when a build is interrupted belongs in the log, not on screen
         with open(self.stderr_path, "ab") as stderr:
             return await super()._async_launch_kernel(kernel_cmd, stderr=stderr, **kw)
+
+
+def _kernel_env(kernel_log: Path | None) -> dict[str, str]:
+    """What a build's kernels get besides the build's environment: matplotlib's configuration and font
+    cache in the build's log directory, so no user's matplotlibrc changes a figure and an unwritable HOME
+    puts no warning with a temporary path into a notebook."""
+    if kernel_log is None:
+        return {}
+    return {"MPLCONFIGDIR": str(Path(kernel_log).parent / "matplotlib")}
 
 
 def kernel_manager_class(stderr_path: Path | None) -> type[ProjectKernelManager]:

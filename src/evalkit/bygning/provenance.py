@@ -54,9 +54,13 @@ FRAGMENT = "proveniens"
 def git_state(project: Path) -> dict[str, Any]:
     """The commit of the project's source tree and whether tracked files differ from it (None: no git)."""
 
+    # The project is the code that is running, so it is trusted whoever owns it: without safe.directory,
+    # git refuses a checkout owned by another user and the commit would differ between users.
+    trusted = ["-c", f"safe.directory={Path(project).resolve()}"]
+
     def git(*args: str) -> str | None:
         try:
-            proc = subprocess.run(["git", "-C", str(project), *args], capture_output=True, text=True, check=False)
+            proc = subprocess.run(["git", *trusted, "-C", str(project), *args], capture_output=True, text=True, check=False)
         except OSError:
             return None
         return proc.stdout.strip() if proc.returncode == 0 else None
