@@ -6,6 +6,8 @@ it, `validation` checks the values against it and `data/README.md` explains it i
 
 from __future__ import annotations
 
+import math
+import numbers
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,20 +33,41 @@ YDELSER = (
 )
 
 
-# A CPR number: DDMMYY, optional dash, four digits; day and month must be valid.
-CPR = re.compile(r"^(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}-?\d{4}$")
+# A CPR number: DDMMYY and four digits, with at most one space or dash of any kind between; day and month valid.
+_CPR_DATE = r"(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}"
+_CPR_SEPARATOR = "[ \u00a0\u2010-\u2015\u2212-]?"
+CPR = re.compile(rf"^{_CPR_DATE}{_CPR_SEPARATOR}\d{{4}}$")
+CPR_IN_TEXT = re.compile(rf"(?<!\d){_CPR_DATE}{_CPR_SEPARATOR}\d{{4}}(?!\d)")
+_CPR_DIGITS = re.compile(rf"{_CPR_DATE}\d{{4}}")
+# a number that lost its leading zero (an id read as a number by Excel or stored as one in Parquet)
+_NINE_DIGITS = re.compile(r"(\d{9})(?:\.0+)?")
 
 
 def looks_like_cpr(values: pd.Series) -> pd.Series:
-    """Which values look like a Danish CPR number (these are refused and never shown); tested once per
+    """Which values hold something like a Danish CPR number, anywhere in a text, with any dash or a space,
+    or as a number that lost its leading zero (these are refused and never shown); tested once per
     distinct value, since a weekly panel repeats each id a hundred times."""
     from evalkit.data.panel import per_value  # pandas: imported where data are read, not with the contract
 
-    return per_value(values, _looks_like_cpr, bool)
+    if str(values.dtype).startswith(("datetime", "bool")):
+        return values.notna() & False
+    return per_value(values, lambda distinct: distinct.map(cpr_like).astype(bool), bool)
 
 
-def _looks_like_cpr(values: pd.Series) -> pd.Series:
-    return values.astype("str").fillna("").str.strip().str.match(CPR)
+def cpr_like(value: object) -> bool:
+    """One cell: see `looks_like_cpr`."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, numbers.Integral) or (isinstance(value, numbers.Real) and math.isfinite(value) and float(value).is_integer()):
+        number = int(value)
+        return 10**8 <= number < 10**10 and bool(_CPR_DIGITS.fullmatch(f"{number:010d}"))
+    if isinstance(value, numbers.Real) or value is None or type(value).__name__ == "NAType":  # missing
+        return False
+    text = str(value).strip()
+    nine = _NINE_DIGITS.fullmatch(text)
+    if nine:
+        return bool(_CPR_DIGITS.fullmatch(nine.group(1).zfill(10)))
+    return bool(CPR_IN_TEXT.search(text))
 
 
 @dataclass(frozen=True)

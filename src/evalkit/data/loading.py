@@ -365,18 +365,18 @@ def parse_table(table: Table, raw: RawTable) -> tuple[TypedTable | None, list[Pr
         dup = ", ".join(sorted(set(frame.columns[frame.columns.duplicated()])))
         problems.append(Problem(raw.path, None, (), f"Kolonnen {dup} forekommer mere end én gang."))
         return None, problems
+    for name in frame.columns:  # every column, also those the contract does not use
+        source.flag(
+            problems,
+            str(name),
+            looks_like_cpr(frame[name].reset_index(drop=True)),
+            "Værdier ligner CPR-numre, og personnumre må ikke indgå: id'erne skal pseudonymiseres og andre "
+            "personnumre fjernes, før data lægges i mappen. Værdierne vises ikke her.",
+        )
     parser = _CellParser(raw, source, problems)
     columns = {}
     for col in table.columns:
         columns[col.name] = parser.parse_cells(col, frame[col.name])
-    if "borger_id" in columns:
-        source.flag(
-            problems,
-            "borger_id",
-            looks_like_cpr(columns["borger_id"]),
-            "Værdier ligner CPR-numre, og personnumre må ikke indgå: id'erne skal pseudonymiseres, før data "
-            "lægges i mappen. Værdierne vises ikke her.",
-        )
     return TypedTable(table.name, pd.DataFrame(columns), source, parser.unparsed), problems
 
 
