@@ -12,6 +12,7 @@ from conftest import EXAMPLE, ROOT
 from evalkit.bygning.provenance import build_record, record, timestamp
 from evalkit.data.contract import TABLES
 from evalkit.praesentation.proveniens import table, table_inputs
+from evalkit.praesentation.tekst import escape
 
 
 def test_timestamp_is_the_newest_date_in_the_data(monkeypatch):
@@ -77,4 +78,4 @@ def test_inputs_table_lists_every_file(config, tmp_path):
     proveniens = _record(config, tmp_path)
     text = table_inputs(proveniens).to_markdown()
     for item in proveniens["inddata"]:
-        assert item["fil"] in text and item["sha256"][:32] in text and item["sha256"][32:] in text
+        assert escape(item["fil"]) in text and item["sha256"][:32] in text and item["sha256"][32:] in text

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 import pandas as pd
-from IPython.display import Markdown
 
 from evalkit import paths
 from evalkit.bygning.resultater import assemble, fragment_path, write_json
@@ -22,6 +21,7 @@ from evalkit.data.contract import TABLES, find_table_file
 from evalkit.data.kilde import file_source
 from evalkit.data.loading import load_tables
 from evalkit.errors import DataError
+from evalkit.praesentation.tekst import Tekst
 
 if TYPE_CHECKING:
     from evalkit.maaleparametre.faelles import Comparison
@@ -51,7 +51,7 @@ def phase_results(run: Run, exclude: str = "sammenfatning") -> dict[str, Any]:
 def show(available: bool, reason: str, make: Callable[[], Any]) -> Any:
     """The output of a labelled cell: `make()` when the phase has the data, else the Danish `reason`.
     Every labelled cell always has one output, so embedding it never fails."""
-    return make() if available else Markdown(reason)
+    return make() if available else Tekst(reason)
 
 
 # The tables a kernel has read and checked, by what they were read from. A build runs several notebooks

@@ -26,7 +26,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from evalkit.config import Config, Fase, Maanedsperiode
-from evalkit.praesentation import figures, formatting
+from evalkit.praesentation import figures, formatting, tekst
 from evalkit.praesentation.tables import Table
 
 TABLES = ("sygefravaer", "medarbejderomsaetning")
@@ -242,7 +242,7 @@ def table_sick_leave(p: Personale, config: Config) -> Table:
     """Tabel 8 and 9 in one: sick days per full-time employee (total, short, long), a row group per period."""
     table = Table(["Afdeling", "Sygedage i alt", "Korttidsfravær", "Langtidsfravær"])
     for hp in p.perioder:
-        table.add_row(f"**{_capitalised(period_label(hp.periode))}**", "", "", "")
+        table.add_row(tekst.bold(_capitalised(period_label(hp.periode))), "", "", "")
         for a in hp.afdelinger:
             table.add_row(department_label(a), one_decimal(a.total), one_decimal(a.kort), one_decimal(a.lang))
     table.add_note(

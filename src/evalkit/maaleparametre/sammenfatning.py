@@ -17,14 +17,14 @@ from IPython.display import SVG
 from evalkit.config import GROUPS, Config
 from evalkit.maaleparametre.faelles import OUTCOME_LABELS as LABELS
 from evalkit.maaleparametre.faelles import Comparison, covariates_text
-from evalkit.praesentation import beskyttet, figures, formatting
+from evalkit.praesentation import beskyttet, figures, formatting, tekst
 from evalkit.praesentation.formatting import p_cell, p_text
 from evalkit.praesentation.tables import Table
 from evalkit.statistik import diskretion
 from evalkit.statistik.andele import MIN_EXPECTED, mde
 
 NO_COMPARISON = "Denne fase sammenlignes ikke med en tidligere fase."
-NO_BUILD = "Oprindelsen registreres, når rapporten bygges med `evalkit build`."
+NO_BUILD = tekst.Markup(f"Oprindelsen registreres, når rapporten bygges med {tekst.code('evalkit build')}.")
 SMALL_NUMBERS_MARK = "†"  # marks a p-value whose z-test rests on few expected counts
 
 

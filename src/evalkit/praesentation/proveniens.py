@@ -8,6 +8,7 @@ from typing import Any
 
 from evalkit.praesentation import formatting
 from evalkit.praesentation.tables import Table
+from evalkit.praesentation.tekst import Markup, code, escape
 
 ORIGINS = {
     "SOURCE_DATE_EPOCH": "fast tidsstempel fra miljøvariablen SOURCE_DATE_EPOCH",
@@ -15,17 +16,17 @@ ORIGINS = {
 }
 
 
-def _breakable(digest: str) -> str:
+def _breakable(digest: str) -> Markup:
     """A hash as code, split in two halves so a narrow PDF column can wrap it."""
-    return f"`{digest[:32]}` `{digest[32:]}`"
+    return Markup(f"{code(digest[:32])} {code(digest[32:])}")
 
 
-def _code(state: dict[str, Any]) -> str:
-    version = f"evalkit {state['version']}"
+def _code(state: dict[str, Any]) -> Markup:
+    version = escape(f"evalkit {state['version']}")
     if not state.get("git_commit"):
-        return f"{version} (ikke bygget fra et git-arkiv)"
+        return Markup(f"{version} (ikke bygget fra et git-arkiv)")
     changed = " med lokale ændringer" if state.get("git_aendret") else ""
-    return f"{version}, git-commit `{state['git_commit'][:12]}`{changed}"
+    return Markup(f"{version}, git-commit {code(state['git_commit'][:12])}{changed}")
 
 
 def table(proveniens: dict[str, Any]) -> Table:
@@ -38,7 +39,7 @@ def table(proveniens: dict[str, Any]) -> Table:
         ("Python og pakker", f"Python {proveniens['python']}; "
             + ", ".join(f"{name} {version}" for name, version in proveniens["pakker"].items())),
         ("Renderer", proveniens["renderer"]),
-        ("Konfiguration", f"{proveniens['konfiguration']['fil']}, SHA-256 {_breakable(proveniens['konfiguration']['sha256'])}"),
+        ("Konfiguration", Markup(f"{escape(proveniens['konfiguration']['fil'])}, SHA-256 {_breakable(proveniens['konfiguration']['sha256'])}")),
         ("Fase", f"{fase['navn']} ({fase['noegle']})"),
         ("Måleperiode", formatting.date_range(dt.date.fromisoformat(maaleperiode["start"]), dt.date.fromisoformat(maaleperiode["slut"]))),
         ("Opfølgning efter afgang", f"{definitions['opfoelgning_uger']} uger"),
@@ -47,7 +48,7 @@ def table(proveniens: dict[str, Any]) -> Table:
     ]
     if "sammenligning" in proveniens:
         other = proveniens["sammenligning"]
-        rows.append(("Sammenlignet med", f"{other['fil']}, SHA-256 {_breakable(other['sha256'])}"))
+        rows.append(("Sammenlignet med", Markup(f"{escape(other['fil'])}, SHA-256 {_breakable(other['sha256'])}")))
     stamp = dt.datetime.fromisoformat(proveniens["tidsstempel"])
     rows.append(("Byggedato", f"{formatting.date(stamp.date())} ({ORIGINS.get(proveniens['tidsstempel_kilde'], proveniens['tidsstempel_kilde'])})"))
     result = Table(["Oplysning", "Værdi"], align=["l", "l"])

@@ -10,9 +10,12 @@ from dataclasses import dataclass, field
 
 from IPython.display import Markdown
 
+from evalkit.praesentation.tekst import Markup, escape
+
 
 def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """A cell as literal text (`tekst.escape`; `Markup` as it is) on one line."""
+    return escape(text).replace("\n", " ")
 
 
 @dataclass
@@ -30,7 +33,7 @@ class Table:
     def add_row(self, *cells: object) -> "Table":
         if len(cells) != len(self.columns):
             raise ValueError(f"row has {len(cells)} cells, table has {len(self.columns)} columns")
-        self.rows.append([_cell(c) for c in cells])
+        self.rows.append([c if isinstance(c, Markup) else str(c) for c in cells])  # escaped when written
         return self
 
     def add_note(self, text: str) -> "Table":
@@ -47,10 +50,10 @@ class Table:
             "| " + " | ".join(_cell(c) for c in self.columns) + " |",
             "|" + "|".join(rule[a].format("-" * max(3, w)) for a, w in zip(align, widths)) + "|",
         ]
-        lines += ["| " + " | ".join(row) + " |" for row in self.rows]
+        lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in self.rows]
         text = "\n".join(lines)
         if self.notes:
-            text += "\n\n" + " ".join(self.notes)
+            text += "\n\n" + " ".join(escape(note) for note in self.notes)
         return text
 
     def display(self) -> Markdown:

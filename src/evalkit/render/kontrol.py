@@ -4,6 +4,7 @@ document that is whole and carries the document's title."""
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 from evalkit.errors import BuildError
@@ -35,6 +36,16 @@ def _html_problem(path: Path, title: str) -> str:
         return "filen er ikke en HTML-fil, der kan læses"
     if "</html>" not in text.lower():
         return "HTML-filen er ikke hel"
-    if title and title not in text and html.escape(title, quote=False) not in text:
+    if title and _visible(title) not in _visible(html.unescape(_TAG.sub(" ", text))):
         return f"dokumentets titel ({title}) står ikke i den"
     return ""
+
+
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+_TYPOGRAPHIC = str.maketrans({"\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'", "\u00a0": " "})
+
+
+def _visible(text: str) -> str:
+    """Text as a reader sees it: typographic quotes as straight ones, runs of white space as one."""
+    return _SPACE.sub(" ", text.translate(_TYPOGRAPHIC)).strip()

@@ -17,6 +17,7 @@ import typst
 import yaml
 
 from evalkit.errors import BuildError
+from evalkit.praesentation.tekst import escape
 from evalkit.render import Renderer, proces
 from evalkit.render.qmd import Resolved, resolve
 
@@ -68,7 +69,8 @@ class PandocRenderer(Renderer):
 
     def _write_markdown(self, path: Path, resolved: Resolved, options: dict[str, Any]) -> None:
         keep = ("title", "subtitle", "author", "date", "lang", "toc-title")
-        meta = {k: options[k] for k in keep if k in options}
+        # pandoc reads metadata strings as markdown: they are escaped like every other text (tekst.escape)
+        meta = {k: escape(options[k]) if isinstance(options[k], str) else options[k] for k in keep if k in options}
         header = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True)
         path.write_text(f"---\n{header}---\n\n{resolved.markdown}", encoding="utf-8")
 
