@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Callable
 
 from jupyter_client import BlockingKernelClient
 from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
@@ -101,19 +102,47 @@ get_ipython().reset(new_session=True)
 """
 
 
+READY_TIMEOUT = 180  # seconds for a new kernel's kernel_info reply: generous for a loaded 2-core machine
+
+
+class _ProcessWatchingClient(BlockingKernelClient):
+    """A blocking client that judges the kernel alive by its process, as a kernel manager does. A client
+    without a manager listens to the kernel's heartbeat instead, which misses beats on a loaded machine:
+    'Kernel died before replying to kernel_info' about a kernel that was only slow."""
+
+    alive: Callable[[], bool] = staticmethod(lambda: True)
+
+    async def _async_is_alive(self) -> bool:
+        return self.alive()
+
+
 class WarmKernel:
     """One kernel of the project's environment, kept for several notebooks. Used from one thread only:
     its asyncio calls run on that thread's own event loop (jupyter_core's run_sync)."""
 
-    def __init__(self, stderr_path: Path | None = None):
+    def __init__(self, stderr_path: Path | None = None, note: Callable[[str], None] | None = None):
+        for attempt in (1, 2):
+            try:
+                self._start(stderr_path)
+                return
+            except (RuntimeError, TimeoutError) as exc:  # jupyter_client's words for a kernel that did not come up
+                cause = f"Kernen kunne ikke startes ({exc})"
+                if note is not None:
+                    note(f"{cause}; {'prøver igen' if attempt == 1 else 'giver op'}")
+                self.shutdown()
+                if attempt == 2:
+                    raise BuildError(f"{cause}, heller ikke ved andet forsøg. Kernens egen log: {stderr_path}.") from None
+
+    def _start(self, stderr_path: Path | None) -> None:
         self.manager = kernel_manager_class(stderr_path)(kernel_name=KERNEL_NAME)
         with _START_LOCK:
             run_sync(self.manager.start_kernel)()
         # a blocking client of its own for the reset: papermill's client lives on an event loop of its own
-        self.client = BlockingKernelClient()
+        self.client = _ProcessWatchingClient()
+        self.client.alive = self.alive
         self.client.load_connection_info(self.manager.get_connection_info())
         self.client.start_channels()
-        self.client.wait_for_ready(timeout=60)
+        self.client.wait_for_ready(timeout=READY_TIMEOUT)
 
     def fresh(self, cwd: Path) -> None:
         """Reset the kernel to a new kernel's state with `cwd` as its working directory."""
@@ -147,8 +176,11 @@ class WarmKernel:
 
     def shutdown(self) -> None:
         """Stop the kernel and close its channels (from the thread that started it)."""
+        if not hasattr(self, "manager"):
+            return
         try:
-            self.client.stop_channels()
+            if hasattr(self, "client"):
+                self.client.stop_channels()
             run_sync(self.manager.shutdown_kernel)(now=True)
         except Exception:  # an already dead kernel: nothing left to stop
             self.kill()

@@ -136,13 +136,13 @@ def execute(
     `kernel_log` when given."""
     import papermill
 
-    from evalkit.bygning.kernel import KERNEL_NAME, kernel_manager_class
+    from evalkit.bygning.kernel import KERNEL_NAME, READY_TIMEOUT, kernel_manager_class
 
     if kernel is not None:
         kernel.fresh(cwd)
         options = {"km": kernel.manager}
     else:
-        options = {"kernel_manager_class": kernel_manager_class(kernel_log), "cwd": str(cwd)}
+        options = {"kernel_manager_class": kernel_manager_class(kernel_log), "cwd": str(cwd), "start_timeout": READY_TIMEOUT}
     try:
         papermill.execute_notebook(
             str(source),

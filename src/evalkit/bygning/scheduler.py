@@ -46,7 +46,7 @@ class Worker:
         if self._kernel is None:
             from evalkit.bygning.kernel import WarmKernel
 
-            self._kernel = WarmKernel(self._kernel_log)
+            self._kernel = WarmKernel(self._kernel_log, note=self.note)
         return self._kernel
 
     def note(self, text: str) -> None:
