@@ -35,8 +35,16 @@ def _say(message: str) -> None:
     options_metavar="[TILVALG]",
     subcommand_metavar="KOMMANDO [TILVALG]...",
 )
-def app() -> None:
+@click.option(
+    "--projekt", type=click.Path(path_type=Path, exists=True, file_okay=False), metavar=DIR, default=None,
+    help="Projektmappen med notesbøger, rapporter og _quarto.yml (standard: den, evalkit er installeret fra).",
+)
+def app(projekt: Path | None) -> None:
     """evalkit bygger midtvejs- og slutevalueringen af et lodtrækningsforsøg som HTML og PDF."""
+    if projekt is not None:
+        from evalkit import paths
+
+        os.environ[paths.ENVIRONMENT] = str(projekt.resolve())  # the notebooks' kernels inherit it
 
 
 @app.command(options_metavar="[TILVALG]")
