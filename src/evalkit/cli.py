@@ -17,7 +17,7 @@ install_danish()  # before click formats anything
 
 import click  # noqa: E402
 
-from evalkit.errors import EvalkitError  # noqa: E402
+from evalkit.errors import EvalkitError, resource_error  # noqa: E402
 
 PATH = click.Path(path_type=Path)
 DIR = "MAPPE"
@@ -155,6 +155,10 @@ def main() -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except Exception as exc:
+        fault = resource_error(exc) if isinstance(exc, OSError) else None  # a full disk, no permission
+        if fault is not None and not os.environ.get("EVALKIT_DEBUG"):
+            _say(f"{fault.prefix}{fault}")
+            sys.exit(fault.exit_code)
         if os.environ.get("EVALKIT_DEBUG"):
             raise
         _say(f"Uventet fejl ({type(exc).__name__}): {exc}\nKør igen med EVALKIT_DEBUG=1 for at se detaljerne.")

@@ -18,3 +18,28 @@ class DataError(EvalkitError):
 
 class BuildError(EvalkitError):
     """A notebook or a render step failed."""
+
+
+class ResourceError(EvalkitError):
+    """The machine refused: a full disk, no permission, a read-only file system."""
+
+
+_RESOURCE = {
+    "ENOSPC": "Der er ikke mere plads på disken",
+    "EDQUOT": "Diskkvoten er brugt op",
+    "EACCES": "evalkit har ikke lov til at skrive eller læse her",
+    "EPERM": "evalkit har ikke lov til at skrive eller læse her",
+    "EROFS": "Filsystemet kan kun læses",
+    "EMFILE": "For mange åbne filer",
+}
+
+
+def resource_error(exc: OSError) -> ResourceError | None:
+    """A Danish ResourceError for a fault of the machine (see `_RESOURCE`), naming the file; else None."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    if name not in _RESOURCE:
+        return None
+    where = f" ({exc.filename})" if exc.filename else ""
+    return ResourceError(f"{_RESOURCE[name]}{where}.")

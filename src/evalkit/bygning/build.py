@@ -27,7 +27,7 @@ from evalkit.bygning.progress import RAN, REUSED, LineProgress, Progress, Step
 from evalkit.bygning.udgivelse import cache_dir, log_dir
 from evalkit.config import Config, Fase, load_config
 from evalkit.data.contract import FILE_FORMATS
-from evalkit.errors import DataError, EvalkitError
+from evalkit.errors import DataError, EvalkitError, resource_error
 from evalkit.praesentation import formatting
 from evalkit.render import Renderer, kontrol, select
 
@@ -148,11 +148,15 @@ def _logged(run: Callable[[], BuildResult], output_dir: Path, log: BuildLog, dis
     _log_python_to(log.path)
     try:
         result = run()
-    except EvalkitError as exc:
+    except (EvalkitError, OSError) as caught:
+        exc = caught if isinstance(caught, EvalkitError) else resource_error(caught)
+        if exc is None:
+            raise
         display.close(ok=False)
-        log.write(f"Fejl: {exc}")
+        with contextlib.suppress(OSError):  # a full disk may refuse the log line too
+            log.write(f"Fejl: {exc}")
         exc.args = (f"{exc}\nIntet er ændret i {output_dir}. Loggen ligger i {log.path}",)
-        raise
+        raise exc from None
     except KeyboardInterrupt:
         display.close(ok=False)
         log.write("Afbrudt.")
