@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
-import pandas as pd
 import pytest
 from conftest import ROOT, small_tables, write_tables
 

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -55,10 +54,9 @@ def test_a_build_on_broken_data_leaves_the_report_unchanged(good_report, tmp_pat
     assert _snapshot(out) == before and not _leftovers(out)
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_an_interrupted_build_leaves_the_report_unchanged(good_report, signum):
-    data, out = good_report
-    before = _snapshot(out)
+def _interrupt(data: Path, out: Path, signum: int) -> tuple[int | None, str]:
+    """Start a build and send `signum` while its notebooks run: (exit code, stderr); (None, stderr) when the
+    build was past its notebooks before the signal could be sent (a starved test process on a busy machine)."""
     # --force: the unchanged notebooks would otherwise come from the cache, too fast to interrupt
     proc = subprocess.Popen(_cli("build", "--data", str(data), "--output", str(out), "--fase", "midtvejs", "--renderer", "pandoc",
                                  "--force"), cwd=ROOT, stderr=subprocess.PIPE, text=True)
@@ -67,11 +65,25 @@ def test_an_interrupted_build_leaves_the_report_unchanged(good_report, signum):
         lines.append(line)
         if "Kører notesbogen afgange" in line:
             break
-    time.sleep(1.0)
-    os.kill(proc.pid, signum)
-    _, rest = proc.communicate(timeout=120)
+    late = proc.poll() is not None
+    if not late:
+        os.kill(proc.pid, signum)
+    _, rest = proc.communicate(timeout=300)
     stderr = "".join(lines) + rest
-    assert proc.returncode == 130, stderr
+    if late or "Renderer midtvejsevaluering" in stderr:  # the signal came after the notebooks: try again
+        return None, stderr
+    return proc.returncode, stderr
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_an_interrupted_build_leaves_the_report_unchanged(good_report, signum):
+    data, out = good_report
+    for _attempt in range(3):
+        before = _snapshot(out)
+        code, stderr = _interrupt(data, out, signum)
+        if code is not None:
+            break
+    assert code == 130, stderr
     assert "Afbrudt. Intet er ændret i" in stderr and "Loggen ligger i" in stderr and "Traceback" not in stderr
     assert _snapshot(out) == before and not _leftovers(out)
 

@@ -138,13 +138,15 @@ def build(
         log = BuildLog(log_dir(output_dir))
         for line in repaired:
             log.write(f"Ryddet op: {line}")
-        run = partial(_Build(output_dir, log, display, force).run, data_dir, faser, renderer, config_path,
-                      workers or scheduler.default_workers(), render_timeout)
-        return _logged(run, output_dir, log, display)
+        builder = _Build(output_dir, log, display, force)
+        run = partial(builder.run, data_dir, faser, renderer, config_path, workers or scheduler.default_workers(),
+                      render_timeout)
+        return _logged(run, output_dir, log, display, lambda: builder.published)
 
 
-def _logged(run: Callable[[], BuildResult], output_dir: Path, log: BuildLog, display: Progress) -> BuildResult:
-    """`run()` with its outcome in the log, and every error saying that the output is unchanged."""
+def _logged(run: Callable[[], BuildResult], output_dir: Path, log: BuildLog, display: Progress,
+            published: Callable[[], bool] = lambda: False) -> BuildResult:
+    """`run()` with its outcome in the log, and every error saying whether the output changed."""
     _log_python_to(log.path)
     try:
         result = run()
@@ -160,6 +162,9 @@ def _logged(run: Callable[[], BuildResult], output_dir: Path, log: BuildLog, dis
     except KeyboardInterrupt:
         display.close(ok=False)
         log.write("Afbrudt.")
+        if published():  # Ctrl-C waited for the swap, which had begun: the new report is in place
+            raise Interrupted(f"Afbrudt, men først efter at den nye rapport var udgivet i {output_dir}. "
+                              f"Loggen ligger i {log.path}") from None
         raise Interrupted(f"Afbrudt. Intet er ændret i {output_dir}. Loggen ligger i {log.path}") from None
     log.write(display.tally.summary())
     display.close(ok=True)
@@ -178,6 +183,7 @@ class _Build:
     render_lock: threading.Lock = field(default_factory=threading.Lock)  # one render at a time
 
     def __post_init__(self) -> None:
+        self.published = False
         self.cache = Cache(cache_dir(self.output_dir), enabled=not self.force)
         self.code = code_fingerprint()
         self._digests: dict[Path, str] = {}
@@ -230,6 +236,7 @@ class _Build:
                 (result.ran if state == RAN else result.reused).append(step.key)
             for fase_key in faser:
                 self._stage(self.config.fase(fase_key), staged, result)
+            self.published = True  # from here on the swap runs to its end, even past Ctrl-C
             udgivelse.publish(staged, self.output_dir)
         return result
 
