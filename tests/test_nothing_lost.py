@@ -54,12 +54,17 @@ def test_a_build_on_broken_data_leaves_the_report_unchanged(good_report, tmp_pat
     assert _snapshot(out) == before and not _leftovers(out)
 
 
-def _interrupt(data: Path, out: Path, signum: int) -> tuple[int | None, str]:
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # as for a command a script starts in the background
+
+
+def _interrupt(data: Path, out: Path, signum: int, started_ignoring_sigint: bool = False) -> tuple[int | None, str]:
     """Start a build and send `signum` while its notebooks run: (exit code, stderr); (None, stderr) when the
     build was past its notebooks before the signal could be sent (a starved test process on a busy machine)."""
     # --force: the unchanged notebooks would otherwise come from the cache, too fast to interrupt
     proc = subprocess.Popen(_cli("build", "--data", str(data), "--output", str(out), "--fase", "midtvejs", "--renderer", "pandoc",
-                                 "--force"), cwd=ROOT, stderr=subprocess.PIPE, text=True)
+                                 "--force"), cwd=ROOT, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_ignore_sigint if started_ignoring_sigint else None)
     lines = []
     for line in proc.stderr:  # interrupt while the notebooks run
         lines.append(line)
@@ -75,12 +80,15 @@ def _interrupt(data: Path, out: Path, signum: int) -> tuple[int | None, str]:
     return proc.returncode, stderr
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_an_interrupted_build_leaves_the_report_unchanged(good_report, signum):
+@pytest.mark.parametrize(
+    "signum, ignoring", [(signal.SIGTERM, False), (signal.SIGINT, False), (signal.SIGINT, True)],
+    ids=["SIGTERM", "SIGINT", "SIGINT-from-a-background-start"],
+)
+def test_an_interrupted_build_leaves_the_report_unchanged(good_report, signum, ignoring):
     data, out = good_report
     for _attempt in range(3):
         before = _snapshot(out)
-        code, stderr = _interrupt(data, out, signum)
+        code, stderr = _interrupt(data, out, signum, ignoring)
         if code is not None:
             break
     assert code == 130, stderr

@@ -143,6 +143,9 @@ def _terminate(_signum: int, _frame: object) -> None:
 def main() -> None:
     """Entry point: Danish messages and a non-zero exit instead of tracebacks."""
     signal.signal(signal.SIGTERM, _terminate)
+    # A process started in the background by a script inherits an ignored SIGINT, and Python keeps it so:
+    # Ctrl-C (or a SIGINT from a supervisor) would then be lost while the build goes on and publishes.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         app.main(prog_name="evalkit", standalone_mode=False)
     except EvalkitError as exc:
