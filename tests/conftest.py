@@ -112,6 +112,11 @@ def _csv_text(frame: pd.DataFrame, danish: bool) -> str:
     return out.to_csv(index=False, sep=";" if danish else ",")
 
 
+def snapshot(directory: Path) -> dict[str, bytes]:
+    """Every file under `directory`, by its relative path, with its bytes."""
+    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
 def write_tables(tables: dict[str, pd.DataFrame], directory: Path, fmt: str = "csv", danish: bool = False,
                  encoding: str = "utf-8") -> Path:
     """Write `tables` in one of the contract's formats."""

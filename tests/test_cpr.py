@@ -13,8 +13,6 @@ from conftest import ROOT, small_tables, write_tables
 from evalkit.data.contract import cpr_like
 from evalkit.data.loading import check_tables
 
-SECRET = "0102031234"  # 1 February 2003: a valid date, so it looks like a CPR number
-
 
 @pytest.mark.parametrize(
     "value",

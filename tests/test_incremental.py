@@ -14,7 +14,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ROOT, small_tables, write_tables
+from conftest import ROOT, small_tables, snapshot, write_tables
 from nbformat.v4 import new_code_cell, new_notebook
 
 from evalkit.bygning import pipeline, progress, scheduler
@@ -22,10 +22,6 @@ from evalkit.bygning.build import build, cache_dir
 from evalkit.bygning.cache import Cache, code_fingerprint
 from evalkit.bygning.progress import RAN, REUSED, Step
 from evalkit.errors import BuildError
-
-
-def _snapshot(directory: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
 def _notebooks(keys: list[str]) -> set[str]:
@@ -39,7 +35,7 @@ def first(tmp_path_factory):
     data = write_tables(small_tables(), base / "data")
     out = base / "rapport"
     result = build(data, out, renderer="pandoc", workers=2)
-    return data, out, result, _snapshot(out)
+    return data, out, result, snapshot(out)
 
 
 def test_a_cold_build_runs_every_step(first):
@@ -54,7 +50,7 @@ def test_an_unchanged_rebuild_executes_no_notebook_and_renders_nothing(first):
     again = build(data, out, renderer="pandoc")
     assert again.ran == []
     assert sorted(again.reused) == sorted(cold.ran)
-    assert _snapshot(out) == published  # the cache never changes what is published
+    assert snapshot(out) == published  # the cache never changes what is published
 
 
 def test_a_touched_but_unchanged_file_runs_nothing(first):
@@ -62,7 +58,7 @@ def test_a_touched_but_unchanged_file_runs_nothing(first):
     path = data / "ydelser.csv"
     path.write_bytes(path.read_bytes())  # a new modification time, the same content
     assert build(data, out, renderer="pandoc").ran == []
-    assert _snapshot(out) == published
+    assert snapshot(out) == published
 
 
 def test_a_changed_input_reruns_exactly_the_notebooks_that_read_it(first, tmp_path):
@@ -90,7 +86,7 @@ def test_force_runs_everything_and_gives_the_same_bytes_on_one_kernel(first, tmp
     copy = tmp_path / "rapport"
     forced = build(data, copy, renderer="pandoc", force=True, workers=1)
     assert forced.reused == [] and forced.ran
-    assert _snapshot(copy) == published
+    assert snapshot(copy) == published
 
 
 def test_the_log_names_each_steps_key_and_decision(first):

@@ -11,15 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, small_tables, write_tables
+from conftest import ROOT, small_tables, snapshot, write_tables
 
 
 def _cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "evalkit.cli", *args]
-
-
-def _snapshot(directory: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +36,7 @@ def _leftovers(out: Path) -> list[str]:
 
 def test_a_build_on_broken_data_leaves_the_report_unchanged(good_report, tmp_path):
     data, out = good_report
-    before = _snapshot(out)
+    before = snapshot(out)
     broken = write_tables(small_tables(), tmp_path / "broken")
     text = (broken / "borgere.csv").read_text(encoding="utf-8")
     (broken / "borgere.csv").write_text(text.replace("forsoeg", "forsøg", 1), encoding="utf-8")
@@ -51,7 +47,7 @@ def test_a_build_on_broken_data_leaves_the_report_unchanged(good_report, tmp_pat
     assert f"Intet er ændret i {out}" in proc.stderr
     log = out.with_name(f"{out.name}-log") / "byg.log"
     assert f"Loggen ligger i {log}" in proc.stderr and "borgere.csv" in log.read_text(encoding="utf-8")
-    assert _snapshot(out) == before and not _leftovers(out)
+    assert snapshot(out) == before and not _leftovers(out)
 
 
 def _ignore_sigint() -> None:
@@ -87,13 +83,13 @@ def _interrupt(data: Path, out: Path, signum: int, started_ignoring_sigint: bool
 def test_an_interrupted_build_leaves_the_report_unchanged(good_report, signum, ignoring):
     data, out = good_report
     for _attempt in range(3):
-        before = _snapshot(out)
+        before = snapshot(out)
         code, stderr = _interrupt(data, out, signum, ignoring)
         if code is not None:
             break
     assert code == 130, stderr
     assert "Afbrudt. Intet er ændret i" in stderr and "Loggen ligger i" in stderr and "Traceback" not in stderr
-    assert _snapshot(out) == before and not _leftovers(out)
+    assert snapshot(out) == before and not _leftovers(out)
 
 
 def test_python_log_records_go_to_the_build_log_not_the_screen(tmp_path, capfd):

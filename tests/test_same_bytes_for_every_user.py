@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, small_tables, write_tables
+from conftest import ROOT, small_tables, snapshot, write_tables
 
 from evalkit.bygning.provenance import git_state
 
@@ -25,7 +25,7 @@ def _build(data: Path, output: Path, home: str) -> dict[str, bytes]:
         cwd=ROOT, capture_output=True, text=True, env=env,
     )
     assert proc.returncode == 0, proc.stderr
-    return {str(p.relative_to(output)): p.read_bytes() for p in sorted(output.rglob("*")) if p.is_file()}
+    return snapshot(output)
 
 
 def test_neither_a_users_matplotlibrc_nor_an_unwritable_home_changes_the_output(tmp_path):

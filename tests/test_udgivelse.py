@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, ROOT
+from conftest import EXAMPLE, ROOT, snapshot
 
 from evalkit.bygning import udgivelse
 from evalkit.bygning.build import build
@@ -22,10 +22,6 @@ CONFIG = ROOT / "forsoeg.yml"
 
 def _check(output: Path, data: Path = EXAMPLE, config: Path = CONFIG) -> None:
     udgivelse.check_output(output, data, config, ROOT)
-
-
-def _snapshot(directory: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
 def _report(directory: Path, text: str) -> Path:
@@ -43,7 +39,7 @@ def test_a_folder_evalkit_did_not_make_is_refused_and_left_alone(tmp_path):
     (folder / "noter.txt").write_text("vigtigt", encoding="utf-8")
     with pytest.raises(OutputRefused, match="findes og er ikke lavet af evalkit"):
         _check(folder)
-    assert _snapshot(folder) == {"noter.txt": b"vigtigt"}
+    assert snapshot(folder) == {"noter.txt": b"vigtigt"}
 
 
 @pytest.mark.parametrize("where", ["data", "its parent", "config folder", "git checkout", "project", "a file"])
@@ -111,7 +107,7 @@ def test_the_command_refuses_a_users_folder_in_danish_and_changes_nothing(tmp_pa
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "ikke lavet af evalkit" in proc.stderr and "--output" in proc.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]  # no log, no cache, no temporary folder
-    assert _snapshot(folder) == {"noter.txt": b"vigtigt"}
+    assert snapshot(folder) == {"noter.txt": b"vigtigt"}
 
 
 def test_a_second_build_into_the_same_output_is_refused_while_one_runs(tmp_path):
@@ -160,10 +156,10 @@ def test_a_kill_at_any_moment_of_the_publication_leaves_a_whole_report(tmp_path,
         root = tmp_path / str(operations)
         root.mkdir()
         output = _report(root / "rapport", "før")
-        before = _snapshot(output)
+        before = snapshot(output)
         tmp = udgivelse.mark(root / ".rapport.abc123", udgivelse.TEMPORARY_MARKER)  # as the build makes it
         staged = _report(tmp / "ud", "efter")
-        after = _snapshot(staged)
+        after = snapshot(staged)
         with monkeypatch.context() as patch:
             _kill_after(patch, operations)
             try:
@@ -171,10 +167,10 @@ def test_a_kill_at_any_moment_of_the_publication_leaves_a_whole_report(tmp_path,
             except _Killed:
                 crashed_at.append(operations)
         udgivelse.recover(output)  # the next build, before anything else
-        assert _snapshot(output) in (before, after), operations
+        assert snapshot(output) in (before, after), operations
         assert sorted(p.name for p in root.iterdir()) == ["rapport"], operations
         if not crashed_at or crashed_at[-1] != operations:
-            assert _snapshot(output) == after
+            assert snapshot(output) == after
             break
     assert len(crashed_at) >= 5  # the swap has that many steps at least, and each was interrupted
 

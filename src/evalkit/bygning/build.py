@@ -138,14 +138,14 @@ def build(
         log = BuildLog(log_dir(output_dir))
         for line in repaired:
             log.write(f"Ryddet op: {line}")
-        builder = _Build(output_dir, log, display, force)
+        builder = _Build(output_dir, log, display, force, project)
         run = partial(builder.run, data_dir, faser, renderer, config_path, workers or scheduler.default_workers(),
                       render_timeout)
         return _logged(run, output_dir, log, display, lambda: builder.published)
 
 
 def _logged(run: Callable[[], BuildResult], output_dir: Path, log: BuildLog, display: Progress,
-            published: Callable[[], bool] = lambda: False) -> BuildResult:
+            published: Callable[[], bool]) -> BuildResult:
     """`run()` with its outcome in the log, and every error saying whether the output changed."""
     _log_python_to(log.path)
     try:
@@ -179,6 +179,7 @@ class _Build:
     log: BuildLog
     display: Progress
     force: bool
+    project: Path
     cache: Cache = field(init=False)
     render_lock: threading.Lock = field(default_factory=threading.Lock)  # one render at a time
 
@@ -201,7 +202,6 @@ class _Build:
 
     def run(self, data_dir: Path, faser: list[str] | None, renderer: str | Renderer,
             config_path: Path, workers: int, render_timeout: float | None = None) -> BuildResult:
-        self.project = paths.project_root()
         self.config_path = config_path
         self.data_dir = data_dir
         self.config = load_config(self.config_path)

@@ -66,10 +66,14 @@ def _inside(path: Path, directory: Path) -> bool:
 
 def _homes() -> set[Path]:
     homes = {Path("/"), Path("/root"), Path("/home")}
-    for home in (os.environ.get("HOME"), os.path.expanduser("~")):
-        if home and home != "~":
-            homes.add(Path(home).resolve())
+    home = os.path.expanduser("~")  # HOME, or the user's entry in the password database
+    if home != "~":
+        homes.add(Path(home).resolve())
     return homes
+
+
+def _empty_dir(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink() and not any(path.iterdir())
 
 
 def made_by_evalkit(directory: Path) -> bool:
@@ -95,7 +99,7 @@ def check_output(output_dir: Path, data_dir: Path, config_path: Path, project: P
     for directory, role in ((target, "rapporten"), (log_dir(target), "loggen"), (cache_dir(target), "cachen")):
         _check_own(directory, role)
     old = old_copy(target)
-    if (old.is_symlink() or old.exists()) and not made_by_evalkit(old) and not (old.is_dir() and not any(old.iterdir())):
+    if (old.is_symlink() or old.exists()) and not made_by_evalkit(old) and not _empty_dir(old):
         raise OutputRefused(f"{old} er ikke lavet af evalkit, men har det navn, evalkit bruger til den gamle rapport. Flyt den.")
 
 
@@ -152,7 +156,7 @@ def recover(output_dir: Path) -> list[str]:
         else:
             remove_own(old)
             done.append(f"en gammel kopi {old.name} er fjernet")
-    elif old.is_dir() and not old.is_symlink() and not any(old.iterdir()):
+    elif _empty_dir(old):
         old.rmdir()  # its removal was stopped after the marker went
     for leftover in sorted(output_dir.parent.glob(f".{output_dir.name}.*")):
         if leftover == old or not leftover.is_dir() or leftover.is_symlink():
@@ -160,7 +164,7 @@ def recover(output_dir: Path) -> list[str]:
         if (leftover / TEMPORARY_MARKER).is_file():
             remove_own(leftover, TEMPORARY_MARKER)
             done.append(f"en midlertidig mappe {leftover.name} fra en afbrudt bygning er fjernet")
-        elif not any(leftover.iterdir()):
+        elif _empty_dir(leftover):
             leftover.rmdir()
     return done
 

@@ -36,8 +36,7 @@ YDELSER = (
 # A CPR number: DDMMYY and four digits, with at most one space or dash of any kind between; day and month valid.
 _CPR_DATE = r"(0[1-9]|[12]\d|3[01])(0[1-9]|1[0-2])\d{2}"
 _CPR_SEPARATOR = "[ \u00a0\u2010-\u2015\u2212-]?"
-CPR = re.compile(rf"^{_CPR_DATE}{_CPR_SEPARATOR}\d{{4}}$")
-CPR_IN_TEXT = re.compile(rf"(?<!\d){_CPR_DATE}{_CPR_SEPARATOR}\d{{4}}(?!\d)")
+_CPR_IN_TEXT = re.compile(rf"(?<!\d){_CPR_DATE}{_CPR_SEPARATOR}\d{{4}}(?!\d)")
 _CPR_DIGITS = re.compile(rf"{_CPR_DATE}\d{{4}}")
 # a number that lost its leading zero (an id read as a number by Excel or stored as one in Parquet)
 _NINE_DIGITS = re.compile(r"(\d{9})(?:\.0+)?")
@@ -47,10 +46,12 @@ def looks_like_cpr(values: pd.Series) -> pd.Series:
     """Which values hold something like a Danish CPR number, anywhere in a text, with any dash or a space,
     or as a number that lost its leading zero (these are refused and never shown); tested once per
     distinct value, since a weekly panel repeats each id a hundred times."""
+    import pandas as pd
+
     from evalkit.data.panel import per_value  # pandas: imported where data are read, not with the contract
 
     if str(values.dtype).startswith(("datetime", "bool")):
-        return values.notna() & False
+        return pd.Series(False, index=values.index)
     return per_value(values, lambda distinct: distinct.map(cpr_like).astype(bool), bool)
 
 
@@ -61,13 +62,13 @@ def cpr_like(value: object) -> bool:
     if isinstance(value, numbers.Integral) or (isinstance(value, numbers.Real) and math.isfinite(value) and float(value).is_integer()):
         number = int(value)
         return 10**8 <= number < 10**10 and bool(_CPR_DIGITS.fullmatch(f"{number:010d}"))
-    if isinstance(value, numbers.Real) or value is None or type(value).__name__ == "NAType":  # missing
+    if isinstance(value, numbers.Real):  # NaN or a fraction; None and pd.NA read "None" and "<NA>" below
         return False
     text = str(value).strip()
     nine = _NINE_DIGITS.fullmatch(text)
     if nine:
         return bool(_CPR_DIGITS.fullmatch(nine.group(1).zfill(10)))
-    return bool(CPR_IN_TEXT.search(text))
+    return bool(_CPR_IN_TEXT.search(text))
 
 
 @dataclass(frozen=True)

@@ -503,7 +503,7 @@ def flow_text(f: Flow, config: Config) -> str:
     else:
         sentences.append("Opgørelsen af kontanthjælpshistorikken omfatter alle borgere, da alle har en startdato for kontanthjælp.")
     chart = [line for g in GROUPS for box in _flow_boxes(f, config, g, marks) for line, _kind in box]
-    primary, secondary = any(f"<{t}" in line for line in chart), any(beskyttet.HIDDEN in line for line in chart)
+    primary, secondary = beskyttet.symbols_used(chart, t)
     if primary or secondary:
         sentences.append(
             f"Små antal oplyses ikke af hensyn til diskretion. Tegn i figuren: {beskyttet.note(t, primary, secondary)}"

@@ -7,7 +7,7 @@ table that shows either gets a note explaining the symbols (`annotate`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from evalkit.praesentation import formatting
 from evalkit.praesentation.tables import Table
@@ -82,11 +82,15 @@ def note(threshold: int, primary: bool = True, secondary: bool = True, unit: str
     return " ".join(parts)
 
 
+def symbols_used(texts: Iterable[str], threshold: int) -> tuple[bool, bool]:
+    """Whether `texts` show a small count ("<5") and a complementary suppression (".."): what `note` explains."""
+    texts = list(texts)
+    return any(f"<{threshold}" in text for text in texts), any(HIDDEN in text for text in texts)
+
+
 def annotate(table: Table, threshold: int, unit: str = "borgere", extra: str = "") -> Table:
     """`table` with a note on the symbols it contains (and `extra` after it); unchanged without any."""
-    cells = [cell for row in table.rows for cell in row[1:]]
-    primary = any(f"<{threshold}" in cell for cell in cells)
-    secondary = any(HIDDEN in cell for cell in cells)
+    primary, secondary = symbols_used([cell for row in table.rows for cell in row[1:]], threshold)
     if primary or secondary:
         table.add_note(" ".join(filter(None, [note(threshold, primary, secondary, unit), extra])))
     return table

@@ -29,7 +29,7 @@ def _line_height(kind: str) -> float:
     return _LINE_STYLE[kind][0] * _LINE_SPACING / 72
 
 
-def _box_height(lines: list[tuple[str, str]]) -> float:
+def _box_height(lines: Lines) -> float:
     return 2 * _PADDING + sum(_line_height(kind) for _text, kind in lines)
 
 
@@ -38,7 +38,7 @@ def _tint(colour: str, amount: float = 0.85) -> tuple[float, float, float]:
     return tuple(c + (1 - c) * amount for c in to_rgb(colour))
 
 
-def _draw_box(ax, centre: float, top: float, width: float, lines: list[tuple[str, str]], edge: str) -> float:
+def _draw_box(ax, centre: float, top: float, width: float, lines: Lines, edge: str) -> float:
     """A rounded box whose top edge is at `top`, its lines centred; returns the y of its bottom edge."""
     height = _box_height(lines)
     ax.add_patch(
