@@ -17,6 +17,9 @@ from evalkit.errors import ConfigError
 
 GROUPS = ("forsoeg", "kontrol")
 WEEKS_PER_YEAR = 52  # a yearly amount per week: / 52; a monthly one: × 12 / 52
+# The largest input file read by default, in MB: checking a CSV file takes about ten times its size in
+# memory (benchmarks/datakontrol.py), so this fits a 16 GB analyst's machine.
+DEFAULT_FILE_SIZE_LIMIT_MB = 1000
 PER_WEEK = {"uge": 1.0, "maaned": 12 / WEEKS_PER_YEAR, "aar": 1 / WEEKS_PER_YEAR}
 
 
@@ -148,6 +151,7 @@ class Config:
     lang_historik_aar: int
     diskretionsgraense: int
     planer_markeret_graense: float
+    maks_filstoerrelse_mb: float
     faser: dict[str, Fase]
     oekonomi: Oekonomi
 
@@ -328,6 +332,21 @@ def _oekonomi(r: _Reader) -> Oekonomi:
     )
 
 
+def _file_size_limit(r: _Reader) -> float:
+    """The largest input file evalkit reads, in MB (optional: files written before the key existed keep
+    the default)."""
+    section = r.data.get("data")
+    if not isinstance(section, dict) or "maks_filstoerrelse_mb" not in section:
+        return DEFAULT_FILE_SIZE_LIMIT_MB
+    value = section["maks_filstoerrelse_mb"]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < float("inf"):
+        raise ConfigError(
+            f"Konfigurationsfilen {r.path}: 'data.maks_filstoerrelse_mb' skal være et tal over 0 (megabyte), "
+            f"fandt '{value}'."
+        )
+    return float(value)
+
+
 def load_config(path: str | Path) -> Config:
     """Read and check the trial configuration file."""
     path = Path(path)
@@ -365,6 +384,7 @@ def load_config(path: str | Path) -> Config:
         lang_historik_aar=r.number("definitioner.lang_historik_aar", int),
         diskretionsgraense=r.number("definitioner.diskretionsgraense", int),
         planer_markeret_graense=r.number("definitioner.planer_markeret_graense", float),
+        maks_filstoerrelse_mb=_file_size_limit(r),
         faser={noegle: _fase(r, noegle) for noegle in faser_raw},
         oekonomi=_oekonomi(r),
     )

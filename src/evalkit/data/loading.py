@@ -14,7 +14,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import math
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,9 +44,11 @@ _TIMESTAMP_RANGE = (pd.Timestamp.min, pd.Timestamp.max)  # what a datetime64[ns]
 class UnreadableFile(DataError):
     """A file that cannot be read as a table at all."""
 
-    def __init__(self, path: Path, message: str, rows: tuple[int, ...] = (), count: int | None = None):
+    def __init__(
+        self, path: Path, message: str, rows: tuple[int, ...] = (), count: int | None = None, column: str | None = None
+    ):
         super().__init__(f"{path.name}: {message}")
-        self.problem = Problem(path, None, rows, message, count)
+        self.problem = Problem(path, column, rows, message, count)
 
 
 @dataclass
@@ -181,22 +185,83 @@ def _read_quoted(path: Path, text: str, sep: str) -> tuple[pd.DataFrame, np.ndar
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:
-    """A Parquet file as a DataFrame; date columns (date32/date64) become datetime64 instead of Python
-    date objects, so that they take the vectorised path (`_as_datetime`) like timestamp columns."""
-    table = pq.read_table(path)
+    """A Parquet file as a DataFrame of the cells as stored, typed by the file's Arrow schema.
+
+    pandas' own metadata is ignored (a column rewritten by another tool may no longer match it); old
+    INT96 timestamps are read in milliseconds, because in nanoseconds a date such as 9999-12-31 (a common
+    "open end") silently wraps to another date; date columns (date32/date64) become datetime64, so that
+    they take the vectorised path (`_as_datetime`) like timestamp columns; text stored as plain binary is
+    read as UTF-8. A nested column (lists, structs, maps) is refused by name.
+    """
+    table = pq.read_table(path, coerce_int96_timestamp_unit="ms")
+    nested = [field.name for field in table.schema if pa.types.is_nested(field.type)]
+    if nested:
+        names = ", ".join(nested)
+        raise UnreadableFile(
+            path,
+            "Hver celle rummer en liste eller en struktur af værdier, men en tabel må kun have én værdi i hver "
+            "celle: tekst, et tal eller en dato. Gem de data som almindelige kolonner.",
+            column=names,
+        )
     for i, field in enumerate(table.schema):
         if pa.types.is_date(field.type):
             table = table.set_column(i, field.name, table.column(i).cast(pa.timestamp("ms")))
-    return table.to_pandas()
+        elif pa.types.is_binary(field.type) or pa.types.is_large_binary(field.type):
+            try:
+                table = table.set_column(i, field.name, table.column(i).cast(pa.large_string()))
+            except pa.ArrowInvalid:
+                raise UnreadableFile(
+                    path, "Kolonnen er gemt som binære data og kan ikke læses som tekst (UTF-8).", column=field.name
+                ) from None
+    return table.to_pandas(ignore_metadata=True)
 
 
-def read_raw(path: Path) -> RawTable:
-    """Read a file as it is: CSV cells as text, Parquet and xlsx cells as stored."""
+def _file_size(size: int) -> str:
+    """A file's size rounded up, in kB below a megabyte and in MB with the Danish thousands point above:
+    '12 kB', '1.001 MB'."""
+    if size < 1e6:
+        return f"{math.ceil(size / 1e3)} kB"
+    return f"{math.ceil(size / 1e6):,} MB".replace(",", ".")
+
+
+def _limit(megabytes: float) -> str:
+    """The configured limit as written, in Danish notation: '1.000 MB', '2,5 MB'."""
+    if float(megabytes).is_integer():
+        return f"{int(megabytes):,} MB".replace(",", ".")
+    return f"{megabytes:g} MB".replace(".", ",")
+
+
+def _check_size(path: Path, max_mb: float | None) -> None:
+    """Refuse, before reading it, a file larger than `max_mb` megabytes (an xlsx file by its unpacked
+    size, which is what the reader holds in memory)."""
+    if max_mb is None:
+        return
+    size, unpacked = path.stat().st_size, ""
+    if path.suffix.lower() == ".xlsx":
+        try:
+            with zipfile.ZipFile(path) as archive:
+                size, unpacked = sum(info.file_size for info in archive.infolist()), " udpakket"
+        except (zipfile.BadZipFile, OSError):
+            return  # reading it reports the broken file
+    if size > max_mb * 1e6:
+        raise UnreadableFile(
+            path,
+            f"Filen fylder {_file_size(size)}{unpacked}, mere end grænsen på {_limit(max_mb)} "
+            "(data.maks_filstoerrelse_mb i konfigurationsfilen), og er derfor ikke læst. Hæv grænsen, hvis "
+            "maskinen har hukommelse til det: kontrollen af en CSV-fil bruger omkring ti gange filens "
+            "størrelse.",
+        )
+
+
+def read_raw(path: Path, max_mb: float | None = None) -> RawTable:
+    """Read a file as it is: CSV cells as text, Parquet and xlsx cells as stored. A file larger than
+    `max_mb` megabytes is refused before it is read."""
     suffix = path.suffix.lower()
     kinds = {".parquet": "Parquet-fil", ".xlsx": "Excel-fil (xlsx)", ".csv": "fil"}
     try:
         if path.stat().st_size == 0:
             raise UnreadableFile(path, "Filen er tom.")
+        _check_size(path, max_mb)
         if suffix == ".parquet":
             frame = _read_parquet(path)
             return RawTable(path, frame, np.arange(1, len(frame) + 1), "parquet")
@@ -206,6 +271,13 @@ def read_raw(path: Path) -> RawTable:
         raw = path.read_bytes()
     except UnreadableFile:
         raise
+    except PermissionError:
+        raise UnreadableFile(path, "evalkit har ikke adgang til at læse filen. Tjek filens rettigheder.") from None
+    except MemoryError:
+        raise UnreadableFile(
+            path, f"Der er ikke hukommelse nok til at læse filen ({_file_size(path.stat().st_size)}). Luk andre "
+                  "programmer, eller brug en maskine med mere hukommelse."
+        ) from None
     except Exception as exc:  # pyarrow, openpyxl, zipfile and the OS raise many kinds for broken files
         raise UnreadableFile(
             path, f"Filen kan ikke læses som {kinds[suffix]}; den er beskadiget eller har et andet format "
@@ -414,7 +486,7 @@ def check_tables(
     typed: dict[str, TypedTable] = {}
     for name in wanted:
         try:
-            raw = read_raw(find_table_file(data_dir, name))
+            raw = read_raw(find_table_file(data_dir, name), config.maks_filstoerrelse_mb)
         except UnreadableFile as exc:
             problems.append(exc.problem)
             continue
