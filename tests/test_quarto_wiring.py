@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from pypdf import PdfReader
 
 from evalkit.errors import BuildError
@@ -41,7 +42,9 @@ target = source.with_suffix(ext)
 if os.environ.get("STAND_IN_GARBAGE"):
     target.write_text("stand-in output, not Quarto")
 elif ext == ".html":
-    title = next((a.split(":", 1)[1] for a in sys.argv if a.startswith("title:")), "")
+    import re, yaml
+    front = yaml.safe_load(source.read_text(encoding="utf-8").split("---\\n")[1]) or {{}}
+    title = re.sub(r"\\\\(.)", r"\\1", front.get("title", ""))  # markdown's escapes, as a reader sees the title
     target.write_text(f"<!doctype html><html><head><title>{{title}}</title></head>"
                       f"<body><h1>{{title}}</h1><p>stand-in output, not Quarto</p></body></html>")
 else:
@@ -81,11 +84,12 @@ def test_auto_falls_back_to_pandoc_without_quarto(monkeypatch, tmp_path):
 def test_render_calls_quarto_per_format_from_the_project_and_collects_outputs(stand_in, tmp_path):
     project = tmp_path / "tree"
     (project / "reports").mkdir(parents=True)
-    (project / "reports" / "slutevaluering.qmd").write_text("---\n---\n")
+    qmd = project / "reports" / "slutevaluering.qmd"
+    qmd.write_text("---\ntoc: true\n---\n\n# Indledning\n")
     renderer = select("quarto")
-    outputs = renderer.render(
-        project, Path("reports/slutevaluering.qmd"), {"title": "Titel: med kolon", "date": "december 2020"}, 1617321600
-    )
+    metadata = {"title": "Titel: med <b>kolon</b> og [link](javascript:x)", "author": "*Forvaltningen*",
+                "date": "2020-12-01", "date-format": "MMMM YYYY", "tilgaengelig-afgange": True}
+    outputs = renderer.render(project, Path("reports/slutevaluering.qmd"), metadata, 1617321600)
     calls = json.loads(stand_in.read_text())
     assert [c["cwd"] for c in calls] == [str(project)] * 2
     assert [c["epoch"] for c in calls] == ["1617321600"] * 2  # the PDF's fixed creation date, for Typst
@@ -93,18 +97,31 @@ def test_render_calls_quarto_per_format_from_the_project_and_collects_outputs(st
         ["render", "reports/slutevaluering.qmd", "--to", "html"],
         ["render", "reports/slutevaluering.qmd", "--to", "typst"],
     ]
-    for call in calls:
-        assert call["argv"][4:] == ["-M", "title:Titel: med kolon", "-M", "date:december 2020"]
+    assert all(len(call["argv"]) == 4 for call in calls)  # nothing from the configuration on the command line
+    # the title block is in the render tree's front matter, its texts escaped as markdown, the body kept
+    front, body = qmd.read_text(encoding="utf-8").split("---\n")[1:]
+    assert yaml.safe_load(front) == {
+        "toc": True, "title": r"Titel: med \<b\>kolon\</b\> og \[link\](javascript:x)", "author": r"\*Forvaltningen\*",
+        "date": "2020-12-01", "date-format": "MMMM YYYY", "tilgaengelig-afgange": True,
+    }
+    assert body == "\n# Indledning\n"
     assert outputs == {
         "html": project / "reports" / "slutevaluering.html",
         "pdf": project / "reports" / "slutevaluering.pdf",
     }
 
 
-def test_quarto_failure_becomes_a_danish_build_error(stand_in, tmp_path, monkeypatch):
-    monkeypatch.setenv("STAND_IN_FAIL", "1")
+def _tree(tmp_path: Path) -> Path:
+    """A render tree with one document, reports/x.qmd."""
     project = tmp_path / "tree"
     (project / "reports").mkdir(parents=True)
+    (project / "reports" / "x.qmd").write_text("# Indledning\n")
+    return project
+
+
+def test_quarto_failure_becomes_a_danish_build_error(stand_in, tmp_path, monkeypatch):
+    monkeypatch.setenv("STAND_IN_FAIL", "1")
+    project = _tree(tmp_path)
     with pytest.raises(BuildError, match="(?s)Quarto kunne ikke lave HTML.*stand-in failure"):
         select("quarto").render(project, Path("reports/x.qmd"), {})
 
@@ -139,8 +156,7 @@ def _gone(pid: int) -> bool:
 
 def test_a_hanging_quarto_is_stopped_with_everything_it_started(stand_in, tmp_path, monkeypatch):
     monkeypatch.setenv("STAND_IN_HANG", str(tmp_path / "child.pid"))
-    project = tmp_path / "tree"
-    (project / "reports").mkdir(parents=True)
+    project = _tree(tmp_path)
     renderer = select("quarto", timeout=2)
     with pytest.raises(BuildError, match="Quarto \\(HTML af x.qmd\\) svarede ikke inden for 2 sekunder"):
         renderer.render(project, Path("reports/x.qmd"), {})

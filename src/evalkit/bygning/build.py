@@ -28,7 +28,6 @@ from evalkit.bygning.udgivelse import cache_dir, log_dir
 from evalkit.config import Config, Fase, load_config
 from evalkit.data.contract import FILE_FORMATS
 from evalkit.errors import DataError, EvalkitError, resource_error
-from evalkit.praesentation import formatting
 from evalkit.render import Renderer, kontrol, select
 
 # Copied from the project into the render tree; the notebooks' outputs join them under _build/.
@@ -44,17 +43,19 @@ class BuildResult:
     reused: list[str] = field(default_factory=list)  # the steps copied from the cache
 
 
-def document_metadata(config: Config, fase_key: str, available: dict[str, bool]) -> dict[str, str]:
-    """Title block of a phase's document from the configuration, and `tilgaengelig-<notebook>: true`
-    for each measurement whose data exist in this phase (the documents' `when-meta` conditions)."""
+def document_metadata(config: Config, fase_key: str, available: dict[str, bool]) -> dict[str, str | bool]:
+    """Title block of a phase's document from the configuration (the date as Quarto takes it: ISO, with
+    its display format), and `tilgaengelig-<notebook>: true` for each measurement whose data exist in
+    this phase (the documents' `when-meta` conditions)."""
     fase = config.fase(fase_key)
-    metadata = {
+    metadata: dict[str, str | bool] = {
         "title": config.titel,
         "subtitle": fase.navn,
         "author": config.organisation,
-        "date": formatting.month(fase.udgivelsesdato),
+        "date": fase.udgivelsesdato.isoformat(),
+        "date-format": "MMMM YYYY",
     }
-    metadata.update({f"tilgaengelig-{name}": "true" for name, ok in sorted(available.items()) if ok})
+    metadata.update({f"tilgaengelig-{name}": True for name, ok in sorted(available.items()) if ok})
     return metadata
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import shutil
 from abc import ABC, abstractmethod
 from pathlib import Path
+from typing import Any
 
 from evalkit.errors import BuildError
 
@@ -25,7 +26,7 @@ class Renderer(ABC):
         """The renderer and its engines' versions, for the provenance record."""
 
     @abstractmethod
-    def render(self, project: Path, source: Path, metadata: dict[str, str], timestamp: int | None = None) -> dict[str, Path]:
+    def render(self, project: Path, source: Path, metadata: dict[str, Any], timestamp: int | None = None) -> dict[str, Path]:
         """Render `project/source` with extra document `metadata`; return {'html': path, 'pdf': path}.
         `timestamp` (UNIX seconds) is the PDF's creation date, so rebuilds give identical bytes."""
 

@@ -19,7 +19,7 @@ import yaml
 from evalkit.errors import BuildError
 from evalkit.praesentation.tekst import escape
 from evalkit.render import Renderer, proces
-from evalkit.render.qmd import Resolved, resolve
+from evalkit.render.qmd import Resolved, quarto_date, resolve
 
 ASSETS = files("evalkit.render") / "assets"
 
@@ -71,10 +71,12 @@ class PandocRenderer(Renderer):
         keep = ("title", "subtitle", "author", "date", "lang", "toc-title")
         # pandoc reads metadata strings as markdown: they are escaped like every other text (tekst.escape)
         meta = {k: escape(options[k]) if isinstance(options[k], str) else options[k] for k in keep if k in options}
+        if "date" in meta:
+            meta["date"] = escape(quarto_date(options["date"], options.get("date-format"), options.get("lang", "da")))
         header = yaml.safe_dump(meta, allow_unicode=True, sort_keys=True)
         path.write_text(f"---\n{header}---\n\n{resolved.markdown}", encoding="utf-8")
 
-    def render(self, project: Path, source: Path, metadata: dict[str, str], timestamp: int | None = None) -> dict[str, Path]:
+    def render(self, project: Path, source: Path, metadata: dict[str, Any], timestamp: int | None = None) -> dict[str, Path]:
         build = project / "_build" / source.stem
         build.mkdir(parents=True, exist_ok=True)
         resolved = resolve(project, source, metadata, build / "figurer")

@@ -17,6 +17,7 @@ cross-reference kinds (`@sec-`, `@eq-`), citations, and tables or figures writte
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +25,10 @@ from typing import Any
 
 import nbformat
 import yaml
+from babel.dates import format_date
 
 from evalkit.errors import BuildError
+from evalkit.praesentation.tekst import escape
 
 FRONT_MATTER_KEYS = {"title", "subtitle", "author", "date", "lang", "toc", "toc-title", "number-sections", "format"}
 PROJECT_KEYS = {"project", "lang", "format"}
@@ -50,6 +53,43 @@ class Source:
     path: Path
     front_matter: dict[str, Any]
     body: str
+
+
+# Title-block fields that hold free text from the configuration. Quarto and pandoc read front matter as
+# markdown, so these are escaped like every other text (`tekst.escape`).
+TITLE_TEXTS = ("title", "subtitle", "author")
+# Quarto's date-format tokens (dayjs) and their Babel equivalents, longest first
+_DATE_TOKENS = {"YYYY": "y", "MMMM": "MMMM", "MMM": "MMM", "MM": "MM", "M": "M", "DD": "dd", "D": "d"}
+_DATE_TOKEN = re.compile("|".join(_DATE_TOKENS))
+
+
+def title_block(metadata: dict[str, Any]) -> dict[str, Any]:
+    """The build's document metadata as front-matter values: the free texts escaped as markdown."""
+    return {key: escape(value) if key in TITLE_TEXTS else value for key, value in metadata.items()}
+
+
+def quarto_date(value: Any, date_format: str | None, lang: str) -> str:
+    """A front-matter date as Quarto shows it: an ISO date in `date_format` (Quarto's dayjs tokens, e.g.
+    "MMMM YYYY" gives "december 2020" in Danish); anything else as written."""
+    try:
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if not date_format:
+        return day.isoformat()
+    if re.sub(_DATE_TOKEN, "", date_format).strip(" .,-/"):
+        raise BuildError(f"date-format '{date_format}' understøttes ikke af pandoc-vejen; brug fx 'MMMM YYYY'.")
+    pattern = _DATE_TOKEN.sub(lambda m: _DATE_TOKENS[m.group(0)], date_format)
+    return format_date(day, pattern, locale=lang)
+
+
+def write_front_matter(path: Path, values: dict[str, Any]) -> None:
+    """Merge `values` into the front matter of the document at `path` (a render tree's copy): Quarto
+    takes the title block from there, whereas `-M` metadata does not reach its own processing (the date
+    format and the HTML title)."""
+    source = split_front_matter(path)
+    header = yaml.safe_dump({**source.front_matter, **values}, allow_unicode=True, sort_keys=True)
+    path.write_text(f"---\n{header}---\n\n{source.body}", encoding="utf-8")
 
 
 def split_front_matter(path: Path) -> Source:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from evalkit.errors import BuildError
 from evalkit.render import Renderer, proces
+from evalkit.render.qmd import title_block, write_front_matter
 
 # evalkit format name -> Quarto format name and the file Quarto writes next to the source
 QUARTO_FORMATS = {"html": ("html", ".html"), "pdf": ("typst", ".pdf")}
@@ -24,19 +26,18 @@ class QuartoRenderer(Renderer):
         proc = proces.run([self.executable, "--version"], cwd=None, timeout=timeout, what="'quarto --version'")
         return f"Quarto {proc.stdout.strip() or 'ukendt version'}"
 
-    def command(self, source: Path, quarto_format: str, metadata: dict[str, str]) -> list[str]:
-        cmd = [self.executable, "render", source.as_posix(), "--to", quarto_format]
-        for key, value in metadata.items():
-            cmd += ["-M", f"{key}:{value}"]
-        return cmd
+    def command(self, source: Path, quarto_format: str) -> list[str]:
+        return [self.executable, "render", source.as_posix(), "--to", quarto_format]
 
-    def render(self, project: Path, source: Path, metadata: dict[str, str], timestamp: int | None = None) -> dict[str, Path]:
+    def render(self, project: Path, source: Path, metadata: dict[str, Any], timestamp: int | None = None) -> dict[str, Path]:
+        # the title block goes into the render tree's copy of the source, escaped, not onto the command line
+        write_front_matter(project / source, title_block(metadata))
         outputs = {}
         env = dict(os.environ)
         if timestamp is not None:
             env["SOURCE_DATE_EPOCH"] = str(timestamp)  # honoured by Typst for the PDF's dates
         for fmt, (quarto_format, suffix) in QUARTO_FORMATS.items():
-            cmd = self.command(source, quarto_format, metadata)
+            cmd = self.command(source, quarto_format)
             proc = proces.run(cmd, cwd=project, env=env, timeout=self.timeout, what=f"Quarto ({fmt.upper()} af {source.name})")
             if proc.returncode != 0:
                 tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
