@@ -17,8 +17,8 @@ from evalkit.errors import ConfigError
 
 GROUPS = ("forsoeg", "kontrol")
 WEEKS_PER_YEAR = 52  # a yearly amount per week: / 52; a monthly one: × 12 / 52
-# The largest input file read by default, in MB: checking a CSV file takes about ten times its size in
-# memory (benchmarks/datakontrol.py), so this fits a 16 GB analyst's machine.
+# The largest input file read by default, in MB: checking a CSV file takes 10 to 20 times its size in
+# memory (benchmarks/datakontrol.py), so a file at the limit fits a machine with 16 to 24 GB.
 DEFAULT_FILE_SIZE_LIMIT_MB = 1000
 PER_WEEK = {"uge": 1.0, "maaned": 12 / WEEKS_PER_YEAR, "aar": 1 / WEEKS_PER_YEAR}
 

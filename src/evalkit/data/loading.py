@@ -248,7 +248,7 @@ def _check_size(path: Path, max_mb: float | None) -> None:
             path,
             f"Filen fylder {_file_size(size)}{unpacked}, mere end grænsen på {_limit(max_mb)} "
             "(data.maks_filstoerrelse_mb i konfigurationsfilen), og er derfor ikke læst. Hæv grænsen, hvis "
-            "maskinen har hukommelse til det: kontrollen af en CSV-fil bruger omkring ti gange filens "
+            "maskinen har hukommelse til det: kontrollen af en CSV-fil bruger 10 til 20 gange filens "
             "størrelse.",
         )
 
