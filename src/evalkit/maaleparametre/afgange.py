@@ -125,25 +125,15 @@ def table_other_benefits(a: Afgange, config: Config) -> Table:
 
 
 def figure(a: Afgange, config: Config) -> SVG:
-    """Share of each group per destination."""
+    """Share of each group per destination, as the tables print it (hidden shares are not drawn)."""
     keys = [k for k in OUTCOMES if k != STILL_ON_KH]
     fig = figures.new_figure(3.4)
     ax = fig.subplots()
-    height = 0.38
-    positions = range(len(keys))
-    for offset, g in ((-height / 2, "forsoeg"), (height / 2, "kontrol")):
-        ax.barh(
-            [p + offset for p in positions],
-            [a.andel(g, k) for k in keys],
-            height=height,
-            color=figures.GROUP_COLOURS[g],
-            label=config.grupper[g],
-        )
-    ax.set_yticks(list(positions), [LABELS[k] for k in keys])
-    ax.invert_yaxis()
+    t = a.diskretionsgraense
+    shares = {g: [beskyttet.shown_share(a.antal[g][k], a.n[g], t, a.skjult(k)[g]) for k in keys] for g in GROUPS}
+    figures.grouped_barh(ax, [LABELS[k] for k in keys], shares, config.grupper)
     figures.percent_axis(ax.xaxis)
     ax.set_xlabel("Andel af gruppen")
-    ax.legend(loc="lower right", frameon=False)
     return figures.as_svg(fig)
 
 

@@ -229,33 +229,25 @@ def balance_text(b: Baseline, config: Config) -> str:
 
 
 def figure(b: Baseline, config: Config) -> SVG:
-    """Shares by origin, sex and long history, the two groups side by side."""
-    rows = [(label, {g: b.herkomst[g][code] / b.n[g] for g in GROUPS}) for code, label in HERKOMST.items()]
-    rows += [(label, {g: b.koen[g][code] / b.n[g] for g in GROUPS}) for code, label in KOEN.items()]
+    """Shares by origin, sex and long history, the two groups side by side, as Tabel 1 and 2 print them
+    (hidden shares are not drawn)."""
+    t, marks = b.diskretionsgraense, b.skjult()
+    rows = [(label, {g: beskyttet.shown_share(b.herkomst[g][code], b.n[g], t, marks["herkomst"][code][g]) for g in GROUPS})
+            for code, label in HERKOMST.items()]
+    rows += [(label, {g: beskyttet.shown_share(b.koen[g][code], b.n[g], t, marks["koen"][code][g]) for g in GROUPS})
+             for code, label in KOEN.items()]
     rows.append(
         (
             f"{config.lang_historik_aar} år eller længere på kontanthjælp",
-            {g: b.lang_historik[g] / _history_n(b, g) for g in GROUPS},
+            {g: beskyttet.shown_share(b.lang_historik[g], _history_n(b, g), t, marks["historik"]["lang"][g]) for g in GROUPS},
         )
     )
     fig = figures.new_figure(3.4)
     ax = fig.subplots()
-    height = 0.38
-    positions = range(len(rows))
-    for offset, g in ((-height / 2, "forsoeg"), (height / 2, "kontrol")):
-        ax.barh(
-            [p + offset for p in positions],
-            [values[g] for _label, values in rows],
-            height=height,
-            color=figures.GROUP_COLOURS[g],
-            label=config.grupper[g],
-        )
-    ax.set_yticks(list(positions), [label for label, _values in rows])
-    ax.invert_yaxis()
+    figures.grouped_barh(ax, [label for label, _ in rows], {g: [v[g] for _, v in rows] for g in GROUPS}, config.grupper)
     ax.set_xlim(0, 1)
     figures.percent_axis(ax.xaxis)
     ax.set_xlabel("Andel af gruppen")
-    ax.legend(loc="lower right", frameon=False)
     return figures.as_svg(fig)
 
 

@@ -222,15 +222,20 @@ def figure(p: Planer, config: Config) -> SVG:
     """Left: the ticked share per group and in total against the threshold. Right: outcomes per group."""
     fig = figures.new_figure(3.0)
     left, right = fig.subplots(1, 2, width_ratios=[1, 1.4])
-    marks = p.skjult()["markeret"]
+    t, skjult = p.diskretionsgraense, p.skjult()
+    marks = skjult["markeret"]
     rows = [(config.grupper[g], p.grupper[g].markeret, p.grupper[g].planer, figures.GROUP_COLOURS[g], marks[g]) for g in GROUPS]
     rows.append(("I alt", p.markeret_i_alt, p.planer_i_alt, TOTAL_COLOUR, marks[TOTAL]))
-    shares = [k / n if n else 0.0 for _label, k, n, _c, _m in rows]
-    left.barh(range(len(rows)), shares, color=[c for *_rest, c, _m in rows], height=0.6)
+    # as the table prints them (`_ticked`): whole per cent, hidden only with the plans (threshold 0: never small)
+    shares = [beskyttet.shown_share(k, n, 0, mark) for _label, k, n, _c, mark in rows]
+    shown = [(pos, value, row[3]) for pos, (value, row) in enumerate(zip(shares, rows)) if value is not None]
+    left.barh([pos for pos, _v, _c in shown], [v for _p, v, _c in shown], color=[c for *_rest, c in shown], height=0.6)
     for pos, (value, row) in enumerate(zip(shares, rows)):
-        text = beskyttet.HIDDEN if row[-1] else formatting.pct(value)
-        left.annotate(text.replace(" pct.", " %"), (value, pos), xytext=(3, 0),
+        text = beskyttet.HIDDEN if value is None else formatting.pct(value)
+        left.annotate(text.replace(" pct.", " %"), (value or 0.0, pos), xytext=(3, 0),
                       textcoords="offset points", va="center", fontsize=8)
+    if None in shares:
+        figures.note_hidden(left)
     left.axvline(p.graense, color="black", linestyle="--", linewidth=1)
     left.annotate(
         f"Grænse: {formatting.pct(p.graense).replace(' pct.', ' %')}",
@@ -252,22 +257,12 @@ def figure(p: Planer, config: Config) -> SVG:
     left.set_title("Markerede planer")
 
     keys = list(REHAB)
-    height = 0.38
-    for offset, g in ((-height / 2, "forsoeg"), (height / 2, "kontrol")):
-        n = p.grupper[g].planer
-        right.barh(
-            [i + offset for i in range(len(keys))],
-            [p.grupper[g].rehab[k] / n if n else 0.0 for k in keys],
-            height=height,
-            color=figures.GROUP_COLOURS[g],
-            label=config.grupper[g],
-        )
-    right.set_yticks(range(len(keys)), ["Indstillet", "Udskudt", "Afvist", "Intet resultat"])
-    right.invert_yaxis()
+    shares = {g: [beskyttet.shown_share(p.grupper[g].rehab[k], p.grupper[g].planer, t, skjult[k][g]) for k in keys]
+              for g in GROUPS}
+    figures.grouped_barh(right, ["Indstillet", "Udskudt", "Afvist", "Intet resultat"], shares, config.grupper)
     figures.percent_axis(right.xaxis)
     right.set_xlabel("Andel af gruppens planer")
     right.set_title("Rehabiliteringsteamets resultat")
-    right.legend(loc="lower right", frameon=False)
     return figures.as_svg(fig)
 
 

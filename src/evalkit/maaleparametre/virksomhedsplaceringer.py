@@ -131,26 +131,33 @@ def table(v: Virksomhedsplaceringer, config: Config) -> Table:
 
 
 def figure(v: Virksomhedsplaceringer, config: Config) -> SVG:
-    """Share placed per group with Wilson confidence intervals."""
+    """Share placed per group with Wilson confidence intervals, as the table prints the share; a hidden
+    group gets neither bar nor interval."""
     level = formatting.number(100 * (1 - config.alpha))
-    shares = [v.andel(g) for g in GROUPS]
-    intervals = [v.konfidensinterval(g, config.alpha) for g in GROUPS]
-    errors = [[s - low for s, (low, _) in zip(shares, intervals)], [high - s for s, (_, high) in zip(shares, intervals)]]
+    t, marks = v.diskretionsgraense, v.skjult()
+    shares = {g: beskyttet.shown_share(v.placeret[g], v.n[g], t, marks[g]) for g in GROUPS}
+    shown = [g for g in GROUPS if shares[g] is not None]
+    intervals = {g: v.konfidensinterval(g, config.alpha) for g in shown}
     fig = figures.new_figure(3.0)
     ax = fig.subplots()
-    positions = range(len(GROUPS))
     bars = ax.bar(
-        list(positions),
-        shares,
+        [GROUPS.index(g) for g in shown],
+        [shares[g] for g in shown],
         width=0.55,
-        color=[figures.GROUP_COLOURS[g] for g in GROUPS],
-        yerr=errors,
+        color=[figures.GROUP_COLOURS[g] for g in shown],
+        yerr=[[max(shares[g] - intervals[g][0], 0.0) for g in shown], [max(intervals[g][1] - shares[g], 0.0) for g in shown]],
         capsize=6,
         error_kw={"elinewidth": 1, "ecolor": "#333333"},
     )
-    labels = [beskyttet.pct_cell(v.placeret[g], v.n[g], v.diskretionsgraense, mark) for g, mark in v.skjult().items()]
-    ax.bar_label(bars, labels=labels, label_type="center", color="white")
-    ax.set_xticks(list(positions), [config.grupper[g] for g in GROUPS])
+    ax.bar_label(bars, labels=[beskyttet.pct_cell(v.placeret[g], v.n[g], t, marks[g]) for g in shown],
+                 label_type="center", color="white")
+    for g in GROUPS:
+        if shares[g] is None:
+            ax.annotate(beskyttet.HIDDEN, (GROUPS.index(g), 0), xytext=(0, 3), textcoords="offset points", ha="center")
+    if len(shown) < len(GROUPS):
+        figures.note_hidden(ax)
+    ax.set_xticks(range(len(GROUPS)), [config.grupper[g] for g in GROUPS])
+    ax.set_xlim(-0.6, len(GROUPS) - 0.4)
     ax.set_ylim(0, 1)
     figures.percent_axis(ax.yaxis)
     ax.set_ylabel("Andel i virksomhedsplacering")

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from evalkit.praesentation import formatting
 from evalkit.praesentation.tables import Table
 from evalkit.statistik.diskretion import Mark, is_small
+from evalkit.statistik.tal import round_half_up
 
 HIDDEN = ".."
 
@@ -23,9 +24,22 @@ def count_cell(count: int, threshold: int, mark: Mark = None) -> str:
     return HIDDEN if mark else formatting.count(count)
 
 
+def shown_share(count: int, total: int, threshold: int, mark: Mark = None, decimals: int = 0) -> float | None:
+    """count/total as a table prints it: rounded to `decimals` places of a percentage, or None when it is
+    hidden (the count is small or `mark`ed, or the total is small) or there is no total. A figure draws
+    this value, so that its geometry tells no more than the table."""
+    if not total or _share_hidden(count, total, threshold, mark):
+        return None
+    return float(round_half_up(100 * count / total, decimals)) / 100
+
+
+def _share_hidden(count: int, total: int, threshold: int, mark: Mark) -> bool:
+    return bool(mark) or is_small(count, threshold) or is_small(total, threshold)
+
+
 def pct_cell(count: int, total: int, threshold: int, mark: Mark = None, decimals: int = 0) -> str:
     """count/total as '12 pct.'; '..' when the count is hidden (small or `mark`) or the total is small."""
-    if mark or is_small(count, threshold) or is_small(total, threshold):
+    if _share_hidden(count, total, threshold, mark):
         return HIDDEN
     return formatting.pct(count / total, decimals)
 

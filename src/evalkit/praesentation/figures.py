@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping, Sequence
 
 import matplotlib
 from IPython.display import SVG
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from evalkit.praesentation import formatting
+from evalkit.praesentation.beskyttet import HIDDEN
 
 # Colour-blind safe pair (Okabe–Ito): trial group blue, control group orange.
 GROUP_COLOURS = {"forsoeg": "#0072B2", "kontrol": "#E69F00"}
@@ -51,6 +55,37 @@ def number_axis(axis, suffix: str = "") -> None:
 def percent_axis(axis) -> None:
     """Format an axis of shares (0–1) as Danish percentages."""
     axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{tick(100 * v)} %"))
+
+
+HIDDEN_NOTE = f"{HIDDEN}: ikke vist af hensyn til diskretion, som i tabellen"
+
+
+def grouped_barh(ax: Axes, labels: Sequence[str], values: Mapping[str, Sequence[float | None]],
+                 names: Mapping[str, str], height: float = 0.38) -> None:
+    """Horizontal bars, one per group (in its colour) for each label. A value is drawn as it is given, so
+    give what the table prints (`beskyttet.shown_share`); None, a value the table hides, gets no bar,
+    only the table's symbol where the bar would begin, and the axes a note on the symbol."""
+    groups = list(values)
+    hidden = False
+    for i, g in enumerate(groups):
+        offset = (i - (len(groups) - 1) / 2) * height
+        shown = [(pos + offset, v) for pos, v in enumerate(values[g]) if v is not None]
+        ax.barh([pos for pos, _ in shown], [v for _, v in shown], height=height, color=GROUP_COLOURS[g])
+        for pos, v in enumerate(values[g]):
+            if v is None:
+                hidden = True
+                ax.annotate(HIDDEN, (0, pos + offset), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
+    ax.set_yticks(range(len(labels)), list(labels))
+    ax.invert_yaxis()
+    # the legend from patches, so that a group whose every bar is hidden still has its entry
+    ax.legend(handles=[Patch(color=GROUP_COLOURS[g], label=names[g]) for g in groups], loc="lower right", frameon=False)
+    if hidden:
+        note_hidden(ax)
+
+
+def note_hidden(ax: Axes) -> None:
+    """The note on '..' at the top of the figure, where a figure that hides values says so."""
+    ax.figure.suptitle(HIDDEN_NOTE, x=0.01, ha="left", fontsize=8, color="#555555")
 
 
 def as_svg(fig: Figure) -> SVG:
