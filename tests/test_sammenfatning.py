@@ -54,7 +54,7 @@ def test_effects_table_lists_the_family_with_interval_and_mde(config):
 
 def test_no_significant_difference(config):
     text = sammenfatning.assessment(_results(config, beskaeftigelse=(100, 98)), config)
-    assert text.startswith("Ingen af de 1 sammenligninger")
+    assert text.startswith("Sammenligningen viser ikke en statistisk signifikant forskel")  # not "Ingen af de 1"
 
 
 def test_adjusted_table_shows_both_differences(config):

@@ -146,9 +146,10 @@ def summary(a: Afgange, config: Config, keys: tuple[str, ...]) -> str:
             reason = beskyttet.hidden_outcome_reason(
                 {g: a.antal[g][key] for g in GROUPS}, a.n, a.diskretionsgraense, config.grupper_bestemt
             )
+            # the difference too: with the group sizes it would pin the hidden counts down
             sentences.append(
-                f"{LABELS[key]}: forskellen mellem grupperne er {formatting.pct_points(a.andel(f, key) - a.andel(k, key))}; "
-                f"antal og andele vises ikke af hensyn til diskretion, da {reason}."
+                f"{LABELS[key]}: antal, andele og forskellen mellem grupperne vises ikke af hensyn til diskretion, "
+                f"da {reason}."
             )
             continue
         sentences.append(

@@ -200,7 +200,9 @@ def table_balance(b: Baseline, config: Config) -> Table:
             shown = [formatting.number(row[g], 1) for g in GROUPS]
         value = row["smd"]
         flag = "ja" if value is not None and abs(value) > config.smd_graense else "nej"
-        table.add_row(balance_label(variable, config), *shown, "–" if value is None else formatting.number(value, 2), flag)
+        # the SMD of a binary variable and the group sizes give its shares: hidden where they are
+        smd_cell = beskyttet.HIDDEN if beskyttet.HIDDEN in shown else ("–" if value is None else formatting.number(value, 2))
+        table.add_row(balance_label(variable, config), *shown, smd_cell, flag)
     table.add_note(
         "Note: Den standardiserede forskel er forskellen mellem gruppernes gennemsnit (eller andele) divideret med "
         "den samlede standardafvigelse. En numerisk værdi over "
@@ -208,7 +210,9 @@ def table_balance(b: Baseline, config: Config) -> Table:
         "Lang kontanthjælpshistorik er her opgjort blandt alle borgere; borgere uden startdato tæller som kortere historik."
     )
     return beskyttet.annotate(
-        table, b.diskretionsgraense, extra="Den standardiserede forskel er et estimat og vises også, hvor andelene er skjult."
+        table, b.diskretionsgraense,
+        extra="Hvor andelene er skjult, vises heller ikke den standardiserede forskel, som sammen med gruppernes "
+        "størrelse ville afsløre dem; kun om den er over grænsen.",
     )
 
 

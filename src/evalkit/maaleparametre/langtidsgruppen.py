@@ -194,8 +194,6 @@ def summary(lt: Langtidsgruppen, config: Config) -> str:
         f"{config.grupper_bestemt[f]} og {beskyttet.count_text(lt.ved_start[k], t)} i {config.grupper_bestemt[k]} "
         f"været på kontanthjælp i {config.lang_historik_aar} år eller længere."
     )
-    # with the counts hidden, the status week is named in the difference's sentence instead
-    week = f" i ugen med statusdatoen {formatting.date(lt.statusdato)}" if hidden else ""
     if not hidden:
         text += (
             f" I ugen med statusdatoen {formatting.date(lt.statusdato)} modtog henholdsvis "
@@ -204,17 +202,21 @@ def summary(lt: Langtidsgruppen, config: Config) -> str:
             f"{config.grupper_bestemt[f]} ({_pct(lt, f)} af gruppen) og {formatting.count(lt.reduktion(k))} borgere "
             f"mindre i {config.grupper_bestemt[k]} ({_pct(lt, k)})."
         )
-    if lt.ved_start[f] and lt.ved_start[k]:
-        text += (
-            f" Forskellen mellem grupperne i andelen, der ikke længere modtog kontanthjælp{week}, er "
-            f"{formatting.pct_points(lt.andel(f) - lt.andel(k))}."
-        )
     if hidden:
+        # the difference too: with the group sizes it would pin the hidden counts down
         reason = beskyttet.hidden_outcome_reason(
             {g: lt.reduktion(g) for g in GROUPS}, lt.ved_start, t, config.grupper_bestemt,
             "ikke længere modtog kontanthjælp", "stadig modtog kontanthjælp",
         )
-        text += f" Antal og andele vises ikke af hensyn til diskretion, da {reason}."
+        text += (
+            f" Hvor mange der i ugen med statusdatoen {formatting.date(lt.statusdato)} stadig modtog kontanthjælp, "
+            f"og forskellen mellem grupperne, vises ikke af hensyn til diskretion, da {reason}."
+        )
+    elif lt.ved_start[f] and lt.ved_start[k]:
+        text += (
+            f" Forskellen mellem grupperne i andelen, der ikke længere modtog kontanthjælp, er "
+            f"{formatting.pct_points(lt.andel(f) - lt.andel(k))}."
+        )
     return text
 
 

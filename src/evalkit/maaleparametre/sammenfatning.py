@@ -3,7 +3,11 @@
 Runs after the measurement notebooks (its notebook reads their `resultater` fragments). Every number
 and every verdict comes from the results; "statistisk signifikant" means a p-value below the
 configured alpha, and the text says which test it is. An outcome with a small count of citizens
-(`evalkit.statistik.diskretion`) is given by its difference, interval and p-values only, without the groups' shares.
+(`evalkit.statistik.diskretion`) is not compared in public: its counts, shares, difference, interval,
+p-values and minimum detectable difference are all hidden, since with the published group sizes the
+statistics leave few possible counts (often one). The Holm-adjusted p-values of the other outcomes
+depend on the hidden p-value, so while the family holds a hidden outcome they are shown only as
+below or not below alpha.
 """
 
 from __future__ import annotations
@@ -56,11 +60,18 @@ def _small_numbers_caveat(entry: dict[str, Any]) -> str:
     )
 
 
-def _verdict(entry: dict[str, Any], config: Config) -> str:
+def _holm_text(entry: dict[str, Any], config: Config, coarse: bool) -> str:
+    """'p(Holm) = 0,24', or with `coarse` only its side of alpha: 'p(Holm) < 0,05' or 'p(Holm) ≥ 0,05'."""
+    if not coarse or entry.get("p_holm") is None:
+        return p_text(entry.get("p_holm")).replace("p ", "p(Holm) ", 1)
+    return f"p(Holm) {'<' if significant(entry, config, 'p_holm') else '≥'} {formatting.number(config.alpha, 2)}"
+
+
+def _verdict(entry: dict[str, Any], config: Config, coarse: bool = False) -> str:
     if entry.get("p") is None:
         return "kan ikke testes, fordi enten ingen eller alle i begge grupper har udfaldet"
     plain, adjusted = significant(entry, config), significant(entry, config, "p_holm")
-    p, p_holm = p_text(entry.get("p")), p_text(entry.get("p_holm")).replace("p ", "p(Holm) ", 1)
+    p, p_holm = p_text(entry.get("p")), _holm_text(entry, config, coarse)
     if plain and adjusted:
         return f"statistisk signifikant, også efter Holm-korrektion ({p}; {p_holm})"
     if plain:
@@ -74,23 +85,39 @@ def _counts(entry: dict[str, Any]) -> tuple[dict[str, int], dict[str, int]]:
 
 
 def suppressed(entry: dict[str, Any], config: Config) -> bool:
-    """Whether the outcome's counts and shares are suppressed (`diskretion.suppress_outcome`)."""
+    """Whether the outcome is not compared in public: its counts and shares are suppressed
+    (`diskretion.suppress_outcome`), and with them every statistic of the comparison."""
     return any(diskretion.suppress_outcome(*_counts(entry), config.diskretionsgraense).values())
 
 
-def _line(key: str, entry: dict[str, Any], config: Config) -> str:
+def shown(resultater: dict[str, Any], config: Config) -> list[tuple[str, dict[str, Any]]]:
+    """The family's outcomes that are compared in public."""
+    return [(key, e) for key, e in family(resultater, config) if not suppressed(e, config)]
+
+
+def holm_coarse(resultater: dict[str, Any], config: Config) -> bool:
+    """Whether Holm's p-values are shown only as below or not below alpha: while an outcome of the
+    family is hidden, since each adjusted p-value may be that outcome's p-value times a factor."""
+    return len(shown(resultater, config)) < len(family(resultater, config))
+
+
+def hidden_text(key: str, entry: dict[str, Any], config: Config) -> str:
+    """'Fleksjob: sammenligningen vises ikke af hensyn til diskretion, da færre end 5 … .'"""
+    reason = beskyttet.hidden_outcome_reason(*_counts(entry), config.diskretionsgraense, config.grupper_bestemt)
+    return (
+        f"{LABELS[key]}: antal, andele og forskellen mellem grupperne vises ikke af hensyn til diskretion, "
+        f"da {reason}."
+    )
+
+
+def _line(key: str, entry: dict[str, Any], config: Config, coarse: bool) -> str:
     f, k = entry["forsoeg"], entry["kontrol"]
     if suppressed(entry, config):
-        reason = beskyttet.hidden_outcome_reason(*_counts(entry), config.diskretionsgraense, config.grupper_bestemt)
-        return (
-            f"{LABELS[key]}: en forskel på {formatting.pct_points(entry['forskel'])} mellem grupperne; "
-            f"{_verdict(entry, config)}. Gruppernes andele vises ikke af hensyn til diskretion, da {reason}."
-            f"{_small_numbers_caveat(entry)}"
-        )
+        return hidden_text(key, entry, config)
     return (
         f"{LABELS[key]}: {formatting.pct(f['andel'])} i {config.grupper_bestemt['forsoeg']} mod "
         f"{formatting.pct(k['andel'])} i {config.grupper_bestemt['kontrol']} "
-        f"({formatting.pct_points(entry['forskel'])}); {_verdict(entry, config)}.{_small_numbers_caveat(entry)}"
+        f"({formatting.pct_points(entry['forskel'])}); {_verdict(entry, config, coarse)}.{_small_numbers_caveat(entry)}"
     )
 
 
@@ -111,7 +138,7 @@ def resume(resultater: dict[str, Any], config: Config) -> str:
         f"Grupperne er sammenlignet på {len(entries)} udfald. Afgangene fra kontanthjælp er målt fra "
         f"{formatting.date(dt.date.fromisoformat(periode['start']))} til {formatting.date(dt.date.fromisoformat(periode['slut']))}.",
         "",
-        *(f"- {_line(key, entry, config)}" for key, entry in entries),
+        *(f"- {_line(key, entry, config, holm_coarse(resultater, config))}" for key, entry in entries),
         "",
         method_text(config),
     ]
@@ -130,17 +157,33 @@ def resume(resultater: dict[str, Any], config: Config) -> str:
 
 def assessment(resultater: dict[str, Any], config: Config) -> str:
     """The computed part of the overall assessment: how many comparisons differ, and in which direction."""
-    entries = family(resultater, config)
+    entries = shown(resultater, config)
     hits = [(key, e) for key, e in entries if significant(e, config)]
     holm_hits = [LABELS[key].lower() for key, e in hits if significant(e, config, "p_holm")]
+    hidden = [LABELS[key].lower() for key, e in family(resultater, config) if suppressed(e, config)]
+    # hidden outcomes are left out of the count: their verdict would tell about their counts
+    withheld = (
+        f" Sammenligningen af {formatting.join(hidden)} vises ikke af hensyn til diskretion og indgår ikke her."
+        if hidden else ""
+    )
+    if not entries:
+        return withheld.strip()
     if not hits:
+        if len(entries) == 1:
+            return (
+                "Sammenligningen viser ikke en statistisk signifikant forskel mellem grupperne. Forskellen kan "
+                f"derfor være opstået ved en tilfældighed.{withheld}"
+            )
         return (
             f"Ingen af de {len(entries)} sammenligninger viser en statistisk signifikant forskel mellem "
-            "grupperne. Forskellene i tabellerne kan derfor være opstået ved en tilfældighed."
+            f"grupperne. Forskellene i tabellerne kan derfor være opstået ved en tilfældighed.{withheld}"
         )
     higher = [LABELS[k].lower() for k, e in hits if e["forskel"] > 0]
     lower = [LABELS[k].lower() for k, e in hits if e["forskel"] < 0]
-    text = f"{formatting.count(len(hits))} af de {len(entries)} sammenligninger viser en statistisk signifikant forskel."
+    if len(entries) == 1:
+        text = "Sammenligningen viser en statistisk signifikant forskel."
+    else:
+        text = f"{formatting.count(len(hits))} af de {len(entries)} sammenligninger viser en statistisk signifikant forskel."
     if higher:
         text += f" {config.grupper_bestemt['forsoeg'].capitalize()} ligger højest på: {formatting.join(higher)}."
     if lower:
@@ -154,19 +197,20 @@ def assessment(resultater: dict[str, Any], config: Config) -> str:
         text += f" Efter Holm-korrektion for de mange sammenligninger er kun forskellen for {formatting.join(holm_hits)} signifikant."
     else:
         text += " Efter Holm-korrektion for de mange sammenligninger er ingen af forskellene signifikante."
-    return text
+    return text + withheld
 
 
 def to_json(resultater: dict[str, Any], config: Config, earlier: Comparison | None = None) -> dict[str, Any]:
     """Which outcomes the resumé calls statistically significant, unadjusted and after Holm, which rest on
     so few expected counts that the exact test is shown too, and the comparison with an earlier phase."""
-    entries = family(resultater, config)
+    entries = shown(resultater, config)
     payload: dict[str, Any] = {
         "sammenfatning": {
             "alpha": config.alpha,
             "signifikante_uden_justering": [key for key, e in entries if significant(e, config)],
             "signifikante_holm": [key for key, e in entries if significant(e, config, "p_holm")],
             "faa_forventede": [key for key, e in entries if few_expected(e)],
+            "skjult_af_diskretion": [key for key, e in family(resultater, config) if suppressed(e, config)],
         }
     }
     if earlier is not None:
@@ -198,17 +242,15 @@ def table_effects(resultater: dict[str, Any], config: Config) -> Table:
             "Mindste påviselige forskel",
         ]
     )
+    coarse = holm_coarse(resultater, config)
     for key, e in family(resultater, config):
+        if suppressed(e, config):
+            table.add_row(LABELS[key], *[beskyttet.HIDDEN] * 5)
+            continue
         ci = "–" if e.get("ci_nedre") is None else f"{_pp(e['ci_nedre'])} til {_pp(e['ci_oevre'])}"
         mark = SMALL_NUMBERS_MARK if few_expected(e) else ""
-        table.add_row(
-            LABELS[key],
-            _pp(e.get("forskel")),
-            ci,
-            p_cell(e.get("p")) + mark,
-            p_cell(e.get("p_holm")),
-            beskyttet.HIDDEN if suppressed(e, config) else _pp(_mde(e, config)),  # the MDE reveals the control share
-        )
+        holm = _holm_text(e, config, True).removeprefix("p(Holm) ") if coarse else p_cell(e.get("p_holm"))
+        table.add_row(LABELS[key], _pp(e.get("forskel")), ci, p_cell(e.get("p")) + mark, holm, _pp(_mde(e, config)))
     table.add_note(
         "Note: Forskelle i procentpoint: forsøgsafdelingens andel minus kontrolgruppens. Konfidensintervallet er Newcombes "
         "hybride score-interval, p er fra en tosidet z-test for to andele, og p (Holm) er korrigeret for alle "
@@ -216,27 +258,28 @@ def table_effects(resultater: dict[str, Any], config: Config) -> Table:
         f"forsøget med {formatting.pct(config.styrke)} sandsynlighed kunne påvise på signifikansniveauet "
         f"{formatting.number(config.alpha, 2)} med de givne gruppestørrelser og kontrolgruppens andel."
     )
-    small = [(key, e) for key, e in family(resultater, config) if few_expected(e)]
+    small = [(key, e) for key, e in shown(resultater, config) if few_expected(e)]
     if small:
         exact = formatting.join([f"{p_cell(e.get('p_eksakt'))} for {LABELS[key].lower()}" for key, e in small])
         table.add_note(
             f"{SMALL_NUMBERS_MARK} Under {formatting.number(MIN_EXPECTED)} forventede i en af tabellens celler: z-testen "
             f"er da kun en grov tilnærmelse. Fishers eksakte test giver p = {exact}."
         )
-    return beskyttet.annotate(
-        table,
-        config.diskretionsgraense,
-        extra="Forskel, konfidensinterval og p-værdier er estimater og vises også for de udfald, hvor gruppernes "
-        "antal og andele er skjult; den mindste påviselige forskel skjules dér, fordi den beregnes af "
-        "kontrolgruppens andel.",
-    )
+    return beskyttet.annotate(table, config.diskretionsgraense, extra=HIDDEN_COMPARISON_NOTE if coarse else "")
 
+
+HIDDEN_COMPARISON_NOTE = (
+    "For et udfald, hvor gruppernes antal er skjult, vises heller ikke forskellen, konfidensintervallet, "
+    "p-værdierne eller den mindste påviselige forskel, fordi de sammen med gruppernes størrelse ville afsløre "
+    "antallene. Holm-korrektionen afhænger også af det skjulte udfalds p-værdi, så de korrigerede p-værdier "
+    "vises kun som under eller ikke under signifikansniveauet."
+)
 
 
 def mde_sentence(resultater: dict[str, Any], config: Config) -> str:
     """What the trial could detect, in words a reviewer understands, for the family's first outcome whose
     shares may be published."""
-    entries = [(key, e) for key, e in family(resultater, config) if not suppressed(e, config)]
+    entries = shown(resultater, config)
     if not entries:
         return ""
     key, entry = entries[0]
@@ -259,16 +302,24 @@ def _ci_text(entry: dict[str, Any] | None) -> str:
 def table_adjusted(resultater: dict[str, Any], config: Config) -> Table:
     """Each outcome's difference without and with adjustment for the baseline variables."""
     table = Table(["Udfald", "Forskel uden justering (KI)", "Justeret forskel (KI)", "p, justeret"])
+    hidden = False
     for key, e in family(resultater, config):
+        if suppressed(e, config):
+            hidden = True
+            table.add_row(LABELS[key], *[beskyttet.HIDDEN] * 3)
+            continue
         adjusted = e.get("justeret")
         table.add_row(LABELS[key], _ci_text(e), _ci_text(adjusted), p_cell(adjusted.get("p") if adjusted else None))
-    return table.add_note(
+    table.add_note(
         "Note: Forskelle i procentpoint med konfidensinterval i parentes. Den justerede forskel er fra en lineær "
         "sandsynlighedsmodel estimeret med mindste kvadraters metode og robuste standardfejl (HC2), med "
         f"{covariates_text(config)} som forklarende variabler. Justeringen tager højde for de forskelle mellem "
         "grupperne ved start, som lodtrækningen tilfældigt har efterladt. For gruppen med lang "
         "kontanthjælpshistorik indgår historikken ikke, fordi alle i gruppen har den."
     )
+    if hidden:
+        table.add_note(f"{beskyttet.HIDDEN}: vises ikke af hensyn til diskretion, ligesom i tabellen med effekterne.")
+    return table
 
 
 def _wrap(label: str, width: int = 22) -> str:
@@ -306,7 +357,7 @@ def _forest(rows: list[str], series: list[tuple[str, str, str, list[dict[str, An
 
 def figure_forest(resultater: dict[str, Any], config: Config) -> SVG:
     """Forest plot: each outcome's difference with its confidence interval, without and with adjustment."""
-    entries = [(key, e) for key, e in family(resultater, config) if e.get("ci_nedre") is not None]
+    entries = [(key, e) for key, e in shown(resultater, config) if e.get("ci_nedre") is not None]
     return _forest(
         [LABELS[key] for key, _e in entries],
         [
@@ -354,9 +405,11 @@ def comparison_text(resultater: dict[str, Any], earlier: Comparison, config: Con
     rows = _both(resultater, earlier, config)
 
     def hits(index: int, p_key: str) -> list[str]:
-        return [key for key, *entries in rows if significant(entries[index], config, p_key)]
+        return [key for key, *entries in rows
+                if not suppressed(entries[index], config) and significant(entries[index], config, p_key)]
 
-    changed = [key for key, e0, e1 in rows if significant(e0, config) != significant(e1, config)]
+    both_shown = [(key, e0, e1) for key, e0, e1 in rows if not suppressed(e0, config) and not suppressed(e1, config)]
+    changed = [key for key, e0, e1 in both_shown if significant(e0, config) != significant(e1, config)]
     periods = (
         f"{before.navn}en målte afgange i perioden {formatting.date_range(before.maaleperiode.start, before.maaleperiode.slut)} "
         f"og {now.navn.lower()}en i perioden {formatting.date_range(now.maaleperiode.start, now.maaleperiode.slut)}. "
@@ -373,6 +426,12 @@ def comparison_text(resultater: dict[str, Any], earlier: Comparison, config: Con
         verdicts += f" Vurderingen uden korrektion har skiftet for {_names(changed)}."
     else:
         verdicts += " Vurderingen uden korrektion er den samme ved begge evalueringer for alle udfald."
+    if len(both_shown) < len(rows):
+        hidden = [key for key, *_entries in rows if key not in {k for k, _e0, _e1 in both_shown}]
+        verdicts += (
+            f" Sammenligningen af {_names(hidden)} vises ikke af hensyn til diskretion i mindst én af "
+            "evalueringerne og indgår ikke her."
+        )
     origin = (
         f"{before.navn}ens tal er beregnet af evalkit i samme kørsel og fra de samme datafiler som resten af "
         f"rapporten, med {before.navn.lower()}ens perioder; de ligger i filen {earlier.kilde['fil']} "
@@ -381,23 +440,33 @@ def comparison_text(resultater: dict[str, Any], earlier: Comparison, config: Con
     return "\n\n".join([periods, verdicts, origin])
 
 
-def _p_pair(entry: dict[str, Any]) -> str:
-    return f"{p_cell(entry.get('p'))} ({p_cell(entry.get('p_holm'))})"
+def _p_pair(entry: dict[str, Any], config: Config, coarse: bool) -> str:
+    if suppressed(entry, config):
+        return beskyttet.HIDDEN
+    holm = _holm_text(entry, config, True).removeprefix("p(Holm) ") if coarse else p_cell(entry.get("p_holm"))
+    return f"{p_cell(entry.get('p'))} ({holm})"
+
+
+def _shown_ci_text(entry: dict[str, Any], config: Config) -> str:
+    return beskyttet.HIDDEN if suppressed(entry, config) else _ci_text(entry)
 
 
 def table_comparison(resultater: dict[str, Any], earlier: Comparison, config: Config) -> Table:
     """Each outcome's difference, interval and p-values in the earlier phase and in this one, side by side."""
     before, now = config.fase(earlier.resultater["fase"]), config.fase(resultater["fase"])
     table = Table(["Udfald", f"{before.navn}: forskel (KI)", "p (Holm)", f"{now.navn}: forskel (KI)", "p (Holm)"])
+    coarse = holm_coarse(earlier.resultater, config), holm_coarse(resultater, config)
     for key, e0, e1 in _both(resultater, earlier, config):
-        table.add_row(LABELS[key], _ci_text(e0), _p_pair(e0), _ci_text(e1), _p_pair(e1))
-    return table.add_note(
+        table.add_row(LABELS[key], _shown_ci_text(e0, config), _p_pair(e0, config, coarse[0]),
+                      _shown_ci_text(e1, config), _p_pair(e1, config, coarse[1]))
+    table.add_note(
         "Note: Forskelle i procentpoint (forsøgsafdelingen minus kontrolgruppen) med Newcombes "
         f"{formatting.number(100 * (1 - config.alpha))} %-konfidensinterval i parentes; p fra z-testen og i parentes "
         f"korrigeret med Holms metode inden for hver evaluering. Perioderne er forskellige: {before.navn.lower()}en "
         f"måler til {formatting.date(before.maaleperiode.slut)}, {now.navn.lower()}en til "
         f"{formatting.date(now.maaleperiode.slut)}."
     )
+    return beskyttet.annotate(table, config.diskretionsgraense, extra=HIDDEN_COMPARISON_NOTE if any(coarse) else "")
 
 
 def figure_comparison(resultater: dict[str, Any], earlier: Comparison, config: Config) -> SVG:
@@ -407,8 +476,9 @@ def figure_comparison(resultater: dict[str, Any], earlier: Comparison, config: C
     return _forest(
         [LABELS[key] for key, _e0, _e1 in rows],
         [
-            (before.navn, "s", figures.GROUP_COLOURS["kontrol"], [e0 for _key, e0, _e1 in rows]),
-            (now.navn, "o", figures.GROUP_COLOURS["forsoeg"], [e1 for _key, _e0, e1 in rows]),
+            (before.navn, "s", figures.GROUP_COLOURS["kontrol"],
+             [None if suppressed(e0, config) else e0 for _key, e0, _e1 in rows]),
+            (now.navn, "o", figures.GROUP_COLOURS["forsoeg"], [None if suppressed(e1, config) else e1 for _key, _e0, e1 in rows]),
         ],
         config,
     )

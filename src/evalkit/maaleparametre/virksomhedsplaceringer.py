@@ -175,9 +175,8 @@ def summary(v: Virksomhedsplaceringer, config: Config) -> str:
             v.placeret, v.n, t, config.grupper_bestemt, "var i virksomhedsplacering", "var ikke i virksomhedsplacering"
         )
         return (
-            f"I perioden {periode} er forskellen mellem grupperne i andelen af borgere i mindst én "
-            f"virksomhedsplacering {formatting.pct_points(v.andel(f) - v.andel(k))}. Antal og andele vises ikke af "
-            f"hensyn til diskretion, da {reason}."
+            f"Antal og andele af borgere i mindst én virksomhedsplacering i perioden {periode} og forskellen mellem "
+            f"grupperne vises ikke af hensyn til diskretion, da {reason}."
         )
     marks = v.skjulte_typer()
 

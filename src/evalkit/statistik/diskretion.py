@@ -8,11 +8,14 @@ The rule (threshold t = `Config.diskretionsgraense`, 5 by default):
   size, an "i alt" row or column, or one of the cells being the total of the others), a single hidden
   cell could be found by subtraction, so the smallest other non-zero cell of that margin is hidden as
   well (".."). This is repeated over every margin of a table until no margin reveals a hidden cell.
-- Compared outcomes: when a group's count of an outcome is hidden and the difference between the groups
-  is published, every group's count and share of that outcome is hidden, since the other group's share
-  and the difference would reveal it (likewise when few citizens of a group lack the outcome). The
-  difference, its confidence interval and the p-values are estimates, not counts, and stay; the minimum
-  detectable difference is hidden, since it is computed from the control group's share.
+- Compared outcomes: when a group's count of an outcome is hidden, every group's count and share of that
+  outcome is hidden (likewise when few citizens of a group lack the outcome), and so is every statistic
+  of the comparison (difference, interval, p-values, adjusted estimate, minimum detectable difference):
+  with the published group sizes they leave few possible pairs of counts, often one. Holm's adjusted
+  p-values of the other outcomes depend on the hidden p-value and are then shown only as below or not
+  below alpha; the SMD of a binary baseline variable whose shares are hidden is hidden too. The
+  presentation (`evalkit.maaleparametre`, `evalkit.praesentation.beskyttet`) applies this; figures draw
+  only what the tables print (`beskyttet.shown_share`).
 
 Plans (planer) count like citizens, since each concerns one citizen. Not covered: the staff figures
 (personale: department totals about employees) and the interviews (samtaler: the job centre's activity).

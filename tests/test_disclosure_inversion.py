@@ -1,0 +1,87 @@
+"""An attacker inverts the statistics next to a hidden count (issue 16, point 3).
+
+With the published group sizes, a difference, its interval and p-values leave few possible pairs of
+counts, often one. Each test publishes what a document shows about one comparison whose counts are
+hidden, then tries every pair of counts that the shown symbols allow ("<5" is 1 to 4, ".." anything)
+and keeps those that publish exactly the same: the hidden count must not be pinned down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+from evalkit.bygning.resultater import assemble
+from evalkit.maaleparametre import afgange, sammenfatning
+from evalkit.maaleparametre import virksomhedsplaceringer as vp
+from evalkit.maaleparametre.faelles import Comparison, outcome
+
+N = {"forsoeg": 917, "kontrol": 856}
+
+
+def consistent(
+    published: Callable[[int, int], Iterator[str]], truth: tuple[int, int], candidates: Iterable[tuple[int, int]]
+) -> set[tuple[int, int]]:
+    """The candidate pairs of hidden counts under which everything published is the same as under `truth`.
+    `published` yields the document's parts, cheap ones first; a candidate is dropped at its first
+    difference, so the figures are drawn only for candidates that the text and tables leave open."""
+    seen = list(published(*truth))
+    return {pair for pair in candidates if all(a == b for a, b in zip(published(*pair), seen, strict=True))}
+
+
+def _candidates() -> list[tuple[int, int]]:
+    """The trial group's count is shown as '<5' (1 to 4); the control group's is hidden as '..' (a few
+    values of it are enough to show that the trial group's count is left open)."""
+    return [(f, k) for f in range(1, 5) for k in (5, 12, 20, 41)]
+
+
+def _results(config, phase: str, hidden: tuple[int, int], earlier_hidden: tuple[int, int] | None = None):
+    fragment = {"udfald": {
+        "beskaeftigelse": outcome({"forsoeg": 160, "kontrol": 120}, N),
+        "foertidspension": outcome({"forsoeg": hidden[0], "kontrol": hidden[1]}, N),
+    }}
+    return assemble(config.fase(phase), [fragment], config.udfaldsfamilie)
+
+
+def test_the_summary_and_its_tables_do_not_pin_a_hidden_count(config):
+    earlier = Comparison(_results(config, "midtvejs", (2, 12)), {"fil": "m/resultater.json", "sha256": "ab" * 32})
+
+    def published(f: int, k: int) -> Iterator[str]:
+        results = _results(config, "slut", (f, k))
+        yield sammenfatning.resume(results, config)
+        yield sammenfatning.assessment(results, config)
+        yield sammenfatning.table_effects(results, config).to_markdown()
+        yield sammenfatning.table_adjusted(results, config).to_markdown()
+        yield sammenfatning.table_comparison(results, earlier, config).to_markdown()
+        yield sammenfatning.comparison_text(results, earlier, config)
+        yield sammenfatning.figure_forest(results, config).data
+        yield sammenfatning.figure_comparison(results, earlier, config).data
+
+    found = consistent(published, (3, 20), _candidates())
+    assert (3, 20) in found
+    assert len({f for f, _k in found}) >= 2, found  # the trial group's hidden count is not determined
+
+
+def test_the_exits_text_does_not_pin_a_hidden_count(config):
+    def published(f: int, k: int) -> Iterator[str]:
+        antal = {g: dict.fromkeys(afgange.OUTCOMES, 0) for g in N}
+        antal["forsoeg"]["fleksjob"], antal["kontrol"]["fleksjob"] = f, k
+        for g in N:
+            antal[g][afgange.STILL_ON_KH] = N[g] - antal[g]["fleksjob"]
+        result = afgange.Afgange(config.fase("slut"), 8, N, antal, {}, 5)
+        yield afgange.summary(result, config, afgange.OTHER_BENEFITS)
+        yield afgange.table_other_benefits(result, config).to_markdown()
+        yield afgange.figure(result, config).data
+
+    found = consistent(published, (3, 20), _candidates())
+    assert len({f for f, _k in found}) >= 2, found
+
+
+def test_the_placements_do_not_pin_a_hidden_count(config):
+    def published(f: int, k: int) -> Iterator[str]:
+        result = vp.Virksomhedsplaceringer(config.fase("slut"), N, {"forsoeg": f, "kontrol": k}, {}, None, True, "", 5)
+        yield vp.summary(result, config)
+        yield vp.table(result, config).to_markdown()
+        yield vp.figure(result, config).data
+
+    found = consistent(published, (3, 20), _candidates())
+    assert len({f for f, _k in found}) >= 2, found
