@@ -10,6 +10,7 @@ import pytest
 from conftest import EXAMPLE, ROOT
 
 from evalkit.bygning.provenance import build_record, record, timestamp
+from evalkit.bygning.resultater import json_text
 from evalkit.data.contract import TABLES
 from evalkit.praesentation.proveniens import table, table_inputs
 from evalkit.praesentation.tekst import escape
@@ -54,7 +55,7 @@ def test_record_names_every_input_file_with_its_sha256(config, tmp_path):
 def test_record_outside_a_git_tree_says_so_and_names_the_compared_results(config, tmp_path):
     earlier = tmp_path / "midtvejs" / "resultater.json"
     earlier.parent.mkdir()
-    earlier.write_text('{"fase": "midtvejs"}\n', encoding="utf-8")
+    earlier.write_text(json_text({"fase": "midtvejs"}), encoding="utf-8")  # as the build writes it; nothing hidden
     proveniens = _record(config, tmp_path, comparison=earlier)
     assert proveniens["evalkit"]["git_commit"] is None
     assert proveniens["sammenligning"] == {"fil": "midtvejs/resultater.json", "sha256": hashlib.sha256(earlier.read_bytes()).hexdigest()}

@@ -24,7 +24,7 @@ from evalkit import paths
 from evalkit.bygning import pipeline, provenance, resultater, scheduler, udgivelse
 from evalkit.bygning.cache import Cache, Decision, code_fingerprint, digest_file, digest_tree
 from evalkit.bygning.progress import RAN, REUSED, LineProgress, Progress, Step
-from evalkit.bygning.udgivelse import cache_dir, log_dir
+from evalkit.bygning.udgivelse import cache_dir, intern_dir, log_dir
 from evalkit.config import Config, Fase, load_config
 from evalkit.data.contract import FILE_FORMATS
 from evalkit.errors import DataError, EvalkitError, resource_error
@@ -134,7 +134,7 @@ def build(
     output_dir = udgivelse.resolve_output(requested)
     display = progress if isinstance(progress, Progress) else LineProgress(progress or (lambda _line: None))
     with udgivelse.exclusive(output_dir):
-        repaired = udgivelse.recover(output_dir)
+        repaired = udgivelse.recover(output_dir) + udgivelse.recover(intern_dir(output_dir))
         udgivelse.mark(cache_dir(output_dir))
         log = BuildLog(log_dir(output_dir))
         for line in repaired:
@@ -217,7 +217,7 @@ class _Build:
         result = BuildResult(output_dir=self.output_dir, renderer=self.renderer.version())
 
         with udgivelse.temporary_directory(self.output_dir) as tmp:
-            self.work, staged = tmp / "kilde", tmp / "ud"
+            self.work, staged, intern = tmp / "kilde", tmp / "ud", tmp / "intern"
             self.work.mkdir()
             self.sources = {}  # as copied: the renderers write their outputs beside the sources later
             for name in RENDER_SOURCES:
@@ -225,10 +225,12 @@ class _Build:
                 (shutil.copytree if src.is_dir() else shutil.copy2)(src, self.work / name)
                 copied = digest_tree(self.work / name) if src.is_dir() else {"": digest_file(self.work / name)}
                 self.sources.update({f"{name}/{rel}": sha for rel, sha in copied.items()})
-            if self.output_dir.is_dir() and set(faser) != set(self.config.faser):
-                shutil.copytree(self.output_dir, staged)  # keep the other phases' documents
-            else:
-                staged.mkdir()
+            partial = set(faser) != set(self.config.faser)
+            for kept, new in ((self.output_dir, staged), (intern_dir(self.output_dir), intern)):
+                if partial and kept.is_dir():
+                    shutil.copytree(kept, new)  # keep the other phases' documents and numbers
+                else:
+                    new.mkdir()
             self.build_dir = self.work / "_build"
             self.renderer_version = result.renderer
             tasks = self._tasks(faser)
@@ -236,9 +238,10 @@ class _Build:
             for step, state, _ in self.display.tally.states.values():
                 (result.ran if state == RAN else result.reused).append(step.key)
             for fase_key in faser:
-                self._stage(self.config.fase(fase_key), staged, result)
+                self._stage(self.config.fase(fase_key), staged, intern, result)
             self.published = True  # from here on the swap runs to its end, even past Ctrl-C
             udgivelse.publish(staged, self.output_dir)
+            udgivelse.publish(intern, intern_dir(self.output_dir))
         return result
 
     # --- the data check ---------------------------------------------------------------------------------
@@ -373,16 +376,21 @@ class _Build:
         self.cache.store(decision, files)
         return RAN
 
-    def _stage(self, fase: Fase, staged: Path, result: BuildResult) -> None:
-        """A published phase's files into the output being assembled: its documents, its resultater.json
-        and its executed notebooks."""
-        phase_out = staged / fase.noegle
-        if phase_out.exists():
-            shutil.rmtree(phase_out)
-        phase_out.mkdir()
+    def _stage(self, fase: Fase, staged: Path, intern: Path, result: BuildResult) -> None:
+        """A published phase's files into the output being assembled: its documents, its protected
+        resultater.json (`resultater.published`) and its executed notebooks; the full resultater.json
+        into the internal folder."""
+        for directory in (staged / fase.noegle, intern / fase.noegle):
+            if directory.exists():
+                shutil.rmtree(directory)
+            directory.mkdir()
         phase_dir = self.build_dir / fase.noegle
-        for path in [pipeline.phase_results_path(self.build_dir, fase.noegle), *sorted(phase_dir.glob("*.ipynb"))]:
-            shutil.copy2(path, phase_out / path.name)
+        for path in sorted(phase_dir.glob("*.ipynb")):
+            shutil.copy2(path, staged / fase.noegle / path.name)
+        full = pipeline.phase_results_path(self.build_dir, fase.noegle)
+        shutil.copy2(full, intern / fase.noegle / full.name)
+        protected = resultater.published(json.loads(full.read_text(encoding="utf-8")), self.config.alpha)
+        resultater.write_json(staged / fase.noegle / full.name, protected)
         for path in sorted((self.work / "_dokumenter" / fase.noegle).iterdir()):
             shutil.copy2(path, staged / path.name)
             result.files.append(self.output_dir / path.name)

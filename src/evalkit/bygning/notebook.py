@@ -15,10 +15,9 @@ from typing import TYPE_CHECKING, Any, Callable
 import pandas as pd
 
 from evalkit import paths
-from evalkit.bygning.resultater import assemble, fragment_path, write_json
+from evalkit.bygning.resultater import assemble, fragment_path, published_source, write_json
 from evalkit.config import Config, Fase, load_config
 from evalkit.data.contract import TABLES, find_table_file
-from evalkit.data.kilde import file_source
 from evalkit.data.loading import load_tables
 from evalkit.errors import DataError
 from evalkit.praesentation.tekst import Tekst
@@ -99,12 +98,13 @@ def start(
     )
 
 
-def load_comparison(path: str | Path | None) -> Comparison | None:
+def load_comparison(path: str | Path | None, config: Config) -> Comparison | None:
     """The results of the phase this one compares with, from the resultater.json the build wrote for it;
-    None when the phase compares with none."""
+    None when the phase compares with none. Its source names the published file: the SHA-256 is that of
+    the protected form the report's folder holds (`resultater.published`)."""
     if not path:
         return None
     path = Path(path)
     from evalkit.maaleparametre.faelles import Comparison  # statsmodels: only the summary compares phases
 
-    return Comparison(json.loads(path.read_text(encoding="utf-8")), file_source(path))
+    return Comparison(json.loads(path.read_text(encoding="utf-8")), published_source(path, config.alpha))

@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from evalkit import __version__
 from evalkit.bygning.cache import package_versions
+from evalkit.bygning.resultater import published_source
 from evalkit.config import Config, Fase
 from evalkit.data.contract import TABLES, find_table_file
-from evalkit.data.kilde import digest_file, file_source
+from evalkit.data.kilde import digest_file
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -123,5 +124,5 @@ def record(shared: dict[str, Any], config: Config, fase: Fase, comparison: Path 
         },
     }
     if comparison is not None:
-        result["sammenligning"] = file_source(comparison)
+        result["sammenligning"] = published_source(comparison, config.alpha)
     return {FRAGMENT: result}

@@ -7,6 +7,8 @@ numbers also where the report suppresses a small count; the modules mark those w
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -18,10 +20,14 @@ def fragment_path(output_dir: Path, notebook: str) -> Path:
     return Path(output_dir) / f"{notebook}.resultater.json"
 
 
+def json_text(payload: dict[str, Any]) -> str:
+    """Deterministic JSON (insertion order, newline at end); NaN and infinity are refused."""
+    return json.dumps(payload, ensure_ascii=False, indent=2, allow_nan=False, default=_default) + "\n"
+
+
 def write_json(path: Path, payload: dict[str, Any]) -> None:
-    """Deterministic JSON (insertion order, UTF-8, newline at end); NaN and infinity are refused."""
-    text = json.dumps(payload, ensure_ascii=False, indent=2, allow_nan=False, default=_default)
-    Path(path).write_text(text + "\n", encoding="utf-8")
+    """`json_text(payload)` as UTF-8."""
+    Path(path).write_text(json_text(payload), encoding="utf-8")
 
 
 def _default(value: Any) -> Any:
@@ -61,3 +67,60 @@ def assemble(fase: Fase, fragments: list[dict[str, Any]], family: tuple[str, ...
     return merged
 
 
+
+
+# The statistics of a comparison of two groups' counts (`faelles.outcome`): hidden with the counts.
+COMPARISON_STATISTICS = ("forskel", "ci_nedre", "ci_oevre", "p", "p_eksakt", "mindste_forventede", "p_holm", "justeret")
+HIDDEN_WITH_COUNTS = "skjult_med_antallene"  # the reason given for such a statistic
+HOLM_AGAINST_ALPHA = "kun_under_eller_over_alpha"  # the reason given for a Holm p-value shown only against alpha
+
+
+def published(resultater: dict[str, Any], alpha: float) -> dict[str, Any]:
+    """A phase's resultater.json as the published folder holds it: every number the report hides is null,
+    with its reason where it was ("diskretion" maps its key to "primaer", "sekundaer" or one of the
+    reasons above). The statistics of an outcome whose counts are hidden are null; while the outcome
+    family holds such an outcome, the other outcomes' Holm p-values are null too and `holm_under_alpha`
+    says on which side of alpha they lie (as the report shows them)."""
+    result = _nulled(copy.deepcopy(resultater))
+    udfald = result.get("udfald", {})
+    hidden = {key for key, entry in udfald.items() if entry.get("diskretion")}
+    for key in hidden:
+        entry = udfald[key]
+        for name in COMPARISON_STATISTICS:
+            if name in entry:
+                entry[name] = None
+                entry["diskretion"][name] = HIDDEN_WITH_COUNTS
+    if hidden & {key for key, entry in udfald.items() if "p_holm" in entry}:
+        for key, entry in udfald.items():
+            if key not in hidden and entry.get("p_holm") is not None:
+                entry["holm_under_alpha"] = entry["p_holm"] < alpha
+                entry["p_holm"] = None
+                entry.setdefault("diskretion", {})["p_holm"] = HOLM_AGAINST_ALPHA
+    return result
+
+
+def _nulled(value: Any) -> Any:
+    """`value` with every number its "diskretion" marks hide replaced by null (nested like the marks)."""
+    if isinstance(value, list):
+        return [_nulled(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    marks = value.get("diskretion", {})
+    result = {}
+    for key, item in value.items():
+        mark = marks.get(key) if isinstance(marks, dict) and key != "diskretion" else None
+        if isinstance(mark, str):
+            result[key] = None
+        elif isinstance(mark, dict) and isinstance(item, dict):
+            result[key] = _nulled({**item, "diskretion": {**item.get("diskretion", {}), **mark}})
+        else:
+            result[key] = _nulled(item)
+    return result
+
+
+def published_source(path: Path, alpha: float) -> dict[str, str]:
+    """Another phase's results file as a phase that reads it names it, {'fil': '<fase>/<name>', 'sha256'}:
+    the file the published folder holds, so the digest is that of its protected form (`published`)."""
+    full = json.loads(Path(path).read_text(encoding="utf-8"))
+    digest = hashlib.sha256(json_text(published(full, alpha)).encode("utf-8")).hexdigest()
+    return {"fil": f"{path.parent.name}/{path.name}", "sha256": digest}

@@ -2,7 +2,7 @@
 build at a time, and a kill at any moment leaves the old or the new report at the output path.
 
 - Ownership: every directory evalkit makes beside or as the output (the output, `<output>-log`,
-  `<output>-cache`, its temporary directories) holds a marker file. A build refuses an output that is
+  `<output>-cache`, `<output>-intern`, its temporary directories) holds a marker file. A build refuses an output that is
   an existing directory without the marker (an empty one is adopted), a file, the data directory or a
   directory that contains the data, the configuration or the project (a git checkout among them), or a
   home or root directory. A symlinked output is judged, and written, where it points.
@@ -51,6 +51,12 @@ def cache_dir(output_dir: Path) -> Path:
     return output_dir.with_name(f"{output_dir.name}-cache")
 
 
+def intern_dir(output_dir: Path) -> Path:
+    """Where the unprotected numbers go (each phase's full resultater.json), for analysts checking the
+    report: beside the output, never inside the published folder."""
+    return output_dir.with_name(f"{output_dir.name}-intern")
+
+
 def old_copy(output_dir: Path) -> Path:
     return output_dir.with_name(f".{output_dir.name}.gammel")
 
@@ -96,11 +102,12 @@ def check_output(output_dir: Path, data_dir: Path, config_path: Path, project: P
     for applies, reason in reasons:
         if applies:
             raise OutputRefused(f"{shown} {reason}, så evalkit skriver ikke rapporten dér. Vælg en anden mappe med --output.")
-    for directory, role in ((target, "rapporten"), (log_dir(target), "loggen"), (cache_dir(target), "cachen")):
+    for directory, role in ((target, "rapporten"), (log_dir(target), "loggen"), (cache_dir(target), "cachen"),
+                            (intern_dir(target), "de interne tal")):
         _check_own(directory, role)
-    old = old_copy(target)
-    if (old.is_symlink() or old.exists()) and not made_by_evalkit(old) and not _empty_dir(old):
-        raise OutputRefused(f"{old} er ikke lavet af evalkit, men har det navn, evalkit bruger til den gamle rapport. Flyt den.")
+    for old in (old_copy(target), old_copy(intern_dir(target))):
+        if (old.is_symlink() or old.exists()) and not made_by_evalkit(old) and not _empty_dir(old):
+            raise OutputRefused(f"{old} er ikke lavet af evalkit, men har det navn, evalkit bruger til en gammel kopi. Flyt den.")
 
 
 def _check_own(directory: Path, role: str) -> None:

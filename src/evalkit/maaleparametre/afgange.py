@@ -169,7 +169,9 @@ def to_json(a: Afgange) -> dict:
     udfald = {
         key: outcome({g: a.antal[g][key] for g in GROUPS}, a.n, a.justeret[key]) for key in OUTCOMES if key != STILL_ON_KH
     }
-    for key in JOB_AND_EDUCATION + OTHER_BENEFITS:  # the published ones
+    for key in udfald:  # also those the report does not show: the published resultater.json holds them
         udfald[key] = diskretion.mark_json(udfald[key], a.skjult(key))
-    udfald["fortsat_kontanthjaelp"] = {g: share(a.antal[g][STILL_ON_KH], a.n[g]) for g in GROUPS}
+    udfald["fortsat_kontanthjaelp"] = diskretion.mark_json(
+        {g: share(a.antal[g][STILL_ON_KH], a.n[g]) for g in GROUPS}, a.skjult(STILL_ON_KH)
+    )
     return {"udfald": udfald, "opfoelgning_uger": a.lag_weeks}

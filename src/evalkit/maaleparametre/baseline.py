@@ -297,6 +297,14 @@ def summary(b: Baseline, config: Config) -> str:
     return text
 
 
+def _balance_marks(cells: dict[str, tuple[int, int, str | None]] | None) -> dict[str, str | None]:
+    """A balance row's marks: its groups' hidden shares, and the SMD with them (it would give the shares)."""
+    if cells is None:
+        return {}
+    marks = {g: cells[g][2] for g in GROUPS}
+    return {**marks, "smd": diskretion.SECONDARY if any(marks.values()) else None}
+
+
 def to_json(b: Baseline) -> dict:
     """The baseline section of resultater.json (true, unrounded numbers; suppressed ones marked, see
     `evalkit.statistik.diskretion`)."""
@@ -316,10 +324,7 @@ def to_json(b: Baseline) -> dict:
             "koen": distribution("koen", b.koen, KOEN),
             "alder_gennemsnit": dict(b.alder),
             "offentlig_forsoergelse_aar_gennemsnit": dict(b.forsoergelse_aar),
-            "balance": {
-                v: diskretion.mark_json(dict(row), {g: shares[v][g][2] for g in GROUPS} if v in shares else {})
-                for v, row in b.balance.items()
-            },
+            "balance": {v: diskretion.mark_json(dict(row), _balance_marks(shares.get(v))) for v, row in b.balance.items()},
             "kontanthjaelpshistorik": {
                 "lang": diskretion.mark_json(
                     {g: share(b.lang_historik[g], _history_n(b, g)) for g in GROUPS}, marks["historik"]["lang"]

@@ -385,7 +385,10 @@ def comparison_json(earlier: Comparison, config: Config) -> dict[str, Any]:
             "navn": fase.navn,
             "maaleperiode": earlier.resultater["maaleperiode"],
             "kilde": earlier.kilde,
-            "udfald": {key: {k: e.get(k) for k in COMPARED} for key, e in family(earlier.resultater, config)},
+            "udfald": diskretion.mark_json(
+                {key: {k: e.get(k) for k in COMPARED} for key, e in family(earlier.resultater, config)},
+                {key: diskretion.SECONDARY if suppressed(e, config) else None for key, e in family(earlier.resultater, config)},
+            ),
         }
     }
 
