@@ -31,4 +31,4 @@ lock:
 	rm -rf .venv-lock
 
 clean:
-	rm -rf $(VENV) _output _output-log _output-cache _build reports/*.html reports/*.pdf
+	rm -rf $(VENV) _output _output-log _output-cache _output-intern _build reports/*.html reports/*.pdf
