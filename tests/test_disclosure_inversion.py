@@ -8,10 +8,17 @@ and keeps those that publish exactly the same: the hidden count must not be pinn
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
+
+import pandas as pd
 
 from evalkit.bygning.resultater import assemble
-from evalkit.maaleparametre import afgange, sammenfatning
+from evalkit.bygning.resultater import published as published_json
+from evalkit.config import Periode
+from evalkit.maaleparametre import afgange, baseline, sammenfatning
 from evalkit.maaleparametre import virksomhedsplaceringer as vp
 from evalkit.maaleparametre.faelles import Comparison, outcome
 
@@ -85,3 +92,33 @@ def test_the_placements_do_not_pin_a_hidden_count(config):
 
     found = consistent(published, (3, 20), _candidates())
     assert len({f for f, _k in found}) >= 2, found
+
+
+def test_the_citizens_without_a_start_date_are_not_a_difference_of_two_totals(config):
+    """Tabel 1 shows the group's size; had Tabel 2's total left out the few citizens without a start date,
+    the difference would be their number (856 − 855 = 1 in the issue). With the safe default they are
+    counted under the shorter history, in the tables, the flow and the published numbers."""
+    config = replace(config, diskretion_undtaget=())
+    fase = replace(config.fase("midtvejs"), maaleperiode=Periode(dt.date(2018, 1, 1), dt.date(2018, 1, 31)))
+
+    def published(missing: int, _unused: int) -> Iterator[str]:
+        siden = [pd.NaT] * missing + [pd.Timestamp("2017-06-01")] * (12 - missing) + [pd.Timestamp("2014-01-01")] * 18
+        borgere = pd.DataFrame({
+            "borger_id": [f"B{i:02d}" for i in range(60)], "gruppe": ["forsoeg"] * 30 + ["kontrol"] * 30,
+            "koen": ["K", "M"] * 30, "alder": [40] * 60, "herkomst": ["dansk"] * 60,
+            "offentlig_forsoergelse_aar": [3.0] * 60,
+            "kontanthjaelp_siden": siden + [pd.Timestamp("2017-06-01")] * 12 + [pd.Timestamp("2014-01-01")] * 18,
+        })
+        weeks = pd.date_range("2018-01-01", periods=5, freq="7D")
+        ydelser = pd.DataFrame([(b, w, "kontanthjaelp") for b in borgere["borger_id"] for w in weeks],
+                               columns=["borger_id", "uge", "ydelse"])
+        result = baseline.compute({"borgere": borgere}, config)
+        flow = baseline.flow({"borgere": borgere, "ydelser": ydelser}, config, fase)
+        yield baseline.table_characteristics(result, config).to_markdown()
+        yield baseline.table_history(result, config).to_markdown()
+        yield baseline.table_balance(result, config).to_markdown()
+        yield baseline.flow_text(flow, config)
+        yield json.dumps(published_json({**baseline.to_json(result), **baseline.flow_to_json(flow)}, 0.05), sort_keys=True)
+
+    found = consistent(published, (2, 0), [(m, 0) for m in range(1, 5)])
+    assert len(found) == 4, found  # any of 1 to 4 publishes the same

@@ -210,6 +210,7 @@ def _baseline_data() -> pd.DataFrame:
 
 
 def test_baseline_with_a_small_category(config):
+    config = replace(config, diskretion_undtaget=())  # the safe default: citizens without a start date protected
     result = baseline.compute({"borgere": _baseline_data()}, config)
     table = baseline.table_characteristics(result, config)
     rows = {row[0]: row[1:] for row in table.rows}
@@ -224,7 +225,9 @@ def test_baseline_with_a_small_category(config):
     assert balance["Dansk herkomst"][:2] == ["67 pct.", "50 pct."]
 
     history = baseline.table_history(result, config)
-    assert "Færre end 5 borgere uden startdato for kontanthjælp (færre end 5 i forsøgsafdelingen)" in history.notes[-1]
+    # counted under the shorter history, so that Tabel 2's total is the group's size (as in Tabel 1)
+    assert "tæller med under 'Under 3 år'" in history.notes[-1] and "oplyses ikke" in history.notes[-1]
+    assert [row[-1] for row in history.rows] == ["30", "30"]
     assert baseline.summary(result, config).count("Andelen med dansk herkomst var 67 pct.") == 1
 
     payload = baseline.to_json(result)["baseline"]
@@ -232,8 +235,15 @@ def test_baseline_with_a_small_category(config):
     assert payload["herkomst"]["vestlig"]["diskretion"] == {"forsoeg": P, "kontrol": S}
     assert payload["herkomst"]["ikke-vestlig"]["diskretion"] == {"forsoeg": S, "kontrol": S}
     assert "diskretion" not in payload["herkomst"]["dansk"] and "diskretion" not in payload["koen"]["K"]
-    assert payload["balance"]["herkomst_vestlig"]["diskretion"] == {"forsoeg": P, "kontrol": S}
+    assert payload["balance"]["herkomst_vestlig"]["diskretion"] == {"forsoeg": P, "kontrol": S, "smd": S}
     assert payload["kontanthjaelpshistorik"]["uden_startdato"] == {"forsoeg": 2, "kontrol": 0, "diskretion": {"forsoeg": P}}
+    assert payload["kontanthjaelpshistorik"]["kort"]["forsoeg"]["n"] == 30  # the whole group
+
+    exempt_config = replace(config, diskretion_undtaget=("uden_startdato",))
+    exempt = baseline.compute({"borgere": _baseline_data()}, exempt_config)
+    history = baseline.table_history(exempt, exempt_config)
+    assert "2 borgere uden startdato for kontanthjælp (2 i forsøgsafdelingen) indgår ikke" in history.notes[-1]
+    assert [row[-1] for row in history.rows] == ["28", "30"]
 
 
 def _flow_data() -> dict[str, pd.DataFrame]:
@@ -250,6 +260,7 @@ def _flow_data() -> dict[str, pd.DataFrame]:
 
 
 def test_the_flow_with_few_citizens_at_some_steps(config):
+    config = replace(config, diskretion_undtaget=())  # the safe default: citizens without a start date protected
     fase = replace(config.fase("midtvejs"), maaleperiode=Periode(dt.date(2018, 1, 1), dt.date(2018, 3, 1)))
     result = baseline.flow(_flow_data(), config, fase)
     assert result.forladt_foer_slut("forsoeg") == 1 and result.forladt_foer_slut("kontrol") == 6
@@ -260,13 +271,14 @@ def test_the_flow_with_few_citizens_at_some_steps(config):
     # the text gives the total of those who left (7), so kontrolgruppen's 6 is hidden with forsøg's 1
     assert "Ydelsesdata følger alle på nær færre end 5 i forsøgsafdelingen og et skjult antal i kontrolgruppen" in text
     assert "I alt forsvinder 7 borgere fra data før (færre end 5 i forsøgsafdelingen og et skjult antal i kontrolgruppen)" in text
-    assert "færre end 5 i forsøgsafdelingen er udeladt" in text
+    # the two without a start date are counted under the shorter history (Tabel 2): no one is left out
+    assert "er udeladt" not in text
     _assert_hidden(text, " 1 i ", " 2 i ", " 6 i ", "18 i", "19 i", "14 i")
     assert "<5: færre end 5 borgere." in text and "..: skjult" in text
 
     lines = {g: [line for box in baseline._flow_boxes(result, config, g, result.skjult()) for line, _kind in box] for g in ("forsoeg", "kontrol")}
     assert "alle på nær <5 borgere" in lines["forsoeg"] and "Forsvandt fra data før: <5" in lines["forsoeg"]
-    assert "Kontanthjælpshistorik: alle på nær <5" in lines["forsoeg"]
+    assert not any("Kontanthjælpshistorik: alle på nær" in line for line in lines["forsoeg"])
     assert ".. borgere" in lines["kontrol"] and "Forsvandt fra data før: .." in lines["kontrol"]
     assert "Udeladt, uden startdato: 0" in lines["kontrol"]
 
@@ -274,9 +286,13 @@ def test_the_flow_with_few_citizens_at_some_steps(config):
     assert flow["forsoeg"]["forladt_foer_slut"] == 1 and flow["kontrol"]["forladt_foer_slut"] == 6
     assert flow["forsoeg"]["diskretion"] == {
         "kontanthjaelp_startuge": S, "ikke_kontanthjaelp_startuge": P, "fulgt_til_slut": S,
-        "forladt_foer_slut": P, "analyseret_historik": S, "udeladt_historik": P,
+        "forladt_foer_slut": P,
     }
     assert flow["kontrol"]["diskretion"] == {"fulgt_til_slut": S, "forladt_foer_slut": S}
+    assert flow["forsoeg"]["udeladt_historik"] == 0
+
+    exempt = baseline.flow(_flow_data(), replace(config, diskretion_undtaget=("uden_startdato",)), fase)
+    assert "2 i forsøgsafdelingen er udeladt" in baseline.flow_text(exempt, config)
 
 
 def test_company_placements_with_few_citizens(config):

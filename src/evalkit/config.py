@@ -154,6 +154,8 @@ class Config:
     maks_filstoerrelse_mb: float
     faser: dict[str, Fase]
     oekonomi: Oekonomi
+    # counts of missing data published exactly despite disclosure control (see EXEMPTABLE)
+    diskretion_undtaget: tuple[str, ...] = ()
 
     def with_comparisons(self, faser: list[str]) -> list[str]:
         """`faser` and the phases they compare with, in configuration order (each computed before use)."""
@@ -332,6 +334,23 @@ def _oekonomi(r: _Reader) -> Oekonomi:
     )
 
 
+# Counts that describe missing data rather than citizens' circumstances, and so may be exempted from
+# disclosure control in the configuration (`definitioner.diskretion_undtaget`).
+EXEMPTABLE = {"uden_startdato": "borgere uden startdato for kontanthjælp"}
+
+
+def _exempt(r: _Reader) -> tuple[str, ...]:
+    """The exempted counts (optional key; none by default, which is the safe choice)."""
+    section = r.data.get("definitioner")
+    value = section.get("diskretion_undtaget", []) if isinstance(section, dict) else []
+    if not isinstance(value, list) or any(item not in EXEMPTABLE for item in value):
+        raise ConfigError(
+            f"Konfigurationsfilen {r.path}: 'definitioner.diskretion_undtaget' skal være en liste med nogle af "
+            f"{', '.join(EXEMPTABLE)}, fandt '{value}'."
+        )
+    return tuple(value)
+
+
 def _file_size_limit(r: _Reader) -> float:
     """The largest input file evalkit reads, in MB (optional: files written before the key existed keep
     the default)."""
@@ -386,6 +405,7 @@ def load_config(path: str | Path) -> Config:
         planer_markeret_graense=r.number("definitioner.planer_markeret_graense", float),
         maks_filstoerrelse_mb=_file_size_limit(r),
         faser={noegle: _fase(r, noegle) for noegle in faser_raw},
+        diskretion_undtaget=_exempt(r),
         oekonomi=_oekonomi(r),
     )
     _check_comparisons(config)

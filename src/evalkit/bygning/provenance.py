@@ -116,6 +116,7 @@ def record(shared: dict[str, Any], config: Config, fase: Fase, comparison: Path 
             "opfoelgning_uger": config.opfoelgning_uger,
             "lang_historik_aar": config.lang_historik_aar,
             "diskretionsgraense": config.diskretionsgraense,
+            "diskretion_undtaget": list(config.diskretion_undtaget),
             "planer_markeret_graense": config.planer_markeret_graense,
             "alpha": config.alpha,
             "styrke": config.styrke,

@@ -35,6 +35,8 @@ from evalkit.maaleparametre.faelles import (
     KONTANTHJAELP,
     balance_label,
     indicators,
+    missing_start_exempt,
+    missing_start_folded,
     missing_start_marks,
     missing_start_text,
     share,
@@ -63,6 +65,18 @@ class Baseline:
     uden_startdato: dict[str, int]
     balance: dict[str, dict[str, float | None]]  # variable -> {'forsoeg', 'kontrol' (mean), 'smd'}
     diskretionsgraense: int
+    uden_startdato_undtaget: bool = False  # the configuration exempts them from disclosure control
+
+    def uden_startdato_skjult(self) -> bool:
+        """Whether Tabel 2 counts the citizens without a start date under the shorter history, as the
+        balance table does (`faelles.missing_start_folded`)."""
+        return missing_start_folded(self.uden_startdato, self.diskretionsgraense, self.uden_startdato_undtaget)
+
+    def historik(self) -> dict[str, dict[str, int]]:
+        """Tabel 2's counts per group: 'kort', 'lang' and their total 'i_alt' (see `uden_startdato_skjult`)."""
+        folded = self.uden_startdato_skjult()
+        kort = {g: self.kort_historik[g] + (self.uden_startdato[g] if folded else 0) for g in GROUPS}
+        return {g: {"kort": kort[g], "lang": self.lang_historik[g], "i_alt": kort[g] + self.lang_historik[g]} for g in GROUPS}
 
     def skjult(self) -> dict[str, dict[str, dict[str, str | None]]]:
         """Suppression marks of the distributions, {'herkomst'|'koen'|'historik': {category: {group: mark}}}:
@@ -70,7 +84,7 @@ class Baseline:
         grids = {
             "herkomst": {c: {g: self.herkomst[g][c] for g in GROUPS} for c in HERKOMST},
             "koen": {c: {g: self.koen[g][c] for g in GROUPS} for c in KOEN},
-            "historik": {"kort": self.kort_historik, "lang": self.lang_historik},
+            "historik": {h: {g: self.historik()[g][h] for g in GROUPS} for h in ("kort", "lang")},
         }
         return {
             name: diskretion.suppress_grid(grid, self.diskretionsgraense, column_sums=True, compared_rows=True)
@@ -126,11 +140,12 @@ def compute(data: dict[str, pd.DataFrame], config: Config) -> Baseline:
         uden_startdato=per_group(siden.isna()),
         balance=_balance(borgere, config),
         diskretionsgraense=config.diskretionsgraense,
+        uden_startdato_undtaget=missing_start_exempt(config),
     )
 
 
 def _history_n(b: Baseline, g: str) -> int:
-    return b.lang_historik[g] + b.kort_historik[g]
+    return b.historik()[g]["i_alt"]
 
 
 def table_characteristics(b: Baseline, config: Config) -> Table:
@@ -169,22 +184,27 @@ def table_history(b: Baseline, config: Config) -> Table:
             "I alt",
         ]
     )
-    t, marks = b.diskretionsgraense, b.skjult()["historik"]
+    t, marks, counts = b.diskretionsgraense, b.skjult()["historik"], b.historik()
     for g in GROUPS:
-        n = _history_n(b, g)
+        c = counts[g]
         table.add_row(
             config.grupper[g],
-            beskyttet.count_cell(b.kort_historik[g], t, marks["kort"][g]),
-            beskyttet.pct_cell(b.kort_historik[g], n, t, marks["kort"][g]),
-            beskyttet.count_cell(b.lang_historik[g], t, marks["lang"][g]),
-            beskyttet.pct_cell(b.lang_historik[g], n, t, marks["lang"][g]),
-            beskyttet.count_cell(n, t),
+            beskyttet.count_cell(c["kort"], t, marks["kort"][g]),
+            beskyttet.pct_cell(c["kort"], c["i_alt"], t, marks["kort"][g]),
+            beskyttet.count_cell(c["lang"], t, marks["lang"][g]),
+            beskyttet.pct_cell(c["lang"], c["i_alt"], t, marks["lang"][g]),
+            beskyttet.count_cell(c["i_alt"], t),
         )
     table.add_note(
         f"Note: '{years} år eller længere' betyder, at den aktuelle periode på kontanthjælp begyndte "
         f"{formatting.date(config.lang_historik_graense)} eller tidligere."
     )
-    if any(b.uden_startdato.values()):
+    if b.uden_startdato_skjult():
+        table.add_note(
+            f"Borgere uden startdato for kontanthjælp tæller med under 'Under {years} år'; hvor mange de er, "
+            "oplyses ikke af hensyn til diskretion."
+        )
+    elif any(b.uden_startdato.values()):
         table.add_note(f"{missing_start_text(b.uden_startdato, t, config)} indgår ikke i tabellen.")
     return beskyttet.annotate(table, t)
 
@@ -330,9 +350,11 @@ def to_json(b: Baseline) -> dict:
                     {g: share(b.lang_historik[g], _history_n(b, g)) for g in GROUPS}, marks["historik"]["lang"]
                 ),
                 "kort": diskretion.mark_json(
-                    {g: share(b.kort_historik[g], _history_n(b, g)) for g in GROUPS}, marks["historik"]["kort"]
+                    {g: share(b.historik()[g]["kort"], _history_n(b, g)) for g in GROUPS}, marks["historik"]["kort"]
                 ),
-                "uden_startdato": diskretion.mark_json(dict(b.uden_startdato), missing_start_marks(b.uden_startdato, t)),
+                "uden_startdato": diskretion.mark_json(
+                    dict(b.uden_startdato), missing_start_marks(b.uden_startdato, t, b.uden_startdato_undtaget)
+                ),
             },
         },
     }
@@ -375,8 +397,9 @@ class Flow:
     kontanthjaelp_startuge: dict[str, int]  # ydelse kontanthjaelp in the start week
     fulgt_til_slut: dict[str, int]  # a row in ydelser in the end week or later
     analyseret_afgange: dict[str, int]  # denominator of the exit outcomes: the whole group
-    analyseret_historik: dict[str, int]  # in the long-history table: a known kontanthjaelp_siden
+    analyseret_historik: dict[str, int]  # in the long-history table (Tabel 2)
     diskretionsgraense: int
+    uden_startdato_undtaget: bool = False  # the configuration exempts them from disclosure control
 
     def ikke_kontanthjaelp_startuge(self, group: str) -> int:
         return self.randomiseret[group] - self.kontanthjaelp_startuge[group]
@@ -408,11 +431,13 @@ class Flow:
     def skjult(self) -> dict[str, dict[str, str | None]]:
         """Suppression marks per group and count: each step splits the group (whose size is shown) in two,
         and the text gives the total of those who left the data early."""
-        cells = {(g, key): value for g in GROUPS for key, value in self.tal(g).items()}
-        sums = [[(g, step), (g, rest)] for g in GROUPS for step, rest in FLOW_STEPS.items()]
+        exempt = {"analyseret_historik", "udeladt_historik"} if self.uden_startdato_undtaget else set()
+        cells = {(g, key): value for g in GROUPS for key, value in self.tal(g).items() if key not in exempt}
+        steps = {step: rest for step, rest in FLOW_STEPS.items() if step not in exempt}
+        sums = [[(g, step), (g, rest)] for g in GROUPS for step, rest in steps.items()]
         sums.append([(g, "forladt_foer_slut") for g in GROUPS])
         marks = diskretion.suppress_linked(cells, self.diskretionsgraense, sums)
-        return {g: {key: marks[(g, key)] for key in self.tal(g)} for g in GROUPS}
+        return {g: {key: marks.get((g, key)) for key in self.tal(g)} for g in GROUPS}
 
 
 
@@ -431,6 +456,10 @@ def flow(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Flow:
     def per_group(mask: pd.Series) -> dict[str, int]:
         return {g: int((mask & (borgere["gruppe"] == g)).sum()) for g in GROUPS}
 
+    exempt = missing_start_exempt(config)
+    if missing_start_folded(per_group(~known_history), config.diskretionsgraense, exempt):
+        known_history = everyone  # Tabel 2 counts them under the shorter history: no one is left out
+
     return Flow(
         fase=fase,
         startdato=config.startdato,
@@ -442,6 +471,7 @@ def flow(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Flow:
         analyseret_afgange=per_group(everyone),
         analyseret_historik=per_group(known_history),
         diskretionsgraense=config.diskretionsgraense,
+        uden_startdato_undtaget=exempt,
     )
 
 
@@ -456,6 +486,8 @@ def _flow_count(f: Flow, group: str, key: str, marks: dict[str, dict[str, str | 
     """One count of the flow as published: in words for the text, with the symbols for the chart; a count
     hidden because the rest of its group is small reads 'alle på nær færre end 5'."""
     t, tal, mark = f.diskretionsgraense, f.tal(group), marks[group][key]
+    if f.uden_startdato_undtaget and key in ("analyseret_historik", "udeladt_historik"):
+        t = 1  # exempt: published as it is (a count is never small below 1)
     rest = FLOW_STEPS.get(key)
     if mark == diskretion.SECONDARY and rest and diskretion.is_small(tal[rest], t):
         return f"alle på nær færre end {t}" if words else f"alle på nær <{t}"

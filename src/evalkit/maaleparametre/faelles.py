@@ -240,14 +240,31 @@ def cox(
 
 # ---------------------------------------------------------------- citizens without a start date
 
-def missing_start_marks(counts: dict[str, int], threshold: int) -> dict[str, str | None]:
-    """Suppression of the citizens without a start date of kontanthjælp, per group (their total is shown)."""
+def missing_start_marks(counts: dict[str, int], threshold: int, exempt: bool = False) -> dict[str, str | None]:
+    """Suppression of the citizens without a start date of kontanthjælp, per group (their total is shown);
+    none when the configuration exempts them (`Config.diskretion_undtaget`)."""
+    if exempt:
+        return dict.fromkeys(counts)
     return diskretion.suppress(counts, threshold, total_shown=True)
 
 
+def missing_start_exempt(config: Config) -> bool:
+    return "uden_startdato" in config.diskretion_undtaget
+
+
+def missing_start_folded(counts: dict[str, int], threshold: int, exempt: bool) -> bool:
+    """Whether the citizens without a start date are counted under the shorter history (Tabel 2 and the
+    flow): when a group has 1 to threshold − 1 of them and they are not exempt, so that no published
+    total lacks exactly them (Tabel 1's group size against Tabel 2's total would give their number)."""
+    return not exempt and any(diskretion.is_small(k, threshold) for k in counts.values())
+
+
 def missing_start_text(counts: dict[str, int], threshold: int, config: Config) -> str:
-    """'12 borgere uden startdato for kontanthjælp (12 i kontrolgruppen)', small counts in words."""
-    marks = missing_start_marks(counts, threshold)
-    parts = [f"{beskyttet.count_text(k, threshold, marks[g])} i {config.grupper_bestemt[g]}" for g, k in counts.items() if k]
-    total = beskyttet.citizens_text(sum(counts.values()), threshold)
+    """'12 borgere uden startdato for kontanthjælp (12 i kontrolgruppen)', small counts in words unless
+    the configuration exempts them."""
+    exempt = missing_start_exempt(config)
+    shown = 1 if exempt else threshold  # an exempt count is never small
+    marks = missing_start_marks(counts, threshold, exempt)
+    parts = [f"{beskyttet.count_text(k, shown, marks[g])} i {config.grupper_bestemt[g]}" for g, k in counts.items() if k]
+    total = beskyttet.citizens_text(sum(counts.values()), shown)
     return f"{total[0].upper()}{total[1:]} uden startdato for kontanthjælp ({', '.join(parts)})"

@@ -24,6 +24,7 @@ from evalkit.data.uger import week_monday
 from evalkit.maaleparametre.faelles import (
     KONTANTHJAELP,
     adjusted_comparison,
+    missing_start_exempt,
     missing_start_marks,
     missing_start_text,
     outcome,
@@ -54,6 +55,7 @@ class Langtidsgruppen:
     tilgaengelig: bool
     begrundelse: str  # Danish sentence shown instead of the results when not available
     diskretionsgraense: int
+    uden_startdato_undtaget: bool = False  # the configuration exempts them from disclosure control
 
     @property
     def statusdato(self) -> dt.date:
@@ -107,6 +109,7 @@ def compute(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Langti
         tilgaengelig=available,
         begrundelse="" if available else _reason(fase, monday),
         diskretionsgraense=config.diskretionsgraense,
+        uden_startdato_undtaget=missing_start_exempt(config),
     )
 
 
@@ -238,6 +241,8 @@ def to_json(lt: Langtidsgruppen) -> dict:
             "statusdato": lt.statusdato.isoformat(),
             "statusuge": lt.statusuge.isoformat(),
             **groups,
-            "uden_startdato": diskretion.mark_json(dict(lt.uden_startdato), missing_start_marks(lt.uden_startdato, t)),
+            "uden_startdato": diskretion.mark_json(
+                dict(lt.uden_startdato), missing_start_marks(lt.uden_startdato, t, lt.uden_startdato_undtaget)
+            ),
         },
     }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from evalkit.config import EXEMPTABLE
 from evalkit.praesentation import formatting
 from evalkit.praesentation.tables import Table
 from evalkit.praesentation.tekst import Markup, code, escape
@@ -45,6 +46,7 @@ def table(proveniens: dict[str, Any]) -> Table:
         ("Opfølgning efter afgang", f"{definitions['opfoelgning_uger']} uger"),
         ("Signifikansniveau og styrke", f"{formatting.pct(definitions['alpha'])} og {formatting.pct(definitions['styrke'])}"),
         ("Diskretionsgrænse", f"{definitions['diskretionsgraense']} borgere"),
+        ("Undtaget fra diskretionsgrænsen", _exempt_text(definitions.get("diskretion_undtaget", []))),
     ]
     if "sammenligning" in proveniens:
         other = proveniens["sammenligning"]
@@ -55,6 +57,13 @@ def table(proveniens: dict[str, Any]) -> Table:
     for row in rows:
         result.add_row(*row)
     return result
+
+
+def _exempt_text(names: list[str]) -> str:
+    if not names:
+        return "ingen"
+    counts = formatting.join([EXEMPTABLE[name] for name in names])
+    return f"antallet af {counts}, fordi det beskriver manglende data og ikke borgernes forhold"
 
 
 def table_inputs(proveniens: dict[str, Any]) -> Table:
