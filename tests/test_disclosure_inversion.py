@@ -18,7 +18,7 @@ import pandas as pd
 from evalkit.bygning.resultater import assemble
 from evalkit.bygning.resultater import published as published_json
 from evalkit.config import Periode
-from evalkit.maaleparametre import afgange, baseline, sammenfatning
+from evalkit.maaleparametre import afgange, baseline, langtidsgruppen, sammenfatning
 from evalkit.maaleparametre import virksomhedsplaceringer as vp
 from evalkit.maaleparametre.faelles import Comparison, outcome
 
@@ -122,3 +122,55 @@ def test_the_citizens_without_a_start_date_are_not_a_difference_of_two_totals(co
 
     found = consistent(published, (2, 0), [(m, 0) for m in range(1, 5)])
     assert len(found) == 4, found  # any of 1 to 4 publishes the same
+
+
+def test_one_hidden_exit_is_not_the_group_less_the_others(config):
+    """Each citizen has exactly one outcome, so a group's outcomes add up to its published size: with one
+    outcome hidden and every other one published (in the tables or in resultater.json), subtraction
+    would give it. The attacker tries every split of the trial group between the hidden cells that
+    leaves the group's size as it is; more than one split must publish the same."""
+    def published(fleksjob: int, andet: int) -> Iterator[str]:
+        antal = {g: dict.fromkeys(afgange.OUTCOMES, 0) for g in N}
+        antal["forsoeg"].update(beskaeftigelse=160, smaajob=40, uddannelse=30, fleksjob=fleksjob, andet=andet)
+        antal["kontrol"].update(beskaeftigelse=150, smaajob=38, uddannelse=28, fleksjob=20, andet=48)
+        for g in N:
+            antal[g][afgange.STILL_ON_KH] = N[g] - sum(v for k, v in antal[g].items() if k != afgange.STILL_ON_KH)
+        result = afgange.Afgange(config.fase("slut"), 8, N, antal, {}, 5)
+        yield afgange.table_job(result, config).to_markdown()
+        yield afgange.table_other_benefits(result, config).to_markdown()
+        yield afgange.summary(result, config, afgange.JOB_AND_EDUCATION + afgange.OTHER_BENEFITS)
+        fragment = afgange.to_json(result)
+        yield json.dumps(published_json(assemble(config.fase("slut"), [fragment], config.udfaldsfamilie), 0.05), sort_keys=True)
+        yield afgange.figure(result, config).data
+
+    # fleksjob 3 in the trial group; it and 'andet' (not in the report's tables) together are 53
+    found = consistent(published, (3, 50), [(f, 53 - f) for f in range(1, 5)])
+    assert len(found) >= 2, found
+
+
+def test_the_long_term_groups_size_is_hidden_where_tabel_2_hides_it(config):
+    """Tabel 2 publishes each group's long and shorter history and their total; Tabel 6 publishes the
+    long-term group's size again. When Tabel 2 hides the long history (its shorter history is small),
+    Tabel 6 must hide it too, or the total less it gives the small count."""
+    def published(kort: int, _unused: int) -> Iterator[str]:
+        ids = [f"B{i:03d}" for i in range(80)]
+        siden = ([pd.Timestamp("2017-06-01")] * kort + [pd.Timestamp("2012-01-01")] * (40 - kort)
+                 + [pd.Timestamp("2017-06-01")] * 20 + [pd.Timestamp("2012-01-01")] * 20)
+        borgere = pd.DataFrame({
+            "borger_id": ids, "gruppe": ["forsoeg"] * 40 + ["kontrol"] * 40, "koen": ["K", "M"] * 40,
+            "alder": [40] * 80, "herkomst": ["dansk"] * 80, "offentlig_forsoergelse_aar": [3.0] * 80,
+            "kontanthjaelp_siden": siden,
+        })
+        fase = config.fase("slut")
+        monday = pd.Timestamp("2019-12-30")
+        ydelser = pd.DataFrame({"borger_id": ids, "uge": monday, "ydelse": "kontanthjaelp"})
+        history = baseline.compute({"borgere": borgere}, config)
+        result = langtidsgruppen.compute({"borgere": borgere, "ydelser": ydelser}, config, fase)
+        yield baseline.table_history(history, config).to_markdown()
+        yield langtidsgruppen.table(result, config).to_markdown()
+        yield langtidsgruppen.summary(result, config)
+        yield json.dumps(published_json(langtidsgruppen.to_json(result), 0.05), sort_keys=True)
+        yield langtidsgruppen.figure(result, config).data
+
+    found = consistent(published, (2, 0), [(k, 0) for k in range(1, 5)])
+    assert len(found) == 4, found

@@ -132,7 +132,8 @@ def test_an_empty_long_term_group_shows_a_dash(config, fase):
     borgere = _borgere({"A": ("forsoeg", "2017-06-01"), "B": ("kontrol", "2012-01-01")})
     ydelser = _ydelser([("A", MONDAY, KH), ("B", MONDAY, KH)])
     result = lt.compute({"borgere": borgere, "ydelser": ydelser}, config, fase)
-    assert lt.table(result, config).rows[0] == ["Forsøgsafdeling", "0", "0", "0 (–)"]
+    # the empty group's size is hidden with Tabel 2's long history, which the other group's 1 hides
+    assert lt.table(result, config).rows[0] == ["Forsøgsafdeling", "..", "..", ".. (–)"]
     assert lt.to_json(result)["udfald"]["lang_kh_reduktion"]["forsoeg"]["andel"] is None
 
 

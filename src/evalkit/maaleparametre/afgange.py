@@ -14,6 +14,7 @@ keeps the true numbers and marks the suppressed ones.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pandas as pd
 from IPython.display import SVG
@@ -67,8 +68,27 @@ class Afgange:
         return self.antal[group][outcome] / self.n[group]
 
     def skjult(self, outcome: str) -> dict[str, str | None]:
-        """Per group, whether its count and share of `outcome` are suppressed (`diskretion.suppress_outcome`)."""
-        return diskretion.suppress_outcome({g: self.antal[g][outcome] for g in GROUPS}, self.n, self.diskretionsgraense)
+        """Per group, whether its count and share of `outcome` are suppressed (`skjulte`)."""
+        return self.skjulte[outcome]
+
+    @cached_property
+    def skjulte(self) -> dict[str, dict[str, str | None]]:
+        """Suppression marks of every outcome, marks[outcome][group], solved over all of them together:
+        each citizen has exactly one outcome, so a group's outcomes add up to its (published) size and one
+        hidden count could be found by subtraction; each outcome is compared between the groups
+        (`diskretion.suppress_outcome`'s rule, also when few citizens lack it)."""
+        t = self.diskretionsgraense
+        cells = {(o, g): self.antal[g][o] for o in OUTCOMES for g in GROUPS}
+        own = [(o, g) for o in OUTCOMES for g, mark in
+               diskretion.suppress_outcome({g: self.antal[g][o] for g in GROUPS}, self.n, t).items() if mark == diskretion.PRIMARY]
+        marks = diskretion.suppress_linked(
+            cells, t,
+            sums=[[(o, g) for o in OUTCOMES] for g in GROUPS],
+            compared=[[(o, g) for g in GROUPS] for o in OUTCOMES],
+            primary=own,
+            prefer=[(o, g) for o in (STILL_ON_KH, "andet") for g in GROUPS],  # not in the report's tables
+        )
+        return {o: {g: marks[(o, g)] for g in GROUPS} for o in OUTCOMES}
 
 
 def compute(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Afgange:
@@ -167,7 +187,7 @@ def to_json(a: Afgange) -> dict:
     """The `udfald` entries of resultater.json for every destination, plus those still on kontanthjælp; a
     published outcome whose counts were suppressed is marked (`diskretion.mark_json`)."""
     udfald = {
-        key: outcome({g: a.antal[g][key] for g in GROUPS}, a.n, a.justeret[key]) for key in OUTCOMES if key != STILL_ON_KH
+        key: outcome({g: a.antal[g][key] for g in GROUPS}, a.n, a.justeret.get(key)) for key in OUTCOMES if key != STILL_ON_KH
     }
     for key in udfald:  # also those the report does not show: the published resultater.json holds them
         udfald[key] = diskretion.mark_json(udfald[key], a.skjult(key))

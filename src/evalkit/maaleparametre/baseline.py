@@ -34,6 +34,7 @@ from evalkit.maaleparametre.faelles import (
     HERKOMST,
     KONTANTHJAELP,
     balance_label,
+    history_marks,
     indicators,
     missing_start_exempt,
     missing_start_folded,
@@ -84,12 +85,14 @@ class Baseline:
         grids = {
             "herkomst": {c: {g: self.herkomst[g][c] for g in GROUPS} for c in HERKOMST},
             "koen": {c: {g: self.koen[g][c] for g in GROUPS} for c in KOEN},
-            "historik": {h: {g: self.historik()[g][h] for g in GROUPS} for h in ("kort", "lang")},
         }
-        return {
+        marks = {
             name: diskretion.suppress_grid(grid, self.diskretionsgraense, column_sums=True, compared_rows=True)
             for name, grid in grids.items()
         }
+        counts = self.historik()
+        kort, lang = ({g: counts[g][h] for g in GROUPS} for h in ("kort", "lang"))
+        return {**marks, "historik": history_marks(kort, lang, self.diskretionsgraense)}
 
     def share_cells(self) -> dict[str, dict[str, tuple[int, int, str | None]]]:
         """The balance table's shares as (count, group size, mark) per variable and group."""

@@ -240,6 +240,13 @@ def cox(
 
 # ---------------------------------------------------------------- citizens without a start date
 
+def history_marks(kort: dict[str, int], lang: dict[str, int], threshold: int) -> dict[str, dict[str, str | None]]:
+    """Tabel 2's marks, marks['kort'|'lang'][group]: each group's two counts add up to its published
+    total, and each is compared between the groups. The long-term group's size is published again in
+    Tabel 6, so that table hides it wherever this hides 'lang' (one solution for the whole document)."""
+    return diskretion.suppress_grid({"kort": kort, "lang": lang}, threshold, column_sums=True, compared_rows=True)
+
+
 def missing_start_marks(counts: dict[str, int], threshold: int, exempt: bool = False) -> dict[str, str | None]:
     """Suppression of the citizens without a start date of kontanthjælp, per group (their total is shown);
     none when the configuration exempts them (`Config.diskretion_undtaget`)."""

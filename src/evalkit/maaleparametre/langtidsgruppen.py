@@ -24,7 +24,9 @@ from evalkit.data.uger import week_monday
 from evalkit.maaleparametre.faelles import (
     KONTANTHJAELP,
     adjusted_comparison,
+    history_marks,
     missing_start_exempt,
+    missing_start_folded,
     missing_start_marks,
     missing_start_text,
     outcome,
@@ -56,17 +58,30 @@ class Langtidsgruppen:
     begrundelse: str  # Danish sentence shown instead of the results when not available
     diskretionsgraense: int
     uden_startdato_undtaget: bool = False  # the configuration exempts them from disclosure control
+    kortere_historik: dict[str, int] | None = None  # group -> the rest of the group in Tabel 2 ('kort')
 
     @property
     def statusdato(self) -> dt.date:
         return self.fase.statusdato
 
+    def skjult_ved_start(self) -> dict[str, str | None]:
+        """Per group, whether the size of the long-term group is hidden: small, or hidden in Tabel 2
+        (`faelles.history_marks`), where the same count is published beside the shorter history."""
+        t = self.diskretionsgraense
+        marks = {g: diskretion.PRIMARY if diskretion.is_small(self.ved_start[g], t) else None for g in GROUPS}
+        if self.kortere_historik is not None:
+            tabel_2 = history_marks(self.kortere_historik, self.ved_start, t)["lang"]
+            marks = {g: marks[g] or tabel_2[g] for g in GROUPS}
+        return marks
+
     def skjult(self) -> dict[str, str | None]:
         """Per group, whether its reduction and those still on kontanthjælp are suppressed
-        (`diskretion.suppress_outcome` on the reduction out of the group at the start)."""
-        return diskretion.suppress_outcome(
-            {g: self.reduktion(g) for g in GROUPS}, self.ved_start, self.diskretionsgraense
-        )
+        (`diskretion.suppress_outcome` on the reduction out of the group at the start); all groups' when a
+        group's size at the start is hidden (`skjult_ved_start`)."""
+        marks = diskretion.suppress_outcome({g: self.reduktion(g) for g in GROUPS}, self.ved_start, self.diskretionsgraense)
+        if any(self.skjult_ved_start().values()):
+            marks = {g: marks[g] or diskretion.SECONDARY for g in GROUPS}
+        return marks
 
     def reduktion(self, group: str) -> int:
         return self.ved_start[group] - self.paa_kontanthjaelp[group]
@@ -97,6 +112,10 @@ def compute(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Langti
     def per_group(mask: pd.Series) -> dict[str, int]:
         return {g: int((mask & (borgere["gruppe"] == g)).sum()) for g in GROUPS}
 
+    exempt = missing_start_exempt(config)
+    # Tabel 2's shorter history: with the citizens without a start date when it counts them there
+    kort = ~lang & (~missing | missing_start_folded(per_group(missing), config.diskretionsgraense, exempt))
+
     available = not status_week.empty
     return Langtidsgruppen(
         fase=fase,
@@ -109,7 +128,8 @@ def compute(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Langti
         tilgaengelig=available,
         begrundelse="" if available else _reason(fase, monday),
         diskretionsgraense=config.diskretionsgraense,
-        uden_startdato_undtaget=missing_start_exempt(config),
+        uden_startdato_undtaget=exempt,
+        kortere_historik=per_group(kort),
     )
 
 
@@ -140,7 +160,7 @@ def table(lt: Langtidsgruppen, config: Config) -> Table:
     for g, mark in lt.skjult().items():
         result.add_row(
             config.grupper[g],
-            beskyttet.count_cell(lt.ved_start[g], t),
+            beskyttet.count_cell(lt.ved_start[g], t, lt.skjult_ved_start()[g]),
             beskyttet.count_cell(lt.paa_kontanthjaelp[g], t, mark),
             _reduction_text(lt, g),
         )
@@ -163,7 +183,7 @@ def figure(lt: Langtidsgruppen, config: Config) -> SVG:
         (f"Fortsat på kontanthjælp\n{formatting.date(lt.statusdato)}", lt.paa_kontanthjaelp),
     ]
     t, hidden = lt.diskretionsgraense, lt.skjult()
-    marks = [{g: None for g in GROUPS}, hidden]  # per point: the size at the start is hidden only when small
+    marks = [lt.skjult_ved_start(), hidden]
     fig = figures.new_figure(3.2)
     ax = fig.subplots()
     width = 0.38
@@ -191,10 +211,10 @@ def summary(lt: Langtidsgruppen, config: Config) -> str:
     """A Danish paragraph on how the long-term group shrank in each group, every number computed."""
     f, k = "forsoeg", "kontrol"
     t = lt.diskretionsgraense
-    hidden = any(lt.skjult().values())
+    hidden, start = any(lt.skjult().values()), lt.skjult_ved_start()
     text = (
-        f"Ved forsøgets start {formatting.date(lt.startdato)} havde {beskyttet.citizens_text(lt.ved_start[f], t)} i "
-        f"{config.grupper_bestemt[f]} og {beskyttet.count_text(lt.ved_start[k], t)} i {config.grupper_bestemt[k]} "
+        f"Ved forsøgets start {formatting.date(lt.startdato)} havde {beskyttet.citizens_text(lt.ved_start[f], t, start[f])} i "
+        f"{config.grupper_bestemt[f]} og {beskyttet.count_text(lt.ved_start[k], t, start[k])} i {config.grupper_bestemt[k]} "
         f"været på kontanthjælp i {config.lang_historik_aar} år eller længere."
     )
     if not hidden:
@@ -210,7 +230,10 @@ def summary(lt: Langtidsgruppen, config: Config) -> str:
         reason = beskyttet.hidden_outcome_reason(
             {g: lt.reduktion(g) for g in GROUPS}, lt.ved_start, t, config.grupper_bestemt,
             "ikke længere modtog kontanthjælp", "stadig modtog kontanthjælp",
-        )
+        ) or formatting.join([  # hidden with the group's size at the start (Tabel 2's shorter history is small)
+            f"færre end {t} borgere i {config.grupper_bestemt[g]} havde en kortere kontanthjælpshistorik"
+            for g in GROUPS if start[g] and not diskretion.is_small(lt.ved_start[g], t)
+        ])
         text += (
             f" Hvor mange der i ugen med statusdatoen {formatting.date(lt.statusdato)} stadig modtog kontanthjælp, "
             f"og forskellen mellem grupperne, vises ikke af hensyn til diskretion, da {reason}."
@@ -231,7 +254,7 @@ def to_json(lt: Langtidsgruppen) -> dict:
     groups = {
         g: diskretion.mark_json(
             {"ved_start": lt.ved_start[g], "paa_kontanthjaelp": lt.paa_kontanthjaelp[g]},
-            {"ved_start": diskretion.PRIMARY if diskretion.is_small(lt.ved_start[g], t) else None, "paa_kontanthjaelp": hidden[g]},
+            {"ved_start": lt.skjult_ved_start()[g], "paa_kontanthjaelp": hidden[g]},
         )
         for g in GROUPS
     }

@@ -87,7 +87,8 @@ def _counts(entry: dict[str, Any]) -> tuple[dict[str, int], dict[str, int]]:
 def suppressed(entry: dict[str, Any], config: Config) -> bool:
     """Whether the outcome is not compared in public: its counts and shares are suppressed
     (`diskretion.suppress_outcome`), and with them every statistic of the comparison."""
-    return any(diskretion.suppress_outcome(*_counts(entry), config.diskretionsgraense).values())
+    # a measure may hide more than the outcome's own counts require (e.g. the long-term group's size)
+    return bool(entry.get("diskretion")) or any(diskretion.suppress_outcome(*_counts(entry), config.diskretionsgraense).values())
 
 
 def shown(resultater: dict[str, Any], config: Config) -> list[tuple[str, dict[str, Any]]]:

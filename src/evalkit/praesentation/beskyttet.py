@@ -80,7 +80,7 @@ def hidden_outcome_reason(
             reasons.append(f"færre end {threshold} borgere i {names[g]} {with_outcome}")
         elif is_small(n[g] - antal[g], threshold):
             reasons.append(f"færre end {threshold} borgere i {names[g]} {without_outcome}")
-    return formatting.join(reasons)
+    return formatting.join(reasons) if reasons else ""
 
 
 def note(threshold: int, primary: bool = True, secondary: bool = True, unit: str = "borgere") -> str:

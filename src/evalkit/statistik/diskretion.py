@@ -55,22 +55,24 @@ def is_small(count: int, threshold: int) -> bool:
 
 
 def suppress(
-    counts: Mapping[K, int], threshold: int, total_shown: bool, hidden: Iterable[K] = ()
+    counts: Mapping[K, int], threshold: int, total_shown: bool, hidden: Iterable[K] = (), prefer: Collection[K] = ()
 ) -> dict[K, Mark]:
     """For each key of one margin: None (shown), "primaer" (0 < count < threshold) or "sekundaer".
 
     `total_shown`: the counts add up to a total that is shown too (or one of them is the total of the
     others), so if exactly one count is hidden, the smallest other non-zero count is hidden as well
-    (ties: the first in the mapping's order). `hidden` names keys already hidden for another reason (by
-    another margin of the same table); they count as hidden and are marked "sekundaer" unless small.
+    (those in `prefer` first, e.g. counts the report itself does not show; ties: the first in the
+    mapping's order). `hidden` names keys already hidden for another reason (by another margin of the
+    same table); they count as hidden and are marked "sekundaer" unless small.
     """
     marks: dict[K, Mark] = {key: PRIMARY if is_small(n, threshold) else None for key, n in counts.items()}
     for key in hidden:
         marks[key] = marks[key] or SECONDARY
     if total_shown and sum(mark is not None for mark in marks.values()) == 1:
-        candidates = [(n, i, key) for i, (key, n) in enumerate(counts.items()) if marks[key] is None and n > 0]
+        candidates = [(key not in prefer, n, i, key) for i, (key, n) in enumerate(counts.items())
+                      if marks[key] is None and n > 0]
         if candidates:
-            marks[min(candidates)[2]] = SECONDARY
+            marks[min(candidates)[-1]] = SECONDARY
     return marks
 
 
@@ -79,17 +81,20 @@ def suppress_linked(
     threshold: int,
     sums: Iterable[Collection[K]] = (),
     compared: Iterable[Collection[K]] = (),
+    primary: Collection[K] = (),
+    prefer: Collection[K] = (),
 ) -> dict[K, Mark]:
     """Marks for the cells of a whole table: each collection in `sums` is a margin whose cells are tied
-    by a shown total (see `suppress`); each in `compared` holds the cells of one quantity compared
-    between the groups, all hidden when one is. Applied until no margin hides another cell."""
+    by a shown total (see `suppress`, which hides the cells in `prefer` first); each in `compared` holds
+    the cells of one quantity compared between the groups, all hidden when one is; `primary` names cells
+    hidden for a reason of their own besides being small. Applied until no margin hides another cell."""
     sums, compared = [list(keys) for keys in sums], [list(keys) for keys in compared]
-    marks: dict[K, Mark] = {key: PRIMARY if is_small(n, threshold) else None for key, n in cells.items()}
+    marks: dict[K, Mark] = {key: PRIMARY if is_small(n, threshold) or key in primary else None for key, n in cells.items()}
     changed = True
     while changed:
         before = dict(marks)
         for keys in sums:
-            margin = suppress({k: cells[k] for k in keys}, threshold, True, [k for k in keys if marks[k]])
+            margin = suppress({k: cells[k] for k in keys}, threshold, True, [k for k in keys if marks[k]], prefer)
             marks.update({k: mark for k, mark in margin.items() if mark})
         for keys in compared:
             if any(marks[k] for k in keys):
