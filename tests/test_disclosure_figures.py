@@ -11,11 +11,13 @@ from __future__ import annotations
 import dataclasses
 import re
 
+import numpy as np
 import pytest
 
-from evalkit.maaleparametre import afgange, baseline, planer, virksomhedsplaceringer
+from evalkit.maaleparametre import afgange, baseline, planer, varighed, virksomhedsplaceringer
 from evalkit.maaleparametre.planer import REHAB, Gruppetal
 from evalkit.praesentation import beskyttet
+from evalkit.statistik.overlevelse import kaplan_meier
 
 THRESHOLD = 5
 
@@ -134,3 +136,30 @@ def test_the_fixtures_are_what_they_claim(config):
     """Guard for the tests above: the varied cells are really hidden, and the placements' group really is."""
     assert _placeringer(config, 3).skjult()["forsoeg"] == "primaer"
     assert dataclasses.is_dataclass(_afgange(config))
+
+
+def _km_points(splits: tuple[int, int]):
+    """A group of 100 with 6 exits in week 1, then `splits` exits in weeks 3 and 4, 20 in week 6, one
+    left the data in week 2 and the rest were followed to week 10."""
+    times = [1] * 6 + [2] + [3] * splits[0] + [4] * splits[1] + [6] * 20
+    events = [1] * 6 + [0] + [1] * (splits[0] + splits[1]) + [1] * 20
+    rest = 100 - len(times)
+    km = kaplan_meier(np.array(times + [10] * rest, float), np.array(events + [0] * rest))
+    return varighed.km_points(km, 10.0, 0.05, THRESHOLD)
+
+
+def test_the_kaplan_meier_curve_does_not_tell_a_week_with_few_exits():
+    """1 and 4 exits in two weeks, or 2 and 3: the curve may show that 5 left in the two weeks, not how."""
+    first, second = _km_points((1, 4)), _km_points((2, 3))
+    for a, b in zip(first, second, strict=True):
+        assert np.array_equal(a, b)
+    times, surv, _lower, _upper = first
+    assert list(times) == [0.0, 1.0, 4.0, 6.0, 10.0]  # drawn where 6, then 5, then 20 exits have gathered
+    assert surv[1] == 0.94 and all(np.round(surv, 2) == surv)
+
+
+def test_coarse_steps_draw_only_drops_of_at_least_the_threshold():
+    from evalkit.statistik.diskretion import coarse_steps
+
+    assert coarse_steps([6, 1, 4, 20, 2], 5) == [0, 2, 3]  # the last 2 exits are not drawn
+    assert coarse_steps([1, 1, 1], 5) == [] and coarse_steps([5, 5], 5) == [0, 1]

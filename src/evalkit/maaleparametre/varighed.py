@@ -382,8 +382,25 @@ def table(v: Varighed, config: Config) -> Table:
     return beskyttet.annotate(table, threshold)
 
 
+def km_points(km, tau: float, alpha: float, threshold: int) -> tuple[np.ndarray, ...]:
+    """The Kaplan–Meier curve and its band as the figure draws them, from time 0 to `tau`: only steps
+    that gather at least `threshold` exits (`diskretion.coarse_steps`), each value rounded to a whole
+    per cent, so that no drop shows 1 to threshold − 1 citizens and the band's decimals do not tell how
+    the exits between two drawn steps were spread over the weeks."""
+    inside = km.surv_times <= tau
+    kept = diskretion.coarse_steps(km.n_events[inside], threshold)
+    lower, upper = overlevelse.band(km, alpha)
+
+    def drawn(values: np.ndarray) -> np.ndarray:
+        return np.concatenate([[1.0], np.round(values[inside][kept], 2)])
+
+    times = np.concatenate([[0.0], km.surv_times[inside][kept], [tau]])
+    return times, drawn(km.surv_prob), drawn(lower), drawn(upper)
+
+
 def figure(v: Varighed, config: Config) -> SVG:
-    """Kaplan–Meier curves of the share still without a first exit, with pointwise bands, per group."""
+    """Kaplan–Meier curves of the share still without a first exit, with pointwise bands, per group;
+    drawn in steps of at least the disclosure threshold's number of exits (`km_points`)."""
     a = v.afgang
     fig = figures.new_figure(3.4)
     ax = fig.subplots()
@@ -391,15 +408,13 @@ def figure(v: Varighed, config: Config) -> SVG:
         km = a.km[g]
         if km is None:
             continue
-        inside = km.surv_times <= a.tau
-        times = np.concatenate([[0.0], km.surv_times[inside], [a.tau]])
-        surv = np.concatenate([[1.0], km.surv_prob[inside]])
-        lower, upper = overlevelse.band(km, v.alpha)
-        lower, upper = np.concatenate([[1.0], lower[inside]]), np.concatenate([[1.0], upper[inside]])
+        times, surv, lower, upper = km_points(km, a.tau, v.alpha, config.diskretionsgraense)
         colour = figures.GROUP_COLOURS[g]
         ax.step(times, np.append(surv, surv[-1]), where="post", color=colour, label=config.grupper[g], linewidth=1.4)
         ax.fill_between(times, np.append(lower, lower[-1]), np.append(upper, upper[-1]), step="post",
                         color=colour, alpha=0.2, linewidth=0)
+    figures.note_hidden(ax, f"Kurverne er tegnet i trin på mindst {config.diskretionsgraense} afgange og i hele "
+                            "procent af hensyn til diskretion")
     ax.set_xlim(0, max(a.tau, 1))
     ax.set_ylim(0, 1.02)
     figures.number_axis(ax.xaxis)

@@ -83,9 +83,9 @@ def grouped_barh(ax: Axes, labels: Sequence[str], values: Mapping[str, Sequence[
         note_hidden(ax)
 
 
-def note_hidden(ax: Axes) -> None:
-    """The note on '..' at the top of the figure, where a figure that hides values says so."""
-    ax.figure.suptitle(HIDDEN_NOTE, x=0.01, ha="left", fontsize=8, color="#555555")
+def note_hidden(ax: Axes, text: str = HIDDEN_NOTE) -> None:
+    """A note at the top of the figure on what it leaves out for disclosure control (by default '..')."""
+    ax.figure.suptitle(text, x=0.01, ha="left", fontsize=8, color="#555555")
 
 
 def as_svg(fig: Figure) -> SVG:

@@ -37,7 +37,7 @@ and a group's flow {"randomiseret": 917, ..., "diskretion": {"forladt_foer_slut"
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Iterable, Mapping
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 K = TypeVar("K", bound=Hashable)
@@ -138,6 +138,20 @@ def suppress_outcome(antal: Mapping[str, int], n: Mapping[str, int], threshold: 
     if any(marks.values()):
         marks = {g: mark or (SECONDARY if n[g] else None) for g, mark in marks.items()}
     return marks
+
+
+def coarse_steps(events: Sequence[int], threshold: int) -> list[int]:
+    """The indices of a step curve's steps (e.g. a Kaplan–Meier curve, one step per time with `events`
+    events) that may be drawn: a step is drawn only once at least `threshold` events have gathered since
+    the last drawn one, so that no drawn drop is 1 to threshold − 1 citizens. Events after the last
+    drawn step that do not reach the threshold are not drawn."""
+    kept, gathered = [], 0
+    for i, count in enumerate(events):
+        gathered += int(count)
+        if gathered >= threshold:
+            kept.append(i)
+            gathered = 0
+    return kept
 
 
 # ---------------------------------------------------------------- resultater.json
