@@ -7,7 +7,6 @@ numbers also where the report suppresses a small count; the modules mark those w
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 from pathlib import Path
@@ -67,8 +66,6 @@ def assemble(fase: Fase, fragments: list[dict[str, Any]], family: tuple[str, ...
     return merged
 
 
-
-
 # The statistics of a comparison of two groups' counts (`faelles.outcome`): hidden with the counts.
 COMPARISON_STATISTICS = ("forskel", "ci_nedre", "ci_oevre", "p", "p_eksakt", "mindste_forventede", "p_holm", "justeret")
 HIDDEN_WITH_COUNTS = "skjult_med_antallene"  # the reason given for such a statistic
@@ -81,7 +78,7 @@ def published(resultater: dict[str, Any], alpha: float) -> dict[str, Any]:
     reasons above). The statistics of an outcome whose counts are hidden are null; while the outcome
     family holds such an outcome, the other outcomes' Holm p-values are null too and `holm_under_alpha`
     says on which side of alpha they lie (as the report shows them)."""
-    result = _nulled(copy.deepcopy(resultater))
+    result = _nulled(resultater)  # new containers throughout, so the changes below leave `resultater` as it is
     udfald = result.get("udfald", {})
     hidden = {key for key, entry in udfald.items() if entry.get("diskretion")}
     for key in hidden:
@@ -100,7 +97,8 @@ def published(resultater: dict[str, Any], alpha: float) -> dict[str, Any]:
 
 
 def _nulled(value: Any) -> Any:
-    """`value` with every number its "diskretion" marks hide replaced by null (nested like the marks)."""
+    """A copy of `value` (every dict and list new) with every number its "diskretion" marks hide replaced
+    by null (nested like the marks)."""
     if isinstance(value, list):
         return [_nulled(v) for v in value]
     if not isinstance(value, dict):
