@@ -67,6 +67,11 @@ def _holm_text(entry: dict[str, Any], config: Config, coarse: bool) -> str:
     return f"p(Holm) {'<' if significant(entry, config, 'p_holm') else '≥'} {formatting.number(config.alpha, 2)}"
 
 
+def _holm_cell(entry: dict[str, Any], config: Config, coarse: bool) -> str:
+    """`_holm_text` for a table cell: '0,24', '< 0,05', 'kan ikke beregnes' (as `p_cell` gives a p-value)."""
+    return _holm_text(entry, config, coarse).removeprefix("p(Holm) ").removeprefix("= ")
+
+
 def _verdict(entry: dict[str, Any], config: Config, coarse: bool = False) -> str:
     if entry.get("p") is None:
         return "kan ikke testes, fordi enten ingen eller alle i begge grupper har udfaldet"
@@ -135,11 +140,12 @@ def resume(resultater: dict[str, Any], config: Config) -> str:
     """The resumé: what differs between the groups, by how much, and which differences are significant."""
     entries = family(resultater, config)
     periode = resultater["maaleperiode"]
+    coarse = holm_coarse(resultater, config)
     lines = [
         f"Grupperne er sammenlignet på {len(entries)} udfald. Afgangene fra kontanthjælp er målt fra "
         f"{formatting.date(dt.date.fromisoformat(periode['start']))} til {formatting.date(dt.date.fromisoformat(periode['slut']))}.",
         "",
-        *(f"- {_line(key, entry, config, holm_coarse(resultater, config))}" for key, entry in entries),
+        *(f"- {_line(key, entry, config, coarse)}" for key, entry in entries),
         "",
         method_text(config),
     ]
@@ -250,8 +256,8 @@ def table_effects(resultater: dict[str, Any], config: Config) -> Table:
             continue
         ci = "–" if e.get("ci_nedre") is None else f"{_pp(e['ci_nedre'])} til {_pp(e['ci_oevre'])}"
         mark = SMALL_NUMBERS_MARK if few_expected(e) else ""
-        holm = _holm_text(e, config, True).removeprefix("p(Holm) ") if coarse else p_cell(e.get("p_holm"))
-        table.add_row(LABELS[key], _pp(e.get("forskel")), ci, p_cell(e.get("p")) + mark, holm, _pp(_mde(e, config)))
+        table.add_row(LABELS[key], _pp(e.get("forskel")), ci, p_cell(e.get("p")) + mark, _holm_cell(e, config, coarse),
+                      _pp(_mde(e, config)))
     table.add_note(
         "Note: Forskelle i procentpoint: forsøgsafdelingens andel minus kontrolgruppens. Konfidensintervallet er Newcombes "
         "hybride score-interval, p er fra en tosidet z-test for to andele, og p (Holm) er korrigeret for alle "
@@ -447,8 +453,7 @@ def comparison_text(resultater: dict[str, Any], earlier: Comparison, config: Con
 def _p_pair(entry: dict[str, Any], config: Config, coarse: bool) -> str:
     if suppressed(entry, config):
         return beskyttet.HIDDEN
-    holm = _holm_text(entry, config, True).removeprefix("p(Holm) ") if coarse else p_cell(entry.get("p_holm"))
-    return f"{p_cell(entry.get('p'))} ({holm})"
+    return f"{p_cell(entry.get('p'))} ({_holm_cell(entry, config, coarse)})"
 
 
 def _shown_ci_text(entry: dict[str, Any], config: Config) -> str:
