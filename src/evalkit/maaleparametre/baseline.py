@@ -41,6 +41,7 @@ from evalkit.maaleparametre.faelles import (
     missing_start_marks,
     missing_start_text,
     share,
+    shorter_history,
 )
 from evalkit.praesentation import beskyttet, figures, flowdiagram, formatting
 from evalkit.praesentation.tables import Table
@@ -75,8 +76,7 @@ class Baseline:
 
     def historik(self) -> dict[str, dict[str, int]]:
         """Tabel 2's counts per group: 'kort', 'lang' and their total 'i_alt' (see `uden_startdato_skjult`)."""
-        folded = self.uden_startdato_skjult()
-        kort = {g: self.kort_historik[g] + (self.uden_startdato[g] if folded else 0) for g in GROUPS}
+        kort = shorter_history(self.kort_historik, self.uden_startdato, self.diskretionsgraense, self.uden_startdato_undtaget)
         return {g: {"kort": kort[g], "lang": self.lang_historik[g], "i_alt": kort[g] + self.lang_historik[g]} for g in GROUPS}
 
     def skjult(self) -> dict[str, dict[str, dict[str, str | None]]]:

@@ -266,6 +266,14 @@ def missing_start_folded(counts: dict[str, int], threshold: int, exempt: bool) -
     return not exempt and any(diskretion.is_small(k, threshold) for k in counts.values())
 
 
+def shorter_history(kort: dict[str, int], uden: dict[str, int], threshold: int, exempt: bool) -> dict[str, int]:
+    """Tabel 2's shorter history per group: those with a known start date less than the long history ago
+    (`kort`), and the citizens without a start date (`uden`) when Tabel 2 counts them there
+    (`missing_start_folded`)."""
+    folded = missing_start_folded(uden, threshold, exempt)
+    return {g: kort[g] + (uden[g] if folded else 0) for g in kort}
+
+
 def missing_start_text(counts: dict[str, int], threshold: int, config: Config) -> str:
     """'12 borgere uden startdato for kontanthjælp (12 i kontrolgruppen)', small counts in words unless
     the configuration exempts them."""

@@ -26,10 +26,10 @@ from evalkit.maaleparametre.faelles import (
     adjusted_comparison,
     history_marks,
     missing_start_exempt,
-    missing_start_folded,
     missing_start_marks,
     missing_start_text,
     outcome,
+    shorter_history,
 )
 from evalkit.praesentation import beskyttet, figures, formatting
 from evalkit.praesentation.tables import Table
@@ -113,8 +113,6 @@ def compute(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Langti
         return {g: int((mask & (borgere["gruppe"] == g)).sum()) for g in GROUPS}
 
     exempt = missing_start_exempt(config)
-    # Tabel 2's shorter history: with the citizens without a start date when it counts them there
-    kort = ~lang & (~missing | missing_start_folded(per_group(missing), config.diskretionsgraense, exempt))
 
     available = not status_week.empty
     return Langtidsgruppen(
@@ -129,7 +127,7 @@ def compute(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Langti
         begrundelse="" if available else _reason(fase, monday),
         diskretionsgraense=config.diskretionsgraense,
         uden_startdato_undtaget=exempt,
-        kortere_historik=per_group(kort),
+        kortere_historik=shorter_history(per_group(~lang & ~missing), per_group(missing), config.diskretionsgraense, exempt),
     )
 
 
