@@ -106,6 +106,7 @@ def test_flow_numbers_on_a_hand_made_panel(unsuppressed, short_fase):
             "kontrol": {"randomiseret": 3, "kontanthjaelp_startuge": 3, "ikke_kontanthjaelp_startuge": 0,
                         "fulgt_til_slut": 2, "forladt_foer_slut": 1, "analyseret_afgange": 3,
                         "analyseret_historik": 3, "udeladt_historik": 0},
+            "i_alt": {"randomiseret": 7, "forladt_foer_slut": 2},  # the chart's and the text's totals
         }
     }
 

@@ -16,13 +16,20 @@ from conftest import ROOT
 from test_properties import NoRender
 
 from evalkit.bygning.build import build
+from evalkit.bygning.resultater import PLAN_FILE
+from evalkit.bygning.udgivelse import intern_dir
 from evalkit.config import load_config
 from evalkit.data.simulering.storskala import panel, write_panel
+from evalkit.maaleparametre import dokument
 from evalkit.maaleparametre.afgange import OUTCOMES, STILL_ON_KH
 from evalkit.maaleparametre.baseline import FLOW_STEPS
+from evalkit.statistik.register import revealed
 
 GROUPS = ("forsoeg", "kontrol")
-SEEDS = (1, 2, 3)  # about 130 citizens a group: several rare outcomes fall below 5
+SEEDS = (1, 2, 3, 4)  # about 130 citizens a group: several rare outcomes fall below 5
+# seed 4's final phase: three plan outcomes below 5 in a group of 12 plans add up only one way (4 + 4 + 4)
+# and need the document's solution, which hides further counts and runs the notebooks again
+SECOND_RUN = (4, "slut")
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +50,11 @@ def published(tmp_path_factory) -> dict[tuple[int, str], dict[str, Any]]:
         build(data, out, renderer=NoRender(), config_path=config_path)
         for fase in ("midtvejs", "slut"):
             results[seed, fase] = json.loads((out / fase / "resultater.json").read_text(encoding="utf-8"))
+            plan = intern_dir(out) / fase / PLAN_FILE
+            results[seed, fase, "plan"] = json.loads(plan.read_text(encoding="utf-8")) if plan.is_file() else []
+            results[seed, fase, "notesbøger"] = {p.name: json.loads(p.read_text(encoding="utf-8"))
+                                                  for p in sorted((out / fase).glob("*.ipynb"))}
+    results["config"] = config
     return results
 
 
@@ -91,5 +103,56 @@ def test_no_sum_gives_a_hidden_count(published, seed, fase):
 
 def test_the_data_sets_hide_something(published):
     """Guard for the test above: the random data sets do have hidden counts (else it tests nothing)."""
-    hidden = [term for r in published.values() for _name, _total, terms in _sums(r) for term in terms if term is None]
+    hidden = [term for seed in SEEDS for fase in ("midtvejs", "slut") for _name, _total, terms in _sums(published[seed, fase])
+              for term in terms if term is None]
     assert len(hidden) >= 10
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("fase", ["midtvejs", "slut"])
+def test_no_hidden_count_can_be_worked_out_from_the_whole_published_file(published, seed, fase):
+    """The reader's integer programme over every count the published file holds and every relation
+    between them, across all tables of the document (`register.revealed`): no hidden small count has
+    only one possible value."""
+    config = published["config"]
+    counts = dokument.register(published[seed, fase], config)
+    assert len(counts.values) > 80 and len(counts.hidden()) >= 5, "the register holds the document"
+    assert revealed(counts) == {}
+
+
+def test_the_document_solution_hides_what_the_tables_rules_leave_open(published):
+    """Seed 4's final phase: the build hid further counts and ran the notebooks again; the published file
+    and the executed notebook hide them too."""
+    plan = published[(*SECOND_RUN, "plan")]
+    assert plan, "the data set no longer needs the document's solution: choose another"
+    r = published[SECOND_RUN]
+    for key in plan:
+        parts = key.split("/")
+        container = r
+        for part in parts[:-1]:
+            container = container[part]
+        assert container[parts[-1]] is None and container["diskretion"][parts[-1]] == "sekundaer", key
+    if {"planer/forsoeg/planer", "planer/kontrol/planer"} <= set(plan):  # as the table prints them
+        planer = json.dumps(published[(*SECOND_RUN, "notesbøger")]["planer.ipynb"], ensure_ascii=False)
+        assert "| Forberedende planer | .. | .. |" in planer
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_the_published_notebooks_hold_only_what_the_document_shows(published, seed):
+    """The executed notebooks beside the report are machine-readable too: their outputs are the
+    document's tables and texts (markdown) and figures (SVG, attacked in test_disclosure_figures), with no
+    printed data, no streams, no errors and no results in their metadata."""
+    for fase in ("midtvejs", "slut"):
+        notebooks = published[seed, fase, "notesbøger"]
+        assert len(notebooks) == 9
+        for name, nb in notebooks.items():
+            for cell in nb["cells"]:
+                for output in cell.get("outputs", []):
+                    assert output["output_type"] in ("execute_result", "display_data"), (name, output["output_type"])
+                    kinds = set(output["data"]) - {"text/plain"}
+                    assert kinds in ({"text/markdown"}, {"image/svg+xml"}), (name, kinds)
+                    assert output["data"]["text/plain"] in (["<IPython.core.display.Markdown object>"],
+                                                            ["<IPython.core.display.SVG object>"]), name
+            assert set(nb["metadata"]) <= {"kernelspec", "language_info", "papermill", "celltoolbar"}, name
+            assert set(nb["metadata"].get("papermill", {}).get("parameters", {})) <= {
+                "fase", "data_dir", "output_dir", "config_path", "sammenligning"}, name

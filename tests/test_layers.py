@@ -37,7 +37,7 @@ LAYER_OF = {
 }
 # what a measure (a module with a notebook of its own) may import from its own package
 MEASURE_LIBRARIES = {"evalkit.maaleparametre.faelles", "evalkit.maaleparametre.oekonomi"}
-STATISTICS_MAY_IMPORT = {"math", "warnings", "collections", "typing", "decimal", "numpy", "pandas", "scipy", "statsmodels", "__future__"}
+STATISTICS_MAY_IMPORT = {"math", "warnings", "collections", "dataclasses", "typing", "decimal", "numpy", "pandas", "scipy", "statsmodels", "__future__"}
 
 
 def module_name(path: Path) -> str:

@@ -156,6 +156,9 @@ class Config:
     oekonomi: Oekonomi
     # counts of missing data published exactly despite disclosure control (see EXEMPTABLE)
     diskretion_undtaget: tuple[str, ...] = ()
+    # counts the document's disclosure control hides besides each table's own rule, by their id in the
+    # document's register (evalkit.maaleparametre.dokument); set by a build for one phase, never configured
+    diskretion_plan: frozenset[str] = frozenset()
 
     def with_comparisons(self, faser: list[str]) -> list[str]:
         """`faser` and the phases they compare with, in configuration order (each computed before use)."""

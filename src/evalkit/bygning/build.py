@@ -27,7 +27,7 @@ from evalkit.bygning.progress import RAN, REUSED, LineProgress, Progress, Step
 from evalkit.bygning.udgivelse import cache_dir, intern_dir, log_dir
 from evalkit.config import Config, Fase, load_config
 from evalkit.data.contract import FILE_FORMATS
-from evalkit.errors import DataError, EvalkitError, resource_error
+from evalkit.errors import BuildError, DataError, EvalkitError, resource_error
 from evalkit.render import Renderer, kontrol, select
 
 # Copied from the project into the render tree; the notebooks' outputs join them under _build/.
@@ -350,10 +350,33 @@ class _Build:
             self.cache.restore(decision, target.parent)
             return REUSED
         worker.executing()
-        loaded = [json.loads(p.read_text(encoding="utf-8")) for p in fragments]
-        resultater.write_json(target, resultater.assemble(fase, loaded, self.config.udfaldsfamilie))
-        self.cache.store(decision, {target.name: target})
+        from evalkit.bygning import diskretion  # statsmodels and scipy: loaded only when results are merged
+
+        merged = self._assemble(fase, fragments)
+        files: dict[str, Path] = {}
+        for _ in range(diskretion.MAX_ROUNDS):  # disclosure control over the whole document
+            further = diskretion.further_hidden(merged, self.config)
+            if not further:
+                break
+            planned = set(json.loads(files[resultater.PLAN_FILE].read_text(encoding="utf-8"))) if files else set()
+            plan = diskretion.write_plan(target.parent, planned | further)
+            self.note(f"{fase.navn}: {len(further)} tal mere skjules af hensyn til diskretion på tværs af "
+                      "dokumentets tabeller; fasens notesbøger køres igen")
+            for job in jobs:
+                pipeline.run(job, failed_dir=self.log.directory, kernel=worker.kernel())
+            files = {plan.name: plan, **{p.name: p for job in jobs for p in job.outputs}}
+            merged = self._assemble(fase, fragments)
+        else:
+            raise BuildError(f"{fase.navn}: diskretionen på tværs af dokumentets tabeller fandt ingen løsning "
+                             f"efter {diskretion.MAX_ROUNDS} runder.")
+        diskretion.check(merged, self.config, fase)
+        resultater.write_json(target, merged)
+        self.cache.store(decision, {target.name: target, **files})  # with a second run: its notebooks too
         return RAN
+
+    def _assemble(self, fase: Fase, fragments: list[Path]) -> dict[str, Any]:
+        loaded = [json.loads(p.read_text(encoding="utf-8")) for p in fragments]
+        return resultater.assemble(fase, loaded, self.config.udfaldsfamilie)
 
     def _render(self, fase: Fase, worker: scheduler.Worker) -> str:
         merged = json.loads(pipeline.phase_results_path(self.build_dir, fase.noegle).read_text(encoding="utf-8"))
@@ -379,7 +402,8 @@ class _Build:
     def _stage(self, fase: Fase, staged: Path, intern: Path, result: BuildResult) -> None:
         """A published phase's files into the output being assembled: its documents, its protected
         resultater.json (`resultater.published`) and its executed notebooks; the full resultater.json
-        into the internal folder."""
+        into the internal folder, with the list of counts the document's disclosure control hid besides
+        the tables' rule (`resultater.PLAN_FILE`) when there is one."""
         for directory in (staged / fase.noegle, intern / fase.noegle):
             if directory.exists():
                 shutil.rmtree(directory)
@@ -389,6 +413,9 @@ class _Build:
             shutil.copy2(path, staged / fase.noegle / path.name)
         full = pipeline.phase_results_path(self.build_dir, fase.noegle)
         shutil.copy2(full, intern / fase.noegle / full.name)
+        plan = phase_dir / resultater.PLAN_FILE
+        if plan.is_file():  # which counts the document's disclosure control hid besides the tables' rule
+            shutil.copy2(plan, intern / fase.noegle / plan.name)
         protected = resultater.published(json.loads(full.read_text(encoding="utf-8")), self.config.alpha)
         resultater.write_json(staged / fase.noegle / full.name, protected)
         for path in sorted((self.work / "_dokumenter" / fase.noegle).iterdir()):

@@ -8,14 +8,14 @@ labelled outputs, and `Run.save(...)`.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 import pandas as pd
 
 from evalkit import paths
-from evalkit.bygning.resultater import assemble, fragment_path, published_source, write_json
+from evalkit.bygning.resultater import PLAN_FILE, assemble, fragment_path, published_source, write_json
 from evalkit.config import Config, Fase, load_config
 from evalkit.data.contract import TABLES, find_table_file
 from evalkit.data.loading import load_tables
@@ -86,10 +86,15 @@ def start(
     config_path: str | None,
     tables: tuple[str, ...],
 ) -> Run:
-    """Load the configuration and the tables a notebook reads; None means the project's defaults."""
+    """Load the configuration and the tables a notebook reads; None means the project's defaults. The
+    counts the document's disclosure control hides besides each table's rule (`PLAN_FILE` in the output
+    directory, written by the build) join the configuration as `Config.diskretion_plan`."""
     config = load_config(config_path or paths.default_config())
     output = Path(output_dir or ".")
     output.mkdir(parents=True, exist_ok=True)
+    plan = output / PLAN_FILE
+    if plan.is_file():  # a build's second run of the phase: the document's solution of disclosure control
+        config = replace(config, diskretion_plan=frozenset(json.loads(plan.read_text(encoding="utf-8"))))
     return Run(
         config=config,
         fase=config.fase(fase),

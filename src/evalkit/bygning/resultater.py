@@ -14,6 +14,10 @@ from typing import Any
 
 from evalkit.config import Fase
 
+# Written by the build into a phase's directory when the document's disclosure control hides counts
+# besides each table's own rule (`evalkit.bygning.diskretion`); a notebook run on its own has none.
+PLAN_FILE = "diskretion-plan.json"
+
 
 def fragment_path(output_dir: Path, notebook: str) -> Path:
     return Path(output_dir) / f"{notebook}.resultater.json"

@@ -21,7 +21,16 @@ from IPython.display import SVG
 
 from evalkit.config import GROUPS, Config, Fase, Periode
 from evalkit.maaleparametre.faelles import EXIT_LABELS as LABELS
-from evalkit.maaleparametre.faelles import KONTANTHJAELP, STILL_ON_KH, adjusted_comparison, find_exits, outcome, share
+from evalkit.maaleparametre.faelles import (
+    KONTANTHJAELP,
+    STILL_ON_KH,
+    adjusted_comparison,
+    count_id,
+    find_exits,
+    outcome,
+    share,
+    with_document,
+)
 from evalkit.praesentation import beskyttet, figures, formatting
 from evalkit.praesentation.tables import Table
 from evalkit.statistik import diskretion
@@ -63,6 +72,7 @@ class Afgange:
     antal: dict[str, dict[str, int]]  # group -> outcome -> count
     justeret: dict[str, dict | None]  # outcome -> covariate-adjusted comparison
     diskretionsgraense: int
+    dokument_plan: frozenset[str] = frozenset()  # hidden by the document's solution (Config.diskretion_plan)
 
     def andel(self, group: str, outcome: str) -> float:
         return self.antal[group][outcome] / self.n[group]
@@ -88,7 +98,13 @@ class Afgange:
             primary=own,
             prefer=[(o, g) for o in (STILL_ON_KH, "andet") for g in GROUPS],  # not in the report's tables
         )
+        marks = with_document(marks, self.dokument_plan, lambda key: [count_id("udfald", json_key(key[0]), key[1], side) for side in ("antal", "uden")])
         return {o: {g: marks[(o, g)] for g in GROUPS} for o in OUTCOMES}
+
+
+def json_key(outcome: str) -> str:
+    """An outcome's key in resultater.json's `udfald`."""
+    return "fortsat_kontanthjaelp" if outcome == STILL_ON_KH else outcome
 
 
 def compute(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Afgange:
@@ -105,6 +121,7 @@ def compute(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Afgang
         antal={g: {o: int(counts.loc[g, o]) for o in OUTCOMES} for g in GROUPS},
         justeret={o: adjusted_comparison(udfald == o, borgere, config) for o in OUTCOMES if o != STILL_ON_KH},
         diskretionsgraense=config.diskretionsgraense,
+        dokument_plan=config.diskretion_plan,
     )
 
 

@@ -31,9 +31,11 @@ from evalkit.config import GROUPS, Config, Fase
 from evalkit.data import panel
 from evalkit.data.uger import week_monday
 from evalkit.maaleparametre.faelles import (
+    FLOW_STEPS,
     HERKOMST,
     KONTANTHJAELP,
     balance_label,
+    count_id,
     history_marks,
     indicators,
     missing_start_exempt,
@@ -42,6 +44,7 @@ from evalkit.maaleparametre.faelles import (
     missing_start_text,
     share,
     shorter_history,
+    with_document,
 )
 from evalkit.praesentation import beskyttet, figures, flowdiagram, formatting
 from evalkit.praesentation.tables import Table
@@ -68,6 +71,7 @@ class Baseline:
     balance: dict[str, dict[str, float | None]]  # variable -> {'forsoeg', 'kontrol' (mean), 'smd'}
     diskretionsgraense: int
     uden_startdato_undtaget: bool = False  # the configuration exempts them from disclosure control
+    dokument_plan: frozenset[str] = frozenset()  # hidden by the document's solution (Config.diskretion_plan)
 
     def uden_startdato_skjult(self) -> bool:
         """Whether Tabel 2 counts the citizens without a start date under the shorter history, as the
@@ -81,7 +85,8 @@ class Baseline:
 
     def skjult(self) -> dict[str, dict[str, dict[str, str | None]]]:
         """Suppression marks of the distributions, {'herkomst'|'koen'|'historik': {category: {group: mark}}}:
-        each group's categories add up to its (shown) total and each category is compared between the groups."""
+        each group's categories add up to its (shown) total and each category is compared between the groups;
+        'historik' also has Tabel 2's total per group ('i_alt'). The document's solution hides more."""
         grids = {
             "herkomst": {c: {g: self.herkomst[g][c] for g in GROUPS} for c in HERKOMST},
             "koen": {c: {g: self.koen[g][c] for g in GROUPS} for c in KOEN},
@@ -92,7 +97,16 @@ class Baseline:
         }
         counts = self.historik()
         kort, lang = ({g: counts[g][h] for g in GROUPS} for h in ("kort", "lang"))
-        return {**marks, "historik": history_marks(kort, lang, self.diskretionsgraense)}
+        marks["kontanthjaelpshistorik"] = history_marks(kort, lang, self.diskretionsgraense)
+        marks["kontanthjaelpshistorik"]["i_alt"] = {  # Tabel 2's total per group
+            g: diskretion.PRIMARY if diskretion.is_small(counts[g]["i_alt"], self.diskretionsgraense) else None for g in GROUPS
+        }
+        marks = {
+            name: {c: with_document(row, self.dokument_plan, lambda g, name=name, c=c: [count_id("baseline", name, c, g, "antal"), count_id("baseline", name, c, g)])
+                   for c, row in grid.items()}
+            for name, grid in marks.items()
+        }
+        return {**marks, "historik": marks.pop("kontanthjaelpshistorik")}
 
     def share_cells(self) -> dict[str, dict[str, tuple[int, int, str | None]]]:
         """The balance table's shares as (count, group size, mark) per variable and group."""
@@ -144,6 +158,7 @@ def compute(data: dict[str, pd.DataFrame], config: Config) -> Baseline:
         balance=_balance(borgere, config),
         diskretionsgraense=config.diskretionsgraense,
         uden_startdato_undtaget=missing_start_exempt(config),
+        dokument_plan=config.diskretion_plan,
     )
 
 
@@ -196,7 +211,7 @@ def table_history(b: Baseline, config: Config) -> Table:
             beskyttet.pct_cell(c["kort"], c["i_alt"], t, marks["kort"][g]),
             beskyttet.count_cell(c["lang"], t, marks["lang"][g]),
             beskyttet.pct_cell(c["lang"], c["i_alt"], t, marks["lang"][g]),
-            beskyttet.count_cell(c["i_alt"], t),
+            beskyttet.count_cell(c["i_alt"], t, marks["i_alt"][g]),
         )
     table.add_note(
         f"Note: '{years} år eller længere' betyder, at den aktuelle periode på kontanthjælp begyndte "
@@ -380,14 +395,6 @@ def phase_text(config: Config, fase: Fase) -> str:
 # ---------------------------------------------------------------- the flow of citizens (CONSORT-style)
 
 
-# each step of the flow and the rest of the group
-FLOW_STEPS = {
-    "kontanthjaelp_startuge": "ikke_kontanthjaelp_startuge",
-    "fulgt_til_slut": "forladt_foer_slut",
-    "analyseret_historik": "udeladt_historik",
-}
-
-
 @dataclass(frozen=True)
 class Flow:
     """Who is counted where in one phase, per group; every count is over the whole group."""
@@ -403,6 +410,7 @@ class Flow:
     analyseret_historik: dict[str, int]  # in the long-history table (Tabel 2)
     diskretionsgraense: int
     uden_startdato_undtaget: bool = False  # the configuration exempts them from disclosure control
+    dokument_plan: frozenset[str] = frozenset()  # hidden by the document's solution (Config.diskretion_plan)
 
     def ikke_kontanthjaelp_startuge(self, group: str) -> int:
         return self.randomiseret[group] - self.kontanthjaelp_startuge[group]
@@ -431,16 +439,24 @@ class Flow:
             "udeladt_historik": self.udeladt_historik(group),
         }
 
+    def skjult_i_alt(self) -> dict[str, str | None]:
+        """Marks of both groups' totals, of those randomised (the chart's top box and the text) and of those
+        who left the data early (the text): small, or hidden by the document's solution."""
+        totals = {"randomiseret": self.i_alt, "forladt_foer_slut": sum(self.forladt_foer_slut(g) for g in GROUPS)}
+        marks = {key: diskretion.PRIMARY if diskretion.is_small(n, self.diskretionsgraense) else None for key, n in totals.items()}
+        return with_document(marks, self.dokument_plan, lambda key: [count_id("flow", "i_alt", key)])
+
     def skjult(self) -> dict[str, dict[str, str | None]]:
         """Suppression marks per group and count: each step splits the group (whose size is shown) in two,
         and the text gives the total of those who left the data early."""
-        exempt = {"analyseret_historik", "udeladt_historik"} if self.uden_startdato_undtaget else set()
+        exempt = {"udeladt_historik"} if self.uden_startdato_undtaget else set()  # those in Tabel 2 are not
         cells = {(g, key): value for g in GROUPS for key, value in self.tal(g).items() if key not in exempt}
-        steps = {step: rest for step, rest in FLOW_STEPS.items() if step not in exempt}
-        sums = [[(g, step), (g, rest)] for g in GROUPS for step, rest in steps.items()]
+        sums = [[cell for cell in ((g, step), (g, rest)) if cell in cells] for g in GROUPS for step, rest in FLOW_STEPS.items()]
         sums.append([(g, "forladt_foer_slut") for g in GROUPS])
         marks = diskretion.suppress_linked(cells, self.diskretionsgraense, sums)
-        return {g: {key: marks.get((g, key)) for key in self.tal(g)} for g in GROUPS}
+        marks = {(g, key): marks.get((g, key)) for g in GROUPS for key in self.tal(g)}
+        marks = with_document(marks, self.dokument_plan, lambda cell: [count_id("flow", *cell)])
+        return {g: {key: marks[(g, key)] for key in self.tal(g)} for g in GROUPS}
 
 
 
@@ -475,21 +491,25 @@ def flow(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Flow:
         analyseret_historik=per_group(known_history),
         diskretionsgraense=config.diskretionsgraense,
         uden_startdato_undtaget=exempt,
+        dokument_plan=config.diskretion_plan,
     )
 
 
 def flow_to_json(f: Flow) -> dict:
-    """The `flow` section of resultater.json: per group, the count at every step of the flow (true numbers;
-    the suppressed ones marked, see `evalkit.statistik.diskretion`)."""
+    """The `flow` section of resultater.json: per group, the count at every step of the flow, and both
+    groups' totals of those randomised and of those who left the data early (true numbers; the suppressed
+    ones marked, see `evalkit.statistik.diskretion`)."""
     marks = f.skjult()
-    return {"flow": {g: diskretion.mark_json(f.tal(g), marks[g]) for g in GROUPS}}
+    totals = {"randomiseret": f.i_alt, "forladt_foer_slut": sum(f.forladt_foer_slut(g) for g in GROUPS)}
+    return {"flow": {**{g: diskretion.mark_json(f.tal(g), marks[g]) for g in GROUPS},
+                     "i_alt": diskretion.mark_json(totals, f.skjult_i_alt())}}  # the chart's and the text's totals
 
 
 def _flow_count(f: Flow, group: str, key: str, marks: dict[str, dict[str, str | None]], words: bool) -> str:
     """One count of the flow as published: in words for the text, with the symbols for the chart; a count
     hidden because the rest of its group is small reads 'alle på nær færre end 5'."""
     t, tal, mark = f.diskretionsgraense, f.tal(group), marks[group][key]
-    if f.uden_startdato_undtaget and key in ("analyseret_historik", "udeladt_historik"):
+    if f.uden_startdato_undtaget and key == "udeladt_historik":
         t = 1  # exempt: published as it is (a count is never small below 1)
     rest = FLOW_STEPS.get(key)
     if mark == diskretion.SECONDARY and rest and diskretion.is_small(tal[rest], t):
@@ -500,7 +520,7 @@ def _flow_count(f: Flow, group: str, key: str, marks: dict[str, dict[str, str | 
 def flow_text(f: Flow, config: Config) -> str:
     """The flow in Danish sentences with every number that may be published, for readers who cannot see
     the figure."""
-    t, marks = f.diskretionsgraense, f.skjult()
+    t, marks, totals = f.diskretionsgraense, f.skjult(), f.skjult_i_alt()
     slut = formatting.date(f.fase.maaleperiode.slut)
 
     def groups(key: str, skip_zero: bool = False) -> str:
@@ -509,7 +529,8 @@ def flow_text(f: Flow, config: Config) -> str:
         return formatting.join([f"{_flow_count(f, g, key, marks, True)} i {config.grupper_bestemt[g]}" for g in shown])
 
     sentences = [
-        f"På startdatoen {formatting.date(f.startdato)} var {beskyttet.citizens_text(f.i_alt, t)} med i forsøget. "
+        f"På startdatoen {formatting.date(f.startdato)} var {beskyttet.citizens_text(f.i_alt, t, totals['randomiseret'])} "
+        "med i forsøget. "
         f"Lodtrækningen havde fordelt dem med {groups('randomiseret')}."
     ]
     if any(f.ikke_kontanthjaelp_startuge(g) for g in GROUPS):
@@ -524,7 +545,7 @@ def flow_text(f: Flow, config: Config) -> str:
     if left:
         sentences.append(
             f"Ydelsesdata følger {groups('fulgt_til_slut')} til måleperiodens slut, {slut}. "
-            f"I alt forsvinder {beskyttet.citizens_text(left, t)} fra data før "
+            f"I alt forsvinder {beskyttet.citizens_text(left, t, totals['forladt_foer_slut'])} fra data før "
             f"({groups('forladt_foer_slut', skip_zero=True)})."
         )
         sentences.append(f"{exits}, også for dem, der forsvinder fra data før tid.")
@@ -578,7 +599,7 @@ def flow_chart(f: Flow, config: Config):
     """The flow chart as a matplotlib Figure (`flow_figure` gives its SVG)."""
     top_lines = [
         (f"I forsøget på startdatoen {formatting.date(f.startdato)}", "titel"),
-        (f"{beskyttet.count_cell(f.i_alt, f.diskretionsgraense)} borgere", "tal"),
+        (f"{beskyttet.count_cell(f.i_alt, f.diskretionsgraense, f.skjult_i_alt()['randomiseret'])} borgere", "tal"),
         ("fordelt ved lodtrækning", "note"),
     ]
     marks = f.skjult()

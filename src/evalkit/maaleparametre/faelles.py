@@ -13,8 +13,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,9 @@ import pandas as pd
 from evalkit.config import GROUPS, Config, Periode
 from evalkit.praesentation import beskyttet, formatting, metode
 from evalkit.statistik import diskretion, overlevelse, regression
+
+K = TypeVar("K")
+Mark = diskretion.Mark
 
 KONTANTHJAELP = "kontanthjaelp"
 STILL_ON_KH = "fortsat"
@@ -37,6 +41,14 @@ EXIT_LABELS = {
     "foertidspension": "Førtidspension",
     "andet": "Andet",
     STILL_ON_KH: "Fortsat på kontanthjælp",
+}
+
+
+# each step of the flow (CONSORT-style, `baseline.Flow`) and the rest of the group
+FLOW_STEPS = {
+    "kontanthjaelp_startuge": "ikke_kontanthjaelp_startuge",
+    "fulgt_til_slut": "forladt_foer_slut",
+    "analyseret_historik": "udeladt_historik",
 }
 
 
@@ -236,6 +248,21 @@ def cox(
 ) -> dict[str, Any]:
     """`statistik.overlevelse.cox` as resultater.json holds it: {'hr', 'ci_nedre', 'ci_oevre', 'p', 'metode'}."""
     return metode.described(overlevelse.cox(time, event, treated, covariates, alpha=alpha), metode.COX)
+
+
+# ---------------------------------------------------------------- the document's disclosure control
+
+def count_id(*keys: str) -> str:
+    """A published count's id in the document's register (`evalkit.maaleparametre.dokument`): its keys in
+    resultater.json joined by '/', e.g. 'udfald/fleksjob/forsoeg/antal'."""
+    return "/".join(keys)
+
+
+def with_document(marks: Mapping[K, Mark], plan: Collection[str], ids: Callable[[K], Iterable[str]]) -> dict[K, Mark]:
+    """A measure's own `marks` with the counts the document's solution hides besides them
+    (`Config.diskretion_plan`): a key whose count ids (`ids(key)`, see `count_id`) are in `plan` is
+    "sekundaer". The solution already satisfies every relation of the document, this table's included."""
+    return {key: mark or (diskretion.SECONDARY if any(i in plan for i in ids(key)) else None) for key, mark in marks.items()}
 
 
 # ---------------------------------------------------------------- citizens without a start date

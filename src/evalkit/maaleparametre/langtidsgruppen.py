@@ -24,12 +24,14 @@ from evalkit.data.uger import week_monday
 from evalkit.maaleparametre.faelles import (
     KONTANTHJAELP,
     adjusted_comparison,
+    count_id,
     history_marks,
     missing_start_exempt,
     missing_start_marks,
     missing_start_text,
     outcome,
     shorter_history,
+    with_document,
 )
 from evalkit.praesentation import beskyttet, figures, formatting
 from evalkit.praesentation.tables import Table
@@ -59,6 +61,7 @@ class Langtidsgruppen:
     diskretionsgraense: int
     uden_startdato_undtaget: bool = False  # the configuration exempts them from disclosure control
     kortere_historik: dict[str, int] | None = None  # group -> the rest of the group in Tabel 2 ('kort')
+    dokument_plan: frozenset[str] = frozenset()  # hidden by the document's solution (Config.diskretion_plan)
 
     @property
     def statusdato(self) -> dt.date:
@@ -72,13 +75,16 @@ class Langtidsgruppen:
         if self.kortere_historik is not None:
             tabel_2 = history_marks(self.kortere_historik, self.ved_start, t)["lang"]
             marks = {g: marks[g] or tabel_2[g] for g in GROUPS}
-        return marks
+        return with_document(marks, self.dokument_plan, lambda g: [count_id("langtidsgruppen", g, "ved_start")])
 
     def skjult(self) -> dict[str, str | None]:
         """Per group, whether its reduction and those still on kontanthjælp are suppressed
         (`diskretion.suppress_outcome` on the reduction out of the group at the start); all groups' when a
         group's size at the start is hidden (`skjult_ved_start`)."""
         marks = diskretion.suppress_outcome({g: self.reduktion(g) for g in GROUPS}, self.ved_start, self.diskretionsgraense)
+        marks = with_document(marks, self.dokument_plan, lambda g: [
+            count_id("langtidsgruppen", g, "paa_kontanthjaelp"), *(count_id("udfald", "lang_kh_reduktion", g, key) for key in ("antal", "uden"))
+        ])
         if any(self.skjult_ved_start().values()):
             marks = {g: marks[g] or diskretion.SECONDARY for g in GROUPS}
         return marks
@@ -128,6 +134,7 @@ def compute(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Langti
         diskretionsgraense=config.diskretionsgraense,
         uden_startdato_undtaget=exempt,
         kortere_historik=shorter_history(per_group(~lang & ~missing), per_group(missing), config.diskretionsgraense, exempt),
+        dokument_plan=config.diskretion_plan,
     )
 
 

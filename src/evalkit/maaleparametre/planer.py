@@ -23,6 +23,7 @@ import pandas as pd
 from IPython.display import SVG
 
 from evalkit.config import GROUPS, Config, Fase, Periode
+from evalkit.maaleparametre.faelles import count_id, with_document
 from evalkit.praesentation import beskyttet, figures, formatting
 from evalkit.praesentation.tables import Table
 from evalkit.statistik import diskretion
@@ -39,6 +40,7 @@ REHAB = {
 TOTAL_COLOUR = "#6E6E6E"
 TOTAL = "i_alt"  # the column of both groups together
 UNIT = "borgere eller planer"  # what the suppressed counts are
+JSON_KEYS = {"planer": ("planer",), "borgere": ("borgere_med_plan",)}  # a table row's keys in resultater.json
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class Planer:
     tilgaengelig: bool
     begrundelse: str
     diskretionsgraense: int
+    dokument_plan: frozenset[str] = frozenset()  # hidden by the document's solution (Config.diskretion_plan)
 
     def skjult(self) -> dict[str, dict[str, str | None]]:
         """Suppression marks of the table, marks[row][column]: rows 'planer', 'borgere', the outcomes of
@@ -74,8 +77,10 @@ class Planer:
         sums = [[(r, c) for c in columns] for r in rows]  # forsøg + kontrol = i alt
         sums += [[("planer", c), *((k, c) for k in REHAB)] for c in columns]  # the outcomes add up to the plans
         marks = diskretion.suppress_linked(cells, self.diskretionsgraense, sums)
+        marks = with_document(marks, self.dokument_plan, lambda cell: [count_id("planer", cell[1], *JSON_KEYS.get(cell[0], ("rehab", cell[0])))])
         result = {r: {c: marks[(r, c)] for c in columns} for r in rows}
-        return {**result, "markeret": {c: diskretion.SECONDARY if mark else None for c, mark in result["planer"].items()}}
+        marked = {c: diskretion.SECONDARY if mark else None for c, mark in result["planer"].items()}
+        return {**result, "markeret": with_document(marked, self.dokument_plan, lambda c: [count_id("planer", c, "markeret")])}
 
     @property
     def planer_i_alt(self) -> int:
@@ -146,6 +151,7 @@ def compute(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Planer
         tilgaengelig=tilgaengelig,
         begrundelse=begrundelse,
         diskretionsgraense=config.diskretionsgraense,
+        dokument_plan=config.diskretion_plan,
     )
 
 
@@ -302,19 +308,22 @@ def summary(p: Planer, config: Config) -> str:
 
 
 def to_json(p: Planer) -> dict:
-    """The plans section of resultater.json (true, unrounded numbers; the suppressed ones marked, see
-    `evalkit.statistik.diskretion`)."""
+    """The plans section of resultater.json, per group and both together ('i_alt', the table's last column;
+    true, unrounded numbers; the suppressed ones marked, see `evalkit.statistik.diskretion`)."""
     marks = p.skjult()
     fields = {"planer": "planer", "borgere_med_plan": "borgere", "markeret": "markeret"}
+    tal = {g: p.grupper[g] for g in GROUPS}
+    tal[TOTAL] = Gruppetal(**{key: sum(getattr(t, key) for t in tal.values()) for key in fields},
+                           rehab={k: sum(t.rehab[k] for t in tal.values()) for k in REHAB})
     groups = {
         g: diskretion.mark_json(
             {
-                **{key: getattr(p.grupper[g], key) for key in fields},
-                "rehab": diskretion.mark_json(dict(p.grupper[g].rehab), {k: marks[k][g] for k in REHAB}),
+                **{key: getattr(tal[g], key) for key in fields},
+                "rehab": diskretion.mark_json(dict(tal[g].rehab), {k: marks[k][g] for k in REHAB}),
             },
             {key: marks[row][g] for key, row in fields.items()},
         )
-        for g in GROUPS
+        for g in (*GROUPS, TOTAL)
     }
     payload = {
         "periode": p.periode.as_json(),

@@ -43,10 +43,12 @@ from evalkit.maaleparametre import oekonomi
 from evalkit.maaleparametre.faelles import (
     KONTANTHJAELP,
     adjustment_covariates,
+    count_id,
     covariates_text,
     cox,
     find_exits,
     finite,
+    with_document,
 )
 from evalkit.praesentation import beskyttet, figures, formatting
 from evalkit.praesentation.formatting import p_cell, p_text
@@ -124,6 +126,29 @@ class FoersteAfgang:
     logrank_p: float | None
     hr: dict[str, Any]
     hr_justeret: dict[str, Any] | None
+    diskretionsgraense: int
+    dokument_plan: frozenset[str] = frozenset()  # hidden by the document's solution (Config.diskretion_plan)
+
+    def skjult_analyseret(self) -> dict[str, dict[str, diskretion.Mark]]:
+        """Per group, marks of the analysed ('n') and the left-out count ('ikke_kontanthjaelp_startuge'):
+        the two add up to the group's size, which is published."""
+        marks = {}
+        for g in GROUPS:
+            own = diskretion.suppress({"n": self.n[g], "ikke_kontanthjaelp_startuge": self.udeladt[g]},
+                                      self.diskretionsgraense, total_shown=True)
+            marks[g] = with_document(own, self.dokument_plan, lambda key, g=g: [count_id("varighed", "foerste_afgang", g, key)])
+        return marks
+
+    def skjult_aar(self) -> dict[str, diskretion.Mark]:
+        """Per group, whether the share with a first exit within YEAR_WEEKS weeks is hidden: the citizens
+        with, or without, such an exit are few (`diskretion.suppress_outcome`), or the analysed count is."""
+        counts = {g: self.afgange_aar[g] or 0 for g in GROUPS}
+        marks = diskretion.suppress_outcome(counts, self.n, self.diskretionsgraense)
+        analysed = self.skjult_analyseret()
+        marks = {g: marks[g] or (diskretion.SECONDARY if analysed[g]["n"] else None) for g in GROUPS}
+        return with_document(marks, self.dokument_plan, lambda g: [
+            count_id("varighed", "foerste_afgang", g, key) for key in ("afgang_52_uger", "uden_afgang_52_uger")
+        ])
 
     def rmst_forskel(self, alpha: float) -> dict[str, float | None]:
         """The difference in restricted mean time forsøg − kontrol, its normal interval and p-value."""
@@ -149,6 +174,13 @@ class Varighed:
     oekonomi: oekonomi.Oekonomiresultat
     tilgaengelig: bool
     begrundelse: str
+
+    def skjult_borgere(self) -> dict[str, diskretion.Mark]:
+        """Per group, whether the group's size in this section's table is hidden (small, or hidden by the
+        document's solution)."""
+        a = self.afgang
+        marks = {g: diskretion.PRIMARY if diskretion.is_small(self.uger.n[g], a.diskretionsgraense) else None for g in GROUPS}
+        return with_document(marks, a.dokument_plan, lambda g: [count_id("varighed", "uger_paa_kontanthjaelp", g, "n")])
 
 
 def _first_exit(times: pd.DataFrame, borgere: pd.DataFrame, config: Config, periode: Periode) -> FoersteAfgang:
@@ -185,6 +217,8 @@ def _first_exit(times: pd.DataFrame, borgere: pd.DataFrame, config: Config, peri
         hr_justeret=None
         if covariates is None
         else cox(analysed["uger"], analysed["afgang"], treated, covariates, alpha=config.alpha),
+        diskretionsgraense=config.diskretionsgraense,
+        dokument_plan=config.diskretion_plan,
     )
 
 
@@ -285,9 +319,9 @@ def summary_exit(v: Varighed, config: Config) -> str:
     ]
     left_out = {x: a.udeladt[x] for x in GROUPS if a.udeladt[x]}
     if left_out:
-        threshold = config.diskretionsgraense
-        marks = _analysed_marks(a, threshold, left_out=True)
-        shown = [f"{beskyttet.count_text(n, threshold, marks[x])} i {g[x]}" for x, n in left_out.items()]
+        threshold, marks = config.diskretionsgraense, a.skjult_analyseret()
+        shown = [f"{beskyttet.count_text(n, threshold, marks[x]['ikke_kontanthjaelp_startuge'])} i {g[x]}"
+                 for x, n in left_out.items()]
         parts.append(
             f"Borgere, der ikke var på kontanthjælp i den første uge, indgår ikke i denne del ({formatting.join(shown)})."
         )
@@ -298,10 +332,14 @@ def summary_exit(v: Varighed, config: Config) -> str:
             f"Mediantiden til første afgang var {_median(a.median[f])} i {g[f]} og {_median(a.median[k])} i {g[k]}."
         )
     if a.andel_afgang_aar[f] is not None and a.andel_afgang_aar[k] is not None:
-        parts.append(
-            f"Efter {YEAR_WEEKS} uger havde {formatting.pct(a.andel_afgang_aar[f])} i {g[f]} og "
-            f"{formatting.pct(a.andel_afgang_aar[k])} i {g[k]} haft deres første afgang."
-        )
+        if any(a.skjult_aar().values()):
+            parts.append(f"Andelen med en første afgang inden for {YEAR_WEEKS} uger vises ikke af hensyn til "
+                         "diskretion, da den bygger på få borgere.")
+        else:
+            parts.append(
+                f"Efter {YEAR_WEEKS} uger havde {formatting.pct(a.andel_afgang_aar[f])} i {g[f]} og "
+                f"{formatting.pct(a.andel_afgang_aar[k])} i {g[k]} haft deres første afgang."
+            )
     parts.append(f"Log-rank-testen for ens forløb i de to grupper giver {p_text(a.logrank_p)}.")
     if a.hr["hr"] is not None:
         hr = (
@@ -326,13 +364,6 @@ def summary_exit(v: Varighed, config: Config) -> str:
     return " ".join(parts)
 
 
-def _analysed_marks(a: FoersteAfgang, threshold: int, left_out: bool = False) -> dict[str, diskretion.Mark]:
-    """Per group, whether the analysed count (or, with `left_out`, the left-out count) is hidden: the two
-    add up to the group's size, which is published."""
-    key = "udeladt" if left_out else "med"
-    return {g: diskretion.suppress({"med": a.n[g], "udeladt": a.udeladt[g]}, threshold, total_shown=True)[key] for g in GROUPS}
-
-
 def table(v: Varighed, config: Config) -> Table:
     """Weeks on kontanthjælp and time to the first exit per group, with the comparisons."""
     f, k = "forsoeg", "kontrol"
@@ -342,19 +373,20 @@ def table(v: Varighed, config: Config) -> Table:
     table = Table(
         ["", config.grupper[f], config.grupper[k], f"Forskel ({_level(v)} KI)", "p"], widths=[36, 15, 15, 24, 10]
     )
-    table.add_row("Borgere", formatting.count(u.n[f]), formatting.count(u.n[k]), "", "")
+    sizes = v.skjult_borgere()
+    table.add_row("Borgere", *(beskyttet.count_cell(u.n[g], config.diskretionsgraense, sizes[g]) for g in GROUPS), "", "")
     table.add_row(
         "Uger på kontanthjælp, gennemsnit", _weeks(u.gennemsnit[f]), _weeks(u.gennemsnit[k]),
         "–" if c["forskel"] is None else f"{formatting.signed(c['forskel'], 1)} ({_interval(c)})", p_cell(c["p"]),
     )
     threshold = config.diskretionsgraense
-    analysed = _analysed_marks(a, threshold)
+    analysed = a.skjult_analyseret()
     table.add_row(
-        "På kontanthjælp i første uge", *(beskyttet.count_cell(a.n[g], threshold, analysed[g]) for g in GROUPS), "", ""
+        "På kontanthjælp i første uge", *(beskyttet.count_cell(a.n[g], threshold, analysed[g]["n"]) for g in GROUPS), "", ""
     )
     table.add_row("Mediantid til første afgang", _median(a.median[f]), _median(a.median[k]), "", "")
     if a.andel_afgang_aar[f] is not None and a.andel_afgang_aar[k] is not None:
-        hidden = diskretion.suppress_outcome(a.afgange_aar, a.n, threshold)
+        hidden = a.skjult_aar()
         table.add_row(
             f"Første afgang inden for {YEAR_WEEKS} uger",
             *(beskyttet.HIDDEN if hidden[g] else formatting.pct(a.andel_afgang_aar[g]) for g in GROUPS), "", "",
@@ -434,7 +466,8 @@ def to_json(v: Varighed, config: Config) -> dict:
         "varighed": {
             "uger_i_perioden": v.mandage,
             "uger_paa_kontanthjaelp": {
-                **{g: {"gennemsnit": u.gennemsnit[g], "n": u.n[g]} for g in GROUPS},
+                **{g: diskretion.mark_json({"gennemsnit": u.gennemsnit[g], "n": u.n[g]}, {"n": v.skjult_borgere()[g]})
+                   for g in GROUPS},
                 **u.sammenligning,
                 "metode": "Welchs t-test",
             },
@@ -443,14 +476,17 @@ def to_json(v: Varighed, config: Config) -> dict:
                 "slutuge": a.slutuge.isoformat(),
                 "tau_uger": a.tau,
                 **{
-                    g: {
-                        "n": a.n[g],
-                        "ikke_kontanthjaelp_startuge": a.udeladt[g],
-                        "median_uger": a.median[g],
-                        f"andel_afgang_{YEAR_WEEKS}_uger": a.andel_afgang_aar[g],
-                        "rmst": a.rmst[g],
-                        "rmst_varians": a.rmst_var[g],
-                    }
+                    g: diskretion.mark_json(
+                        {
+                            "n": a.n[g],
+                            "ikke_kontanthjaelp_startuge": a.udeladt[g],
+                            "median_uger": a.median[g],
+                            f"andel_afgang_{YEAR_WEEKS}_uger": a.andel_afgang_aar[g],
+                            "rmst": a.rmst[g],
+                            "rmst_varians": a.rmst_var[g],
+                        },
+                        {**a.skjult_analyseret()[g], f"andel_afgang_{YEAR_WEEKS}_uger": a.skjult_aar()[g]},
+                    )
                     for g in GROUPS
                 },
                 "logrank_p": a.logrank_p,

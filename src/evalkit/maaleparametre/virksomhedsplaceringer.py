@@ -17,7 +17,7 @@ from IPython.display import SVG
 from statsmodels.stats.proportion import proportion_confint
 
 from evalkit.config import GROUPS, Config, Fase, Periode
-from evalkit.maaleparametre.faelles import adjusted_comparison, outcome
+from evalkit.maaleparametre.faelles import adjusted_comparison, count_id, outcome, with_document
 from evalkit.praesentation import beskyttet, figures, formatting
 from evalkit.praesentation.tables import Table
 from evalkit.statistik import diskretion
@@ -44,20 +44,27 @@ class Virksomhedsplaceringer:
     tilgaengelig: bool
     begrundelse: str  # Danish sentence shown instead of the results when not available
     diskretionsgraense: int
+    dokument_plan: frozenset[str] = frozenset()  # hidden by the document's solution (Config.diskretion_plan)
 
     @property
     def periode(self) -> Periode:
         return self.fase.placeringsperiode
 
     def skjult(self) -> dict[str, str | None]:
-        """Per group, whether its counts and share placed are suppressed (`diskretion.suppress_outcome`)."""
-        return diskretion.suppress_outcome(self.placeret, self.n, self.diskretionsgraense)
+        """Per group, whether its counts and share placed are suppressed (`diskretion.suppress_outcome`, and
+        the document's solution)."""
+        marks = diskretion.suppress_outcome(self.placeret, self.n, self.diskretionsgraense)
+        return with_document(marks, self.dokument_plan,
+                             lambda g: [count_id("udfald", "virksomhedsplacering", g, key) for key in ("antal", "uden")])
 
     def skjulte_typer(self) -> dict[str, dict[str, str | None]]:
         """Per placement type and group, whether the count is suppressed: small, or the group's counts are hidden."""
         groups = self.skjult()
         return {
-            t: {g: mark or groups[g] for g, mark in diskretion.suppress(counts, self.diskretionsgraense, False).items()}
+            t: with_document(
+                {g: mark or groups[g] for g, mark in diskretion.suppress(counts, self.diskretionsgraense, False).items()},
+                self.dokument_plan, lambda g, t=t: [count_id("virksomhedsplaceringer", "typer", t, g)],
+            )
             for t, counts in self.typer.items()
         }
 
@@ -102,6 +109,7 @@ def compute(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Virkso
         tilgaengelig=available,
         begrundelse="" if available else _reason(fase),
         diskretionsgraense=config.diskretionsgraense,
+        dokument_plan=config.diskretion_plan,
     )
 
 

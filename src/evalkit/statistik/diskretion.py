@@ -20,10 +20,12 @@ The rule (threshold t = `Config.diskretionsgraense`, 5 by default):
 Plans (planer) count like citizens, since each concerns one citizen. Not covered: the staff figures
 (personale: department totals about employees) and the interviews (samtaler: the job centre's activity).
 
-The measurement modules call the functions here and nothing else decides what is hidden; how a hidden
-count is shown ("<5", "..", "færre end 5", the note under a table) is `evalkit.praesentation.beskyttet`.
+The measurement modules call the functions here for each table; `evalkit.statistik.register` then solves
+and audits the rule over every count of a whole document, and what it hides besides reaches the modules
+as `Config.diskretion_plan`. How a hidden count is shown ("<5", "..", "færre end 5", the note under a
+table) is `evalkit.praesentation.beskyttet`.
 
-`resultater.json` keeps the true numbers. Where a published number was suppressed, the dict that holds
+The full `resultater.json` (in `<output>-intern/`) keeps the true numbers. Where a published number was suppressed, the dict that holds
 it gets a key "diskretion" mapping the key of each suppressed number to "primaer" or "sekundaer"
 (nested like the numbers themselves); the key is absent when nothing in that dict was suppressed.
 E.g. an outcome entry whose groups' antal and andel were hidden:
@@ -83,19 +85,22 @@ def suppress_linked(
     compared: Iterable[Collection[K]] = (),
     primary: Collection[K] = (),
     prefer: Collection[K] = (),
+    secondary: Collection[K] = (),
 ) -> dict[K, Mark]:
     """Marks for the cells of a whole table: each collection in `sums` is a margin whose cells are tied
     by a shown total (see `suppress`, which hides the cells in `prefer` first); each in `compared` holds
     the cells of one quantity compared between the groups, all hidden when one is; `primary` names cells
-    hidden for a reason of their own besides being small. Applied until no margin hides another cell."""
+    hidden for a reason of their own besides being small, `secondary` cells hidden to protect another
+    (e.g. decided for the whole document). Applied until no margin hides another cell."""
     sums, compared = [list(keys) for keys in sums], [list(keys) for keys in compared]
     marks: dict[K, Mark] = {key: PRIMARY if is_small(n, threshold) or key in primary else None for key, n in cells.items()}
+    marks.update({key: marks[key] or SECONDARY for key in secondary})
     changed = True
     while changed:
         before = dict(marks)
         for keys in sums:
             margin = suppress({k: cells[k] for k in keys}, threshold, True, [k for k in keys if marks[k]], prefer)
-            marks.update({k: mark for k, mark in margin.items() if mark})
+            marks.update({k: marks[k] or mark for k, mark in margin.items() if mark})  # a mark is never changed
         for keys in compared:
             if any(marks[k] for k in keys):
                 marks.update({k: marks[k] or SECONDARY for k in keys})
