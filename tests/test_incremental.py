@@ -34,7 +34,7 @@ def first(tmp_path_factory):
     base = tmp_path_factory.mktemp("inkrementel")
     data = write_tables(small_tables(), base / "data")
     out = base / "rapport"
-    result = build(data, out, renderer="pandoc", workers=2)
+    result = build(data, out, renderer="pandoc", workers=2, allow_broken_premises=True)
     return data, out, result, snapshot(out)
 
 
@@ -47,7 +47,7 @@ def test_a_cold_build_runs_every_step(first):
 
 def test_an_unchanged_rebuild_executes_no_notebook_and_renders_nothing(first):
     data, out, cold, published = first
-    again = build(data, out, renderer="pandoc")
+    again = build(data, out, renderer="pandoc", allow_broken_premises=True)
     assert again.ran == []
     assert sorted(again.reused) == sorted(cold.ran)
     assert snapshot(out) == published  # the cache never changes what is published
@@ -57,7 +57,7 @@ def test_a_touched_but_unchanged_file_runs_nothing(first):
     data, out, _, published = first
     path = data / "ydelser.csv"
     path.write_bytes(path.read_bytes())  # a new modification time, the same content
-    assert build(data, out, renderer="pandoc").ran == []
+    assert build(data, out, renderer="pandoc", allow_broken_premises=True).ran == []
     assert snapshot(out) == published
 
 
@@ -67,7 +67,7 @@ def test_a_changed_input_reruns_exactly_the_notebooks_that_read_it(first, tmp_pa
     original = path.read_bytes()
     path.write_bytes(original.replace(b",1.5,", b",2.5,"))
     try:
-        result = build(data, out, renderer="pandoc")
+        result = build(data, out, renderer="pandoc", allow_broken_premises=True)
     finally:
         path.write_bytes(original)
     planned = pipeline.plan(ROOT / "notebooks", ["midtvejs", "slut"], data, ROOT / "forsoeg.yml", tmp_path / "b")
@@ -84,14 +84,14 @@ def test_force_runs_everything_and_gives_the_same_bytes_on_one_kernel(first, tmp
     published files are the same bytes."""
     data, _, _, published = first
     copy = tmp_path / "rapport"
-    forced = build(data, copy, renderer="pandoc", force=True, workers=1)
+    forced = build(data, copy, renderer="pandoc", force=True, workers=1, allow_broken_premises=True)
     assert forced.reused == [] and forced.ran
     assert snapshot(copy) == published
 
 
 def test_the_log_names_each_steps_key_and_decision(first):
     data, out, _, _ = first
-    build(data, out, renderer="pandoc")
+    build(data, out, renderer="pandoc", allow_broken_premises=True)
     log = out.with_name(f"{out.name}-log").joinpath("byg.log").read_text(encoding="utf-8")
     assert "slut/afgange: nøgle " in log and "findes i cachen; genbruges" in log
     assert "Bygget på " in log
@@ -288,7 +288,7 @@ def test_the_live_display_shows_every_step_with_its_state():
 
 def test_quiet_and_verbose_on_the_command_line(first):
     data, out, _, _ = first
-    cli = [sys.executable, "-m", "evalkit.cli", "build", "--data", str(data), "--output", str(out), "--renderer", "pandoc"]
+    cli = [sys.executable, "-m", "evalkit.cli", "build", "--data", str(data), "--output", str(out), "--renderer", "pandoc", "--tillad-brudte-praemisser"]
     quiet = subprocess.run([*cli, "--quiet"], cwd=ROOT, capture_output=True, text=True)
     assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == ""
     verbose = subprocess.run([*cli, "--verbose"], cwd=ROOT, capture_output=True, text=True, env={**os.environ, "CI": "true"})

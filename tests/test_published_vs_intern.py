@@ -67,7 +67,7 @@ def test_published_results_hold_null_and_the_reason_where_the_report_hides(confi
 def test_a_build_publishes_protected_numbers_and_keeps_the_true_ones_outside(tmp_path):
     data = write_tables(small_tables(), tmp_path / "data")  # three citizens a group: nearly every count is small
     out = tmp_path / "rapport"
-    build(data, out, faser=["slut"], renderer="pandoc")
+    build(data, out, faser=["slut"], renderer="pandoc", allow_broken_premises=True)
     intern = udgivelse.intern_dir(out)
     assert udgivelse.made_by_evalkit(intern) and not (out / "intern").exists()
     public = json.loads((out / "slut" / "resultater.json").read_text(encoding="utf-8"))
@@ -87,5 +87,5 @@ def test_the_internal_folder_is_evalkits_own(tmp_path):
     (intern / "noter.txt").write_text("analytikerens egne noter")
     data = write_tables(small_tables(), tmp_path / "data")
     with pytest.raises(udgivelse.OutputRefused, match="de interne tal"):
-        build(data, out, faser=["slut"], renderer="pandoc")
+        build(data, out, faser=["slut"], renderer="pandoc", allow_broken_premises=True)
     assert (intern / "noter.txt").read_text() == "analytikerens egne noter"

@@ -133,7 +133,7 @@ def test_build_with_quarto_renders_the_render_tree_and_publishes_what_quarto_wro
 
     data = write_tables(small_tables(), tmp_path / "data")
     out = tmp_path / "out"
-    result = build(data, out, ["slut"], "quarto")
+    result = build(data, out, ["slut"], "quarto", allow_broken_premises=True)
     calls = [c for c in json.loads(stand_in.read_text()) if c["argv"][0] == "render"]
     assert len(calls) == 2
     tree = set(calls[0]["tree"])
@@ -183,7 +183,7 @@ def test_garbage_from_a_renderer_is_never_published(stand_in, tmp_path, monkeypa
     data = write_tables(small_tables(), tmp_path / "data")
     out = tmp_path / "out"
     with pytest.raises(BuildError, match="Quarto skrev slutevaluering.html, men HTML-filen er ikke hel"):
-        build(data, out, ["slut"], "quarto")
+        build(data, out, ["slut"], "quarto", allow_broken_premises=True)
     assert not out.exists()
 
 

@@ -68,11 +68,16 @@ def app(projekt: Path | None) -> None:
     "--render-timeout", type=click.IntRange(min=1), metavar="SEKUNDER", default=None,
     help="Længste tid ét kald af Quarto eller pandoc må tage (standard: 1800).",
 )
+@click.option(
+    "--tillad-brudte-praemisser", "allow_broken_premises", is_flag=True,
+    help="Udgiv også, når analytikernes tekst bygger på præmisser, som resultaterne ikke opfylder; "
+    "dokumentet får da en synlig markering ved teksten.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Vis kun fejl.")
 @click.option("-v", "--verbose", is_flag=True, help="Vis også hvert trins cachenøgle, og hvorfor det køres eller genbruges.")
 def build(
     data: Path | None, output: Path, fase: str, renderer: str, config: Path | None,
-    force: bool, jobs: int | None, render_timeout: int | None, quiet: bool, verbose: bool,
+    force: bool, jobs: int | None, render_timeout: int | None, allow_broken_premises: bool, quiet: bool, verbose: bool,
 ) -> None:
     """Kør notesbøgerne for hver fase og byg dokumenterne som HTML og PDF.
 
@@ -84,7 +89,8 @@ def build(
         raise click.UsageError("Vælg enten --quiet eller --verbose.")
     progress = choose(quiet=quiet, verbose=verbose)
     result = run_build(data, output, None if fase == "alle" else [fase], renderer, config,
-                       progress=progress, force=force, workers=jobs, render_timeout=render_timeout)
+                       progress=progress, force=force, workers=jobs, render_timeout=render_timeout,
+                       allow_broken_premises=allow_broken_premises)
     if not quiet:
         _say(f"Færdig ({result.renderer}). Skrev:")
         for path in result.files:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from evalkit import paths
-from evalkit.bygning import pipeline, provenance, resultater, scheduler, udgivelse
+from evalkit.bygning import pipeline, praemisser, provenance, resultater, scheduler, udgivelse
 from evalkit.bygning.cache import Cache, Decision, code_fingerprint, digest_file, digest_tree
 from evalkit.bygning.progress import RAN, REUSED, LineProgress, Progress, Step
 from evalkit.bygning.udgivelse import cache_dir, intern_dir, log_dir
@@ -117,6 +117,7 @@ def build(
     force: bool = False,
     workers: int | None = None,
     render_timeout: float | None = None,
+    allow_broken_premises: bool = False,
 ) -> BuildResult:
     """Build the documents of `faser` (all phases by default) from `data_dir` into `output_dir`.
 
@@ -125,7 +126,9 @@ def build(
     `log_dir(output_dir)` and named in every error. Steps whose inputs did not change since the last
     build into `output_dir` are copied from `cache_dir(output_dir)`, unless `force`. `progress` is a
     display or a function that takes one line at a time; `workers` defaults to the usable cores;
-    `render_timeout` bounds each external render call (seconds)."""
+    `render_timeout` bounds each external render call (seconds). The premises of the analysts' text
+    (`evalkit.bygning.praemisser`) stop the build when they fail, unless `allow_broken_premises`: then
+    the document says so beside the text."""
     project = paths.project_root()
     requested = Path(output_dir or project / "_output")
     data_dir = Path(data_dir or paths.default_data())
@@ -139,7 +142,7 @@ def build(
         log = BuildLog(log_dir(output_dir))
         for line in repaired:
             log.write(f"Ryddet op: {line}")
-        builder = _Build(output_dir, log, display, force, project)
+        builder = _Build(output_dir, log, display, force, project, allow_broken_premises)
         run = partial(builder.run, data_dir, faser, renderer, config_path, workers or scheduler.default_workers(),
                       render_timeout)
         return _logged(run, output_dir, log, display, lambda: builder.published)
@@ -181,6 +184,7 @@ class _Build:
     display: Progress
     force: bool
     project: Path
+    allow_broken_premises: bool = False
     cache: Cache = field(init=False)
     render_lock: threading.Lock = field(default_factory=threading.Lock)  # one render at a time
 
@@ -225,6 +229,7 @@ class _Build:
                 (shutil.copytree if src.is_dir() else shutil.copy2)(src, self.work / name)
                 copied = digest_tree(self.work / name) if src.is_dir() else {"": digest_file(self.work / name)}
                 self.sources.update({f"{name}/{rel}": sha for rel, sha in copied.items()})
+            self.analyst_texts = self._strip_premises(self.work / "reports")
             partial = set(faser) != set(self.config.faser)
             for kept, new in ((self.output_dir, staged), (intern_dir(self.output_dir), intern)):
                 if partial and kept.is_dir():
@@ -378,11 +383,43 @@ class _Build:
         loaded = [json.loads(p.read_text(encoding="utf-8")) for p in fragments]
         return resultater.assemble(fase, loaded, self.config.udfaldsfamilie)
 
+    def _strip_premises(self, reports: Path) -> dict[Path, tuple[list[praemisser.Premise], str]]:
+        """The analysts' files in the render tree that declare premises: their premises and their text,
+        which replaces the copy (the front matter must not reach the renderer)."""
+        texts = {}
+        for path in sorted(reports.rglob("*.md")):
+            premises, body = praemisser.read(path)
+            if body != path.read_text(encoding="utf-8"):
+                path.write_text(body, encoding="utf-8")
+                texts[path] = (premises, body)
+        return texts
+
+    def _included_texts(self, fase: Fase, merged: dict[str, Any]) -> list[praemisser.Broken]:
+        """Write the analysts' files this phase's document includes into the render tree, each with a note
+        above its text where the phase's results break one of its premises (the copies are shared by the
+        documents, whose renders run one at a time); the broken premises."""
+        broken = []
+        for path in praemisser.included_files(self.work / "reports" / f"{fase.dokument}.qmd"):
+            if path in self.analyst_texts:
+                premises, body = self.analyst_texts[path]
+                found = praemisser.check(premises, merged, self.config.alpha, f"reports/{path.name}")
+                path.write_text((praemisser.marker(found) if found else "") + body, encoding="utf-8")
+                broken += found
+        return broken
+
     def _render(self, fase: Fase, worker: scheduler.Worker) -> str:
         merged = json.loads(pipeline.phase_results_path(self.build_dir, fase.noegle).read_text(encoding="utf-8"))
         metadata = document_metadata(self.config, fase.noegle, merged.get("tilgaengelighed", {}))
+        with self.render_lock:
+            broken = self._included_texts(fase, merged)
+        if broken and not self.allow_broken_premises:
+            raise praemisser.refusal(broken, f"{fase.dokument}.qmd")
+        for item in broken:
+            self.note(f"{fase.navn}: præmissen '{item.premise.betingelse}' i {item.fil} holder ikke; "
+                      "dokumentet udgives med en markering ved teksten")
         parts = {"dokument": fase.dokument, "kilder": self.sources, "metadata": metadata, "tidsstempel": self.stamp[0],
-                 "renderer": self.renderer_version, "notesboeger": digest_tree(self.build_dir / fase.noegle)}
+                 "renderer": self.renderer_version, "notesboeger": digest_tree(self.build_dir / fase.noegle),
+                 "brudte_praemisser": [[b.fil, b.premise.betingelse] for b in broken]}
         documents = self.work / "_dokumenter" / fase.noegle
         decision = self._decide(f"{fase.noegle}/dokument", parts, worker)
         if decision.hit:
@@ -390,6 +427,7 @@ class _Build:
             return REUSED
         worker.executing()
         with self.render_lock:
+            self._included_texts(fase, merged)  # this document's copies of the included files
             source = Path("reports") / f"{fase.dokument}.qmd"
             outputs = self.renderer.render(self.work, source, metadata, self.stamp[0])
         kontrol.verify(outputs, metadata["title"], self.renderer.name.capitalize())
