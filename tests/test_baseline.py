@@ -185,3 +185,21 @@ def test_notebook_saves_and_shows_the_flow(tmp_path, fase):
     assert "1 i kontrolgruppen er udeladt" in outputs["txt-flow"]
     assert not {"udeladt_historik", "analyseret_historik"} & set(fragment["flow"]["kontrol"].get("diskretion", {}))
     assert "1 borger uden startdato for kontanthjælp (1 i kontrolgruppen) indgår ikke i tabellen" in outputs["tbl-historik"]
+
+
+def test_the_trials_frame_says_what_is_configured_and_leaves_out_what_is_not(config):
+    text = baseline.rammer_text(config, config.fase("slut"))
+    assert text.startswith("Forsøget løb fra 1. januar 2018 til 31. december 2019 i JKI Job og Indsats 6, en af 6 afdelinger")
+    assert "havde omkring 50 sager mod omkring 130 i de ordinære afdelinger" in text
+    assert "Forsøgsafdelingen havde 10 personligt koordinerende sagsbehandlere og 8 virksomhedskonsulenter." in text
+    assert text.endswith("9,5 mio. kr. om året i 2018 og 2019 til løn til de ekstra sagsbehandlere og 0,3 mio. kr. til "
+                         "evalueringen.")
+    bare = baseline.rammer_text(replace(config, forsoegsperiode=None, medarbejdere={}), config.fase("slut"))
+    assert "Forsøget løb" not in bare and "virksomhedskonsulenter" not in bare
+    # the mid-term document is published while the trial runs: it speaks in the present tense
+    midtvejs = baseline.rammer_text(config, config.fase("midtvejs"))
+    assert midtvejs.startswith("Forsøget løber fra 1. januar 2018 til 31. december 2019")
+    assert "har omkring 50 sager" in midtvejs and "Forsøgsafdelingen har 10 personligt" in midtvejs
+    slut = config.fase("slut")
+    assert baseline.phase_text(config, slut).endswith(slut.maaleperiode_begrundelse)
+    assert baseline.phase_text(config, replace(slut, maaleperiode_begrundelse="")).endswith("januar–december 2019.")

@@ -24,3 +24,14 @@ def test_a_phase_compares_only_with_an_earlier_phase(tmp_path, other):
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ConfigError, match=f"'faser.slut.sammenlign_med' skal være en fase, der står før 'slut'.*'{other}'"):
         load_config(path)
+
+
+@pytest.mark.parametrize("staff", ["ti", "{sagsbehandlere: ti}", "{sagsbehandlere: -1}", "{sagsbehandlere: true}"])
+def test_staff_must_be_whole_numbers_by_role(tmp_path, staff):
+    text = (ROOT / "forsoeg.yml").read_text(encoding="utf-8")
+    start = text.index("  medarbejdere:")
+    end = text.index("\n\n", start)
+    path = tmp_path / "forsoeg.yml"
+    path.write_text(text[:start] + f"  medarbejdere: {staff}" + text[end:], encoding="utf-8")
+    with pytest.raises(ConfigError, match="forsoeg.medarbejdere"):
+        load_config(path)

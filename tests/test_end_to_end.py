@@ -11,6 +11,7 @@ from pathlib import Path
 from conftest import EXAMPLE, ROOT
 from pypdf import PdfReader
 
+from evalkit.config import load_config
 from evalkit.praesentation import formatting
 
 NBSP = "\u00a0"
@@ -251,3 +252,28 @@ def test_both_documents_show_duration_and_costs_from_their_results(built):
         for number in numbers:
             assert number in html and number in text, (doc, number)
         assert costs["antagelser"]["investering_kr"] == (9_500_000 if fase == "midtvejs" else 19_000_000) + 300_000
+
+
+def test_both_documents_state_the_trials_frame_from_the_configuration(built):
+    """Issue 17, point 3: the caseloads, the staff, the money and why each period ends where it does."""
+    config = load_config(ROOT / "forsoeg.yml")
+    for fase in config.faser.values():
+        reader = PdfReader(built / f"{fase.dokument}.pdf")
+        text = re.sub(r"\s+", " ", "\n".join(page.extract_text() for page in reader.pages)).replace("- ", "-")
+        load = config.sagsstamme
+        assert f"omkring {load['forsoeg']} sager mod omkring {load['kontrol']} i de ordinære afdelinger" in text
+        assert "10 personligt koordinerende sagsbehandlere og 8 virksomhedskonsulenter" in text
+        assert "9,5 mio. kr. om året i 2018 og 2019" in text
+        assert " ".join(fase.maaleperiode_begrundelse.split()[:6]) in text
+
+
+def test_each_document_cites_its_time_and_dates_its_data_as_data(built):
+    """Issue 17, point 4: no source from after the document's date, no self-citation by section, and the
+    fixed time stamp named as the newest date of the data extract, not as a build or publication date."""
+    for document in ("midtvejsevaluering", "slutevaluering"):
+        reader = PdfReader(built / f"{document}.pdf")
+        text = re.sub(r"\s+", " ", "\n".join(page.extract_text() for page in reader.pages))
+        assert "Slutevalueringen, afsnit" not in text and "Slutevalueringen: " not in text, document
+        assert "Byggedato" not in text and "Nyeste dato i dataudtrækket" in text, document
+    final = re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in PdfReader(built / "slutevaluering.pdf").pages))
+    assert "Denne rapport (forvaltningens egen opgørelse)" in final

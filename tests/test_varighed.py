@@ -300,3 +300,17 @@ def test_notebook_writes_both_sections_and_its_text_uses_them(tmp_path):
     assert formatting.mio_kr(costs["netto_kr"]) in outputs["txt-oekonomi"]
     assert formatting.number(costs["break_even_uger_pr_borger"], 1) in outputs["txt-oekonomi"]
     assert outputs["fig-varighed"].startswith("<svg") and outputs["fig-oekonomi"].startswith("<svg")
+
+
+def test_each_document_cites_only_sources_that_existed_when_it_was_published(config):
+    """Issue 17, point 4: the mid-term document (June 2019) cannot cite the final report (December 2020),
+    and the final report does not cite itself by a section of another document."""
+    from evalkit.maaleparametre.oekonomi import THIS_DOCUMENT, cited, sources_then
+
+    kilde = config.oekonomi.ydelser["kontanthjaelp"].kilde
+    assert kilde.startswith("Slutevalueringen,")
+    assert cited(kilde, config, config.fase("midtvejs")) == "Antagelse"
+    assert cited(kilde, config, config.fase("slut")) == THIS_DOCUMENT
+    assert cited("Business casen, afsnittet Økonomi", config, config.fase("midtvejs")) == "Business casen, afsnittet Økonomi"
+    for fase in config.faser.values():
+        assert [d.navn for d in sources_then(config, fase)] == ["Business casen", "Indstillingen"]

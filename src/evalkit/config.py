@@ -6,7 +6,7 @@ No date, period or threshold is written anywhere else; notebooks and reports get
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +72,8 @@ class Fase:
     # an earlier phase whose results this phase's document compares with (the final evaluation
     # compares with the mid-term); the build computes that phase first
     sammenlign_med: str | None = None
+    # why the måleperiode ends where it does, in Danish for the document ("" when not configured)
+    maaleperiode_begrundelse: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,11 +97,26 @@ class Beloeb:
 
 
 @dataclass(frozen=True)
+class Kildedokument:
+    """A document the cost sources cite: its short name (how a `kilde` begins), its full title, when it
+    was published (None: before the trial) and, when it is one of the documents evalkit makes, that
+    phase's key."""
+
+    navn: str
+    titel: str
+    dato: dt.date | None = None
+    fase: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.navn}: {self.titel}"
+
+
+@dataclass(frozen=True)
 class Oekonomi:
     """The cost side of the trial: the municipality's net cost per week of each status code, the
     trial's extra cost, the sensitivity scenarios and the bootstrap's settings."""
 
-    kildedokumenter: tuple[str, ...]  # the documents the sources refer to, with their full titles
+    kildedokumenter: tuple[Kildedokument, ...]  # the documents the sources refer to
     ydelser: dict[str, Beloeb]  # every status code of the contract
     investering_pr_aar: float
     investering_aar: tuple[int, ...]
@@ -156,6 +173,10 @@ class Config:
     oekonomi: Oekonomi
     # counts of missing data published exactly despite disclosure control (see EXEMPTABLE)
     diskretion_undtaget: tuple[str, ...] = ()
+    # the trial's own period and the trial department's staff by role (Danish plural -> count), for the
+    # documents' "Forsøgets rammer"; optional
+    forsoegsperiode: Periode | None = None
+    medarbejdere: dict[str, int] = field(default_factory=dict)
     # counts the document's disclosure control hides besides each table's own rule, by their id in the
     # document's register (evalkit.maaleparametre.dokument); set by a build for one phase, never configured
     diskretion_plan: frozenset[str] = frozenset()
@@ -196,8 +217,9 @@ class _Reader:
             node = node[part]
         return node
 
-    def date(self, dotted: str) -> dt.date:
-        value = self.get(dotted)
+    def date(self, dotted: str, value: Any = None) -> dt.date:
+        """The date at `dotted` (or `value`, found at `dotted` by the caller)."""
+        value = self.get(dotted) if value is None else value
         if isinstance(value, dt.datetime):
             return value.date()
         if isinstance(value, dt.date):
@@ -279,6 +301,7 @@ def _fase(r: _Reader, noegle: str) -> Fase:
         statusdato=r.date(f"{base}.statusdato"),
         hr_perioder=hr_perioder,
         sammenlign_med=None if other is None else str(other),
+        maaleperiode_begrundelse=" ".join(str(r.get(base).get("maaleperiode_begrundelse") or "").split()),
     )
 
 
@@ -316,11 +339,8 @@ def _oekonomi(r: _Reader) -> Oekonomi:
             raise ConfigError(
                 f"Konfigurationsfilen {r.path}: 'oekonomi.{key}' skal være et helt tal på mindst {least}, fandt '{value}'."
             )
-    documents = r.get("oekonomi.kildedokumenter")
-    if not isinstance(documents, list) or not all(isinstance(d, str) and d.strip() for d in documents):
-        raise ConfigError(f"Konfigurationsfilen {r.path}: 'oekonomi.kildedokumenter' skal være en liste af tekster.")
     return Oekonomi(
-        kildedokumenter=tuple(" ".join(d.split()) for d in documents),
+        kildedokumenter=_source_documents(r),
         ydelser={code: _beloeb(r, f"oekonomi.ydelser.{code}") for code in YDELSER},
         investering_pr_aar=r.amount("oekonomi.investering.kr_pr_aar"),
         investering_aar=tuple(years),
@@ -410,9 +430,52 @@ def load_config(path: str | Path) -> Config:
         faser={noegle: _fase(r, noegle) for noegle in faser_raw},
         diskretion_undtaget=_exempt(r),
         oekonomi=_oekonomi(r),
+        forsoegsperiode=r.periode("forsoeg.forsoegsperiode") if "forsoegsperiode" in r.get("forsoeg") else None,
+        medarbejdere=_staff(r),
     )
     _check_comparisons(config)
     return config
+
+
+def _source_documents(r: _Reader) -> tuple[Kildedokument, ...]:
+    """`oekonomi.kildedokumenter`: each "Navn: fuld titel", or a mapping with `navn`, `titel` and optionally
+    `dato` (when it was published) and `fase` (the phase whose document evalkit makes is this one)."""
+    documents = r.get("oekonomi.kildedokumenter")
+    problem = ConfigError(
+        f"Konfigurationsfilen {r.path}: 'oekonomi.kildedokumenter' skal være en liste, hvor hvert dokument er "
+        "'Navn: fuld titel' eller har nøglerne navn og titel (og evt. dato og fase)."
+    )
+    if not isinstance(documents, list):
+        raise problem
+    found = []
+    for i, item in enumerate(documents):
+        if isinstance(item, str) and ":" in item:
+            navn, titel = item.split(":", 1)
+            found.append(Kildedokument(" ".join(navn.split()), " ".join(titel.split())))
+        elif isinstance(item, dict) and isinstance(item.get("navn"), str) and isinstance(item.get("titel"), str):
+            fase = item.get("fase")
+            if fase is not None and fase not in (r.get("faser") or {}):
+                raise ConfigError(f"Konfigurationsfilen {r.path}: 'oekonomi.kildedokumenter[{i}].fase' skal være en "
+                                  f"af faserne, fandt '{fase}'.")
+            dato = r.date(f"oekonomi.kildedokumenter[{i}].dato", item["dato"]) if "dato" in item else None
+            found.append(Kildedokument(" ".join(item["navn"].split()), " ".join(item["titel"].split()), dato,
+                                       None if fase is None else str(fase)))
+        else:
+            raise problem
+    return tuple(found)
+
+
+def _staff(r: _Reader) -> dict[str, int]:
+    """`forsoeg.medarbejdere`: the trial department's staff, {role in Danish plural: count}; optional."""
+    staff = r.get("forsoeg").get("medarbejdere") or {}
+    if not isinstance(staff, dict) or not all(
+        isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in staff.values()
+    ):
+        raise ConfigError(
+            f"Konfigurationsfilen {r.path}: 'forsoeg.medarbejdere' skal være en mapping fra en stillingsbetegnelse "
+            "til et antal medarbejdere (et helt tal)."
+        )
+    return {str(role): n for role, n in staff.items()}
 
 
 def _check_comparisons(config: Config) -> None:

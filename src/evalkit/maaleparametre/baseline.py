@@ -46,7 +46,7 @@ from evalkit.maaleparametre.faelles import (
     shorter_history,
     with_document,
 )
-from evalkit.praesentation import beskyttet, figures, flowdiagram, formatting
+from evalkit.praesentation import beskyttet, figures, flowdiagram, formatting, tekst
 from evalkit.praesentation.tables import Table
 from evalkit.statistik import diskretion
 from evalkit.statistik.regression import smd
@@ -389,7 +389,40 @@ def phase_text(config: Config, fase: Fase) -> str:
         f"virksomhedsplaceringer og samtaler fra {formatting.date(placering.start)} til "
         f"{formatting.date(placering.slut)}; gruppen med lang kontanthjælpshistorik gøres op "
         f"{formatting.date(fase.statusdato)}; sygefravær og medarbejderomsætning opgøres for {hr}."
+        + (f" {fase.maaleperiode_begrundelse}" if fase.maaleperiode_begrundelse else "")
     )
+
+
+def rammer_text(config: Config, fase: Fase) -> str:
+    """The intervention in numbers, from the configuration: the trial's period and department, the
+    caseloads, the trial department's staff and what the trial cost (what is not configured is left out).
+    Told in the present tense when the phase's document is published before the trial ends."""
+    sentences = []
+    periode = config.forsoegsperiode
+    running = periode is not None and fase.udgivelsesdato <= periode.slut
+    was = "har" if running else "havde"
+    if periode is not None:
+        sentences.append(
+            f"Forsøget {'løber' if running else 'løb'} fra {formatting.date(periode.start)} til {formatting.date(periode.slut)} i "
+            f"{tekst.escape(config.forsoegsafdeling)}, en af {formatting.count(len(config.afdelinger))} afdelinger i "
+            f"{tekst.escape(config.enhed)}."
+        )
+    load = config.sagsstamme
+    sentences.append(
+        f"En personligt koordinerende sagsbehandler i {config.grupper_bestemt['forsoeg']} {was} omkring "
+        f"{formatting.count(load['forsoeg'])} sager mod omkring {formatting.count(load['kontrol'])} i de ordinære "
+        f"afdelinger, som {config.grupper_bestemt['kontrol']}s borgere {'hører' if running else 'hørte'} til."
+    )
+    if config.medarbejdere:
+        staff = [f"{formatting.count(n)} {tekst.escape(role)}" for role, n in config.medarbejdere.items()]
+        sentences.append(f"{config.grupper['forsoeg']}en {was} {formatting.join(staff)}.")
+    oek = config.oekonomi
+    years = formatting.join([str(year) for year in oek.investering_aar])
+    sentences.append(
+        f"Kommunen afsatte {formatting.mio_kr(oek.investering_pr_aar)} om året i {years} til løn til de ekstra "
+        f"sagsbehandlere og {formatting.mio_kr(oek.evaluering_kr)} til evalueringen."
+    )
+    return " ".join(sentences)
 
 
 # ---------------------------------------------------------------- the flow of citizens (CONSORT-style)

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 from IPython.display import SVG
 
-from evalkit.config import GROUPS, Beloeb, Config, Fase
+from evalkit.config import GROUPS, Beloeb, Config, Fase, Kildedokument
 from evalkit.data.contract import YDELSER
 from evalkit.maaleparametre.faelles import KONTANTHJAELP
 from evalkit.praesentation import figures, formatting
@@ -214,18 +214,43 @@ def table_assumptions(r: Oekonomiresultat, config: Config) -> Table:
     table = Table(["Ydelse", "Beløb i kilden", "Kr. pr. uge", "Kilde"], align=["l", "r", "r", "l"], widths=[26, 20, 12, 36])
     for code in YDELSER:
         amount = o.ydelser[code]
-        table.add_row(LABELS[code], _amount_text(amount), formatting.kr(amount.kr_pr_uge), amount.kilde)
-    table.add_row("Ekstra sagsbehandlere", f"{formatting.mio_kr(o.investering_pr_aar)} pr. år", "", o.investering_kilde)
-    table.add_row("Evaluering", f"{formatting.mio_kr(o.evaluering_kr, 2)} i alt", "", o.evaluering_kilde)
+        table.add_row(LABELS[code], _amount_text(amount), formatting.kr(amount.kr_pr_uge), cited(amount.kilde, config, r.fase))
+    table.add_row("Ekstra sagsbehandlere", f"{formatting.mio_kr(o.investering_pr_aar)} pr. år", "",
+                  cited(o.investering_kilde, config, r.fase))
+    table.add_row("Evaluering", f"{formatting.mio_kr(o.evaluering_kr, 2)} i alt", "", cited(o.evaluering_kilde, config, r.fase))
     covers = [f"{_lower_first(LABELS[code])} – {o.ydelser[code].forklaring}" for code in YDELSER]
     covers += [f"ekstra sagsbehandlere – {o.investering_forklaring}", f"evaluering – {o.evaluering_forklaring}"]
     return table.add_note(
         "Note: Beløbene er kommunens nettoudgift. Et årsbeløb er omregnet til uger ved at dividere med 52, et "
-        "månedsbeløb ved at gange med 12 og dividere med 52. Hvor der står 'Antagelse', giver forvaltningens "
-        "dokumenter ikke et tal for netop den ydelse, og beløbet er et skøn, der kan ændres i konfigurationen. "
+        "månedsbeløb ved at gange med 12 og dividere med 52. Hvor der står 'Antagelse', gav forvaltningens "
+        "dokumenter ved rapportens udgivelse ikke et tal for netop den ydelse, og beløbet er et skøn, der kan ændres "
+        "i konfigurationen. "
         f"Forsøgets merudgift i måleperioden er {_investment_text(r, config)}. "
-        f"Hvad beløbene dækker: {'; '.join(covers)}. Kilder: {'; '.join(o.kildedokumenter)}."
+        f"Hvad beløbene dækker: {'; '.join(covers)}. Kilder: {'; '.join(str(d) for d in sources_then(config, r.fase))}."
     )
+
+
+THIS_DOCUMENT = "Denne rapport (forvaltningens egen opgørelse)"
+
+
+def sources_then(config: Config, fase: Fase) -> list[Kildedokument]:
+    """The source documents the phase's document may cite: those published by its date, not itself."""
+    return [d for d in config.oekonomi.kildedokumenter
+            if d.fase != fase.noegle and (d.dato is None or d.dato <= fase.udgivelsesdato)]
+
+
+def cited(kilde: str, config: Config, fase: Fase) -> str:
+    """A cost's source as the phase's document cites it: as configured when the document it names existed
+    by the phase's publication date; 'Antagelse' when that document came later (an amount used before
+    its source was published is an assumption at the time); `THIS_DOCUMENT` when it is this very
+    document, whose sections the configuration cannot know."""
+    for document in config.oekonomi.kildedokumenter:
+        if kilde == document.navn or kilde.startswith(f"{document.navn},"):
+            if document.fase == fase.noegle:
+                return THIS_DOCUMENT
+            if document.dato is not None and document.dato > fase.udgivelsesdato:
+                return "Antagelse"
+    return kilde
 
 
 def _ci(ci: tuple[float, float] | None, fmt=formatting.kr) -> str:
@@ -405,7 +430,8 @@ def to_json(r: Oekonomiresultat, config: Config) -> dict:
     return {
         "antagelser": {
             "kr_pr_uge": dict(o.kr_pr_uge),
-            "kilder": {code: {"beloeb": a.beloeb, "pr": a.pr, "kilde": a.kilde} for code, a in o.ydelser.items()},
+            "kilder": {code: {"beloeb": a.beloeb, "pr": a.pr, "kilde": cited(a.kilde, config, r.fase)}
+                       for code, a in o.ydelser.items()},
             "investering_kr": c.investering,
             "investering_loen_kr": r.loen,
             "investering_pr_aar_kr": o.investering_pr_aar,

@@ -11,9 +11,11 @@ from evalkit.praesentation import formatting
 from evalkit.praesentation.tables import Table
 from evalkit.praesentation.tekst import Markup, code, escape
 
+# The build's fixed time stamp (never the clock) as the appendix names it: a date of the data, not a
+# publication date (the document's own date, on its title page, is the phase's publication date)
 ORIGINS = {
-    "SOURCE_DATE_EPOCH": "fast tidsstempel fra miljøvariablen SOURCE_DATE_EPOCH",
-    "data": "fast tidsstempel: den nyeste dato i data, så en genbygning giver de samme filer",
+    "SOURCE_DATE_EPOCH": ("Fast tidsstempel", "fra miljøvariablen SOURCE_DATE_EPOCH"),
+    "data": ("Nyeste dato i dataudtrækket", "bruges som fast tidsstempel, så en genbygning giver de samme filer"),
 }
 
 
@@ -52,7 +54,8 @@ def table(proveniens: dict[str, Any]) -> Table:
         other = proveniens["sammenligning"]
         rows.append(("Sammenlignet med", Markup(f"{escape(other['fil'])}, SHA-256 {_breakable(other['sha256'])}")))
     stamp = dt.datetime.fromisoformat(proveniens["tidsstempel"])
-    rows.append(("Byggedato", f"{formatting.date(stamp.date())} ({ORIGINS.get(proveniens['tidsstempel_kilde'], proveniens['tidsstempel_kilde'])})"))
+    label, said = ORIGINS.get(proveniens["tidsstempel_kilde"], ("Fast tidsstempel", proveniens["tidsstempel_kilde"]))
+    rows.append((label, f"{formatting.date(stamp.date())} ({said})"))
     result = Table(["Oplysning", "Værdi"], align=["l", "l"])
     for row in rows:
         result.add_row(*row)
