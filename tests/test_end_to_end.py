@@ -277,3 +277,19 @@ def test_each_document_cites_its_time_and_dates_its_data_as_data(built):
         assert "Byggedato" not in text and "Nyeste dato i dataudtrækket" in text, document
     final = re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in PdfReader(built / "slutevaluering.pdf").pages))
     assert "Denne rapport (forvaltningens egen opgørelse)" in final
+
+
+def test_both_documents_open_with_headline_conclusions_equal_to_their_results(built):
+    """Issue 17, point 1: the résumé's conclusions carry the numbers of the phase's resultater.json."""
+    for fase in ("midtvejs", "slut"):
+        results = json.loads((built / fase / "resultater.json").read_text(encoding="utf-8"))
+        document = "slutevaluering" if fase == "slut" else "midtvejsevaluering"
+        text = re.sub(r"\s+", " ", "\n".join(p.extract_text() for p in PdfReader(built / f"{document}.pdf").pages))
+        text = text.replace("- ", "-").replace(NBSP, " ")
+        assert "Hovedkonklusioner" in text and "Udfaldene i detaljer" in text
+        weeks = results["varighed"]["uger_paa_kontanthjaelp"]["forskel"]
+        assert f"i {formatting.number(abs(weeks), 1)} uger {'færre' if weeks < 0 else 'flere'} end" in text, fase
+        assert formatting.mio_kr(results["oekonomi"]["netto_kr"]) in text, fase
+        ressource = results["udfald"]["ressourceforloeb"]
+        assert ("viser kun ressourceforløb en forskel, der er statistisk signifikant efter Holm-korrektion" in text
+                and formatting.pct(ressource["forsoeg"]["andel"], 1) in text), fase

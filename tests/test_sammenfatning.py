@@ -123,3 +123,45 @@ def test_the_comparison_sets_both_phases_side_by_side(config):
 def test_tick_labels_break_between_words_or_after_a_slash():
     assert sammenfatning._wrap("Fleksjob/fleksjobberettiget") == "Fleksjob/\nfleksjobberettiget"
     assert sammenfatning._wrap("Beskæftigelse") == "Beskæftigelse"
+
+
+def _with_duration_money_and_staff(results, weeks, net, trial_sick, other_sick):
+    tilg = {"varighed": True, "personale": True}
+    return {
+        **results,
+        "tilgaengelighed": {**results.get("tilgaengelighed", {}), **tilg},
+        "varighed": {"uger_paa_kontanthjaelp": {"forskel": weeks, "ci_nedre": weeks - 3.0, "ci_oevre": weeks + 3.0,
+                                                "p": 0.001 if abs(weeks) > 3 else 0.4}},
+        "oekonomi": {"netto_kr": net, "netto_ci_nedre": net - 5e6, "netto_ci_oevre": net + 5e6,
+                     "antagelser": {"investering_kr": 19.3e6}},
+        "sygefravaer": [{"periode": {"start": "2019-01", "slut": "2019-12"}, "forsoegsafdeling": trial, "total": total}
+                        for trial, total in ((True, trial_sick), (False, other_sick), (False, other_sick + 2))],
+        "medarbejderomsaetning": [{"periode": {"start": "2019-01", "slut": "2019-12"}, "forsoegsafdeling": trial,
+                                   "ekstern_pct": pct} for trial, pct in ((True, 2.0), (False, 8.0))],
+    }
+
+
+def test_the_resume_opens_with_conclusions_computed_from_the_results(config):
+    """Issue 17, point 1: the headline conclusions say what the numbers say, and turn with them."""
+    results = _with_duration_money_and_staff(
+        _results(config, beskaeftigelse=(100, 98), ressourceforloeb=(140, 50), foertidspension=(33, 30)),
+        weeks=-7.6, net=-14.6e6, trial_sick=10.6, other_sick=9.2)
+    lines = sammenfatning.headlines(results, config)
+    assert lines[0] == ("Af de 3 sammenlignede udfald viser kun ressourceforløb en forskel, der er statistisk signifikant "
+                        "efter Holm-korrektion for de mange sammenligninger (signifikansniveau 5 pct.): 15,6 pct. i "
+                        "forsøgsafdelingen mod 5,6 pct. i kontrolgruppen.")
+    assert "i 7,6 uger færre end borgerne i kontrolgruppen" in lines[1] and "er statistisk signifikant" in lines[1]
+    assert lines[2].startswith("Regnet i kroner kostede forsøget kommunen mere, end det sparede") and "−14,6 mio. kr." in lines[2]
+    assert lines[3] == ("I januar–december 2019 havde forsøgsafdelingen 10,6 sygedage pr. fuldtidsansat mod 10,2 i "
+                        "gennemsnit i de øvrige afdelinger, og en ekstern medarbejderomsætning på 2,0 pct. mod 8,0 pct.")
+    assert sammenfatning.resume(results, config).startswith("Hovedkonklusioner\n\n- Af de 3 sammenlignede udfald")
+    assert sammenfatning.resume_markdown(results, config).startswith("**Hovedkonklusioner**\n\n- Af de 3 sammenlignede")
+
+    turned = _with_duration_money_and_staff(_results(config, beskaeftigelse=(100, 98), ressourceforloeb=(52, 50)),
+                                            weeks=2.0, net=1.5e6, trial_sick=8.0, other_sick=9.0)
+    lines = sammenfatning.headlines(turned, config)
+    assert lines[0] == ("Ingen af de 2 sammenlignede udfald viser en forskel, der er statistisk signifikant efter "
+                        "Holm-korrektion for de mange sammenligninger (signifikansniveau 5 pct.).")
+    assert "i 2,0 uger flere end" in lines[1] and "er ikke statistisk signifikant" in lines[1]
+    assert lines[2].startswith("Regnet i kroner sparede forsøget kommunen mere, end det kostede")
+    assert "intervallet rummer både et overskud og et underskud" in lines[2]

@@ -136,12 +136,109 @@ def method_text(config: Config) -> str:
     )
 
 
+def headlines(resultater: dict[str, Any], config: Config) -> list[str]:
+    """The résumé's opening conclusions, each computed from the phase's results: the exits with the
+    verdict rule named, the time on kontanthjælp, the net economic result with its interval, and the
+    staff (those the phase has)."""
+    found = [_headline_exits(resultater, config)]
+    varighed = resultater.get("varighed", {}).get("uger_paa_kontanthjaelp")
+    if resultater.get("tilgaengelighed", {}).get("varighed") and varighed and varighed.get("forskel") is not None:
+        found.append(_headline_weeks(varighed, config))
+    oek = resultater.get("oekonomi", {})
+    if resultater.get("tilgaengelighed", {}).get("varighed") and oek.get("netto_kr") is not None:
+        found.append(_headline_money(oek))
+    staff = _headline_staff(resultater, config)
+    if staff:
+        found.append(staff)
+    return [line for line in found if line]
+
+
+def _headline_exits(resultater: dict[str, Any], config: Config) -> str:
+    """Which compared outcomes differ by the report's verdict rule: significant after Holm's correction."""
+    entries = shown(resultater, config)
+    if not entries:
+        return ""
+    rule = (f"en forskel, der er statistisk signifikant efter Holm-korrektion for de mange sammenligninger "
+            f"(signifikansniveau {formatting.number(config.alpha * 100)} pct.)")
+    hits = [(key, e) for key, e in entries if significant(e, config, "p_holm")]
+    n = formatting.count(len(entries))
+    if not hits:
+        return f"Ingen af de {n} sammenlignede udfald viser {rule}."
+    g = config.grupper_bestemt
+    shares = [(LABELS[key].lower(), f"{formatting.pct(e['forsoeg']['andel'], 1)} i {g['forsoeg']} mod "
+               f"{formatting.pct(e['kontrol']['andel'], 1)} i {g['kontrol']}") for key, e in hits]
+    if len(hits) == 1:
+        (name, pair), = shares
+        which = f"Af de {n} sammenlignede udfald viser kun {name}" if len(entries) > 1 else f"Udfaldet {name} viser"
+        return f"{which} {rule}: {pair}."
+    listed = formatting.join([f"{name} ({pair})" for name, pair in shares])
+    which = f"Alle {n} sammenlignede udfald viser" if len(hits) == len(entries) else \
+        f"Af de {n} sammenlignede udfald viser {formatting.count(len(hits))}"
+    return f"{which} {rule}: {listed}."
+
+
+def _headline_weeks(entry: dict[str, Any], config: Config) -> str:
+    g = config.grupper_bestemt
+    weeks = formatting.number(abs(entry["forskel"]), 1)
+    more = "færre" if entry["forskel"] < 0 else "flere"
+    verdict = "statistisk signifikant" if significant(entry, config) else "ikke statistisk signifikant"
+    return (
+        f"Borgerne i {g['forsoeg']} var i gennemsnit på kontanthjælp i {weeks} uger {more} end borgerne i "
+        f"{g['kontrol']} i måleperioden (95 pct.-konfidensinterval {formatting.signed(entry['ci_nedre'], 1)} til "
+        f"{formatting.signed(entry['ci_oevre'], 1)} uger); forskellen er {verdict} ({p_text(entry['p'])})."
+    )
+
+
+def _headline_money(oek: dict[str, Any]) -> str:
+    net, low, high = oek["netto_kr"], oek.get("netto_ci_nedre"), oek.get("netto_ci_oevre")
+    cost = oek["antagelser"]["investering_kr"]
+    verdict = "kostede forsøget kommunen mere, end det sparede" if net < 0 else "sparede forsøget kommunen mere, end det kostede"
+    text = (f"Regnet i kroner {verdict}: sparede overførsler minus forsøgets merudgift på "
+            f"{formatting.mio_kr(cost)} giver {formatting.mio_kr(net)}")
+    if low is not None and high is not None:
+        text += f" (95 pct.-interval {formatting.mio_kr(low)} til {formatting.mio_kr(high)})"
+        if low < 0 < high:
+            text += "; intervallet rummer både et overskud og et underskud"
+    return text + "."
+
+
+def _headline_staff(resultater: dict[str, Any], config: Config) -> str:
+    """The last HR period: the trial department's sick days and external turnover against the other
+    departments' average."""
+    sick, turnover = resultater.get("sygefravaer") or [], resultater.get("medarbejderomsaetning") or []
+    if not sick or not turnover or not resultater.get("tilgaengelighed", {}).get("personale", True):
+        return ""
+    last = sick[-1]["periode"]
+    rows = [r for r in sick if r["periode"] == last]
+    moves = [r for r in turnover if r["periode"] == last]
+    trial = [r for r in rows if r["forsoegsafdeling"]]
+    trial_moves = [r for r in moves if r["forsoegsafdeling"]]
+    others = [r["total"] for r in rows if not r["forsoegsafdeling"]]
+    other_moves = [r["ekstern_pct"] for r in moves if not r["forsoegsafdeling"]]
+    if not (trial and trial_moves and others and other_moves):
+        return ""
+    months = formatting.month_range(dt.date.fromisoformat(f"{last['start']}-01"), dt.date.fromisoformat(f"{last['slut']}-01"))
+    return (
+        f"I {months} havde {config.grupper_bestemt['forsoeg']} {formatting.number(trial[0]['total'], 1)} sygedage "
+        f"pr. fuldtidsansat mod {formatting.number(sum(others) / len(others), 1)} i gennemsnit i de øvrige "
+        f"afdelinger, og en ekstern medarbejderomsætning på {formatting.number(trial_moves[0]['ekstern_pct'], 1)} pct. "
+        f"mod {formatting.number(sum(other_moves) / len(other_moves), 1)} pct."
+    )
+
+
 def resume(resultater: dict[str, Any], config: Config) -> str:
-    """The resumé: what differs between the groups, by how much, and which differences are significant."""
+    """The resumé: the headline conclusions (`headlines`), then what differs between the groups, by how
+    much, and which differences are significant."""
     entries = family(resultater, config)
     periode = resultater["maaleperiode"]
     coarse = holm_coarse(resultater, config)
     lines = [
+        RESUME_HEADINGS[0],
+        "",
+        *(f"- {line}" for line in headlines(resultater, config)),
+        "",
+        RESUME_HEADINGS[1],
+        "",
         f"Grupperne er sammenlignet på {len(entries)} udfald. Afgangene fra kontanthjælp er målt fra "
         f"{formatting.date(dt.date.fromisoformat(periode['start']))} til {formatting.date(dt.date.fromisoformat(periode['slut']))}.",
         "",
@@ -160,6 +257,15 @@ def resume(resultater: dict[str, Any], config: Config) -> str:
             f"{formatting.pct(samtaler['kontrol']['andel_rettidige'])} i {config.grupper_bestemt['kontrol']}.",
         ]
     return "\n".join(lines)
+
+
+RESUME_HEADINGS = ("Hovedkonklusioner", "Udfaldene i detaljer")
+
+
+def resume_markdown(resultater: dict[str, Any], config: Config) -> tekst.Markup:
+    """`resume` as the document shows it: every line escaped, the two headings in bold."""
+    lines = resume(resultater, config).split("\n")
+    return tekst.Markup("\n".join(tekst.bold(line) if line in RESUME_HEADINGS else tekst.escape(line) for line in lines))
 
 
 def assessment(resultater: dict[str, Any], config: Config) -> str:
