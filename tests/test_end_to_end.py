@@ -293,3 +293,16 @@ def test_both_documents_open_with_headline_conclusions_equal_to_their_results(bu
         ressource = results["udfald"]["ressourceforloeb"]
         assert ("viser kun ressourceforløb en forskel, der er statistisk signifikant efter Holm-korrektion" in text
                 and formatting.pct(ressource["forsoeg"]["andel"], 1) in text), fase
+
+
+TOOL_WORDS = ("evalkit", "notesbog", "notesbøger", "resultater.json", "konfiguration", "papermill", "quarto")
+
+
+def test_the_document_body_speaks_of_the_trial_not_of_the_tool(built):
+    """Issue 17, point 6: no tool vocabulary before the appendices (which say how the report was made)."""
+    for document in ("midtvejsevaluering", "slutevaluering"):
+        pages = [page.extract_text() for page in PdfReader(built / f"{document}.pdf").pages]
+        text = re.sub(r"\s+", " ", "\n".join(pages[1:]))  # after the title page
+        body = text[: text.rindex("Bilag: definitioner og datakilder")]  # the heading, not its line in the contents
+        found = [word for word in TOOL_WORDS if word in body.lower()]
+        assert not found, (document, found)

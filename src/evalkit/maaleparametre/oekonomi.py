@@ -223,8 +223,7 @@ def table_assumptions(r: Oekonomiresultat, config: Config) -> Table:
     return table.add_note(
         "Note: Beløbene er kommunens nettoudgift. Et årsbeløb er omregnet til uger ved at dividere med 52, et "
         "månedsbeløb ved at gange med 12 og dividere med 52. Hvor der står 'Antagelse', gav forvaltningens "
-        "dokumenter ved rapportens udgivelse ikke et tal for netop den ydelse, og beløbet er et skøn, der kan ændres "
-        "i konfigurationen. "
+        "dokumenter ved rapportens udgivelse ikke et tal for netop den ydelse, og beløbet er forvaltningens skøn. "
         f"Forsøgets merudgift i måleperioden er {_investment_text(r, config)}. "
         f"Hvad beløbene dækker: {'; '.join(covers)}. Kilder: {'; '.join(str(d) for d in sources_then(config, r.fase))}."
     )

@@ -549,9 +549,9 @@ def comparison_text(resultater: dict[str, Any], earlier: Comparison, config: Con
             "evalueringerne og indgår ikke her."
         )
     origin = (
-        f"{before.navn}ens tal er beregnet af evalkit i samme kørsel og fra de samme datafiler som resten af "
-        f"rapporten, med {before.navn.lower()}ens perioder; de ligger i filen {earlier.kilde['fil']} "
-        f"(SHA-256 {earlier.kilde['sha256'][:16]}…)."
+        f"{before.navn}ens tal er beregnet sammen med og fra de samme datafiler som resten af rapporten, med "
+        f"{before.navn.lower()}ens perioder; filen med tallene og dens kontrolsum står i bilaget om rapportens "
+        "oprindelse."
     )
     return "\n\n".join([periods, verdicts, origin])
 
