@@ -379,7 +379,7 @@ def test_the_comparison_of_an_outcome_with_few_citizens_is_hidden_with_its_estim
     assert "Førtidspension: antal, andele og forskellen mellem grupperne vises ikke af hensyn til diskretion" in text
     assert "færre end 5 borgere i forsøgsafdelingen har udfaldet" in text
     _assert_hidden(text, "0 pct. i forsøgsafdelingen", "2 pct. i kontrolgruppen", "1,9")
-    assert "Beskæftigelse: 11 pct. i forsøgsafdelingen mod 11 pct. i kontrolgruppen" in text
+    assert "Beskæftigelse: 11,1 pct. i forsøgsafdelingen mod 10,9 pct. i kontrolgruppen" in text
     assert "i andelen med beskæftigelse" in sammenfatning.mde_sentence(results, config)
     assessment = sammenfatning.assessment(results, config)
     assert "af de 1 sammenligninger" not in assessment and "førtidspension vises ikke" in assessment

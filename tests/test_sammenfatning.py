@@ -18,7 +18,8 @@ def test_verdicts_follow_the_unadjusted_and_the_holm_p_values(config):
         config, beskaeftigelse=(100, 98), ressourceforloeb=(140, 50), foertidspension=(33, 15), andet=(40, 10)
     )
     text = sammenfatning.resume(results, config)
-    assert "Beskæftigelse: 11 pct. i forsøgsafdelingen mod 11 pct. i kontrolgruppen" in text
+    # one decimal beside a stated difference: whole per cents would both read 11 pct. here
+    assert "Beskæftigelse: 11,1 pct. i forsøgsafdelingen mod 10,9 pct. i kontrolgruppen (+0,2 procentpoint)" in text
     assert "ikke statistisk signifikant (p = 0,88)" in text
     assert "Ressourceforløb:" in text and "statistisk signifikant, også efter Holm-korrektion (p < 0,001" in text
     # p = 0.0085 alone, 0.017 after Holm over three: still significant at 0.05

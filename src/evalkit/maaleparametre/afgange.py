@@ -190,8 +190,8 @@ def summary(a: Afgange, config: Config, keys: tuple[str, ...]) -> str:
             )
             continue
         sentences.append(
-            f"{LABELS[key]}: {formatting.pct(a.andel(f, key))} ({formatting.count(a.antal[f][key])} borgere) i "
-            f"{config.grupper_bestemt[f]} mod {formatting.pct(a.andel(k, key))} "
+            f"{LABELS[key]}: {formatting.pct(a.andel(f, key), 1)} ({formatting.count(a.antal[f][key])} borgere) i "
+            f"{config.grupper_bestemt[f]} mod {formatting.pct(a.andel(k, key), 1)} "
             f"({formatting.count(a.antal[k][key])} borgere) i {config.grupper_bestemt[k]}, en forskel på "
             f"{formatting.pct_points(a.andel(f, key) - a.andel(k, key))}."
         )

@@ -121,8 +121,8 @@ def _line(key: str, entry: dict[str, Any], config: Config, coarse: bool) -> str:
     if suppressed(entry, config):
         return hidden_text(key, entry, config)
     return (
-        f"{LABELS[key]}: {formatting.pct(f['andel'])} i {config.grupper_bestemt['forsoeg']} mod "
-        f"{formatting.pct(k['andel'])} i {config.grupper_bestemt['kontrol']} "
+        f"{LABELS[key]}: {formatting.pct(f['andel'], 1)} i {config.grupper_bestemt['forsoeg']} mod "
+        f"{formatting.pct(k['andel'], 1)} i {config.grupper_bestemt['kontrol']} "
         f"({formatting.pct_points(entry['forskel'])}); {_verdict(entry, config, coarse)}.{_small_numbers_caveat(entry)}"
     )
 

@@ -193,9 +193,9 @@ def summary(v: Virksomhedsplaceringer, config: Config) -> str:
 
     return (
         f"I perioden {periode} var {formatting.count(v.placeret[f])} af {formatting.count(v.n[f])} borgere i "
-        f"{config.grupper_bestemt[f]} ({formatting.pct(v.andel(f))}) i mindst én virksomhedsplacering, mod "
+        f"{config.grupper_bestemt[f]} ({formatting.pct(v.andel(f), 1)}) i mindst én virksomhedsplacering, mod "
         f"{formatting.count(v.placeret[k])} af {formatting.count(v.n[k])} borgere i {config.grupper_bestemt[k]} "
-        f"({formatting.pct(v.andel(k))}). Forskellen mellem grupperne er "
+        f"({formatting.pct(v.andel(k), 1)}). Forskellen mellem grupperne er "
         f"{formatting.pct_points(v.andel(f) - v.andel(k))}. "
         f"Af de placerede borgere havde henholdsvis {typer('praktik')} været i virksomhedspraktik og "
         f"{typer('loentilskud')} i løntilskud; nogle borgere har haft begge slags placering."
