@@ -27,7 +27,7 @@ def test_verdicts_follow_the_unadjusted_and_the_holm_p_values(config):
     assert "Andet" not in text  # a residual category, not in the configured family
     assert "Forsøget kunne med 80 pct. sandsynlighed påvise en forskel på" in text
     assessment = sammenfatning.assessment(results, config)
-    assert assessment.startswith("2 af de 3 sammenligninger viser en statistisk signifikant forskel.")
+    assert assessment.startswith("Af de 3 sammenligninger viser 2 en statistisk signifikant forskel.")
     assert "Forsøgsafdelingen ligger højest på: ressourceforløb og førtidspension." in assessment
     assert "holder også efter Holm-korrektion" in assessment
     payload = sammenfatning.to_json(results, config)["sammenfatning"]
@@ -167,3 +167,20 @@ def test_the_resume_opens_with_conclusions_computed_from_the_results(config):
     assert "i 2,0 uger flere end" in lines[1] and "er ikke statistisk signifikant" in lines[1]
     assert lines[2].startswith("Regnet i kroner sparede forsøget kommunen mere, end det kostede")
     assert "intervallet rummer både et overskud og et underskud" in lines[2]
+
+
+def test_the_assessment_and_the_comparison_read_right_for_one_and_for_none(config):
+    """Issue 17, point 6: singular and 'ingen' where the numbers call for them, no numeral first."""
+    one = _results(config, beskaeftigelse=(100, 98), ressourceforloeb=(140, 50))
+    text = sammenfatning.assessment(one, config)
+    assert text.startswith("Af de 2 sammenligninger viser 1 en statistisk signifikant forskel.")
+    assert "For det sidste udfald er forskellen ikke større" in text
+    assert "Den signifikante forskel holder også efter Holm-korrektion" in text and "Alle de signifikante" not in text
+    none_now = _results(config, beskaeftigelse=(100, 98), ressourceforloeb=(52, 50))
+    earlier = _comparison(config, beskaeftigelse=(60, 58), ressourceforloeb=(80, 40))
+    comparison = sammenfatning.comparison_text(none_now, earlier, config)
+    assert ("Uden korrektion var forskellen statistisk signifikant for ressourceforløb ved midtvejsevalueringen, men "
+            "ingen forskel var det ved slutevalueringen.") in comparison
+    assert "for ingen" not in comparison
+    neither = sammenfatning.comparison_text(none_now, _comparison(config, beskaeftigelse=(60, 58), ressourceforloeb=(41, 40)), config)
+    assert "Efter Holm-korrektion var ingen forskel statistisk signifikant ved nogen af de to evalueringer." in neither

@@ -18,7 +18,7 @@ from typing import Any
 
 from IPython.display import SVG
 
-from evalkit.config import GROUPS, Config
+from evalkit.config import GROUPS, Config, Fase
 from evalkit.maaleparametre.faelles import OUTCOME_LABELS as LABELS
 from evalkit.maaleparametre.faelles import Comparison, covariates_text
 from evalkit.praesentation import beskyttet, figures, formatting, tekst
@@ -295,19 +295,24 @@ def assessment(resultater: dict[str, Any], config: Config) -> str:
     lower = [LABELS[k].lower() for k, e in hits if e["forskel"] < 0]
     if len(entries) == 1:
         text = "Sammenligningen viser en statistisk signifikant forskel."
-    else:
-        text = f"{formatting.count(len(hits))} af de {len(entries)} sammenligninger viser en statistisk signifikant forskel."
+    else:  # the number not first in the sentence
+        text = f"Af de {len(entries)} sammenligninger viser {formatting.count(len(hits))} en statistisk signifikant forskel."
     if higher:
         text += f" {config.grupper_bestemt['forsoeg'].capitalize()} ligger højest på: {formatting.join(higher)}."
     if lower:
         text += f" {config.grupper_bestemt['kontrol'].capitalize()} ligger højest på: {formatting.join(lower)}."
     rest = len(entries) - len(hits)
-    if rest:
+    if rest == 1:
+        text += " For det sidste udfald er forskellen ikke større, end at den kan skyldes tilfældighed."
+    elif rest:
         text += f" For de øvrige {rest} udfald er forskellen ikke større, end at den kan skyldes tilfældighed."
     if len(holm_hits) == len(hits):
-        text += " Alle de signifikante forskelle holder også efter Holm-korrektion for de mange sammenligninger."
+        text += (" Den signifikante forskel holder også" if len(hits) == 1 else " Alle de signifikante forskelle holder også")
+        text += " efter Holm-korrektion for de mange sammenligninger."
     elif holm_hits:
         text += f" Efter Holm-korrektion for de mange sammenligninger er kun forskellen for {formatting.join(holm_hits)} signifikant."
+    elif len(hits) == 1:
+        text += " Efter Holm-korrektion for de mange sammenligninger er forskellen ikke længere signifikant."
     else:
         text += " Efter Holm-korrektion for de mange sammenligninger er ingen af forskellene signifikante."
     return text + withheld
@@ -515,6 +520,19 @@ def _names(keys: list[str]) -> str:
     return formatting.join([LABELS[key].lower() for key in keys]) if keys else "ingen"
 
 
+def _verdict_pair(qualifier: str, first: list[str], second: list[str], before: Fase, now: Fase) -> str:
+    """Which differences were significant at each of two phases, in one Danish sentence that also reads
+    right when none were."""
+    at_first, at_second = f"ved {before.navn.lower()}en", f"ved {now.navn.lower()}en"
+    if first and second:
+        return f"{qualifier} var forskellen statistisk signifikant for {_names(first)} {at_first} og for {_names(second)} {at_second}."
+    if second:
+        return f"{qualifier} var ingen forskel statistisk signifikant {at_first}, mens forskellen var det for {_names(second)} {at_second}."
+    if first:
+        return f"{qualifier} var forskellen statistisk signifikant for {_names(first)} {at_first}, men ingen forskel var det {at_second}."
+    return f"{qualifier} var ingen forskel statistisk signifikant ved nogen af de to evalueringer."
+
+
 def comparison_text(resultater: dict[str, Any], earlier: Comparison, config: Config) -> str:
     """How the results moved from the earlier phase to this one, with the verdicts of both, computed."""
     before, now = config.fase(earlier.resultater["fase"]), config.fase(resultater["fase"])
@@ -532,12 +550,10 @@ def comparison_text(resultater: dict[str, Any], earlier: Comparison, config: Con
         "Jo længere perioden er, jo flere når at gå fra kontanthjælp i begge grupper; det er derfor forskellen "
         "mellem grupperne og ikke andelene, der skal sammenlignes."
     )
-    verdicts = (
-        f"Uden korrektion var forskellen statistisk signifikant for {_names(hits(0, 'p'))} ved "
-        f"{before.navn.lower()}en og for {_names(hits(1, 'p'))} ved {now.navn.lower()}en. Efter Holm-korrektion "
-        f"var den signifikant for {_names(hits(0, 'p_holm'))} ved {before.navn.lower()}en og for "
-        f"{_names(hits(1, 'p_holm'))} ved {now.navn.lower()}en."
-    )
+    verdicts = " ".join([
+        _verdict_pair("Uden korrektion", hits(0, "p"), hits(1, "p"), before, now),
+        _verdict_pair("Efter Holm-korrektion", hits(0, "p_holm"), hits(1, "p_holm"), before, now),
+    ])
     if changed:
         verdicts += f" Vurderingen uden korrektion har skiftet for {_names(changed)}."
     else:
