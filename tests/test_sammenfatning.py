@@ -1,5 +1,7 @@
 """The resumé, the effects table and the computed assessment follow the computed p-values."""
 
+import re
+
 import pytest
 
 from evalkit.bygning.resultater import assemble
@@ -184,3 +186,11 @@ def test_the_assessment_and_the_comparison_read_right_for_one_and_for_none(confi
     assert "for ingen" not in comparison
     neither = sammenfatning.comparison_text(none_now, _comparison(config, beskaeftigelse=(60, 58), ressourceforloeb=(41, 40)), config)
     assert "Efter Holm-korrektion var ingen forskel statistisk signifikant ved nogen af de to evalueringer." in neither
+
+
+def test_the_phase_comparisons_p_columns_say_what_their_two_numbers_are(config):
+    """Issue 17, point 5: a cell '0,24 (1,00)' sits under 'p (efter Holm)', not under 'p (Holm)'."""
+    now = _results(config, beskaeftigelse=(100, 98), ressourceforloeb=(140, 50))
+    table = sammenfatning.table_comparison(now, _comparison(config, beskaeftigelse=(60, 58), ressourceforloeb=(80, 40)), config)
+    assert table.columns[2] == table.columns[4] == "p (efter Holm)"
+    assert re.fullmatch(r"0,\d\d \(0,\d\d\)", table.rows[0][4])  # the p-value, then Holm's in parentheses

@@ -585,7 +585,8 @@ def _shown_ci_text(entry: dict[str, Any], config: Config) -> str:
 def table_comparison(resultater: dict[str, Any], earlier: Comparison, config: Config) -> Table:
     """Each outcome's difference, interval and p-values in the earlier phase and in this one, side by side."""
     before, now = config.fase(earlier.resultater["fase"]), config.fase(resultater["fase"])
-    table = Table(["Udfald", f"{before.navn}: forskel (KI)", "p (Holm)", f"{now.navn}: forskel (KI)", "p (Holm)"])
+    # each p cell is "p (p after Holm)": the header says both, as a lone "p (Holm)" would read as Holm only
+    table = Table(["Udfald", f"{before.navn}: forskel (KI)", "p (efter Holm)", f"{now.navn}: forskel (KI)", "p (efter Holm)"])
     coarse = holm_coarse(earlier.resultater, config), holm_coarse(resultater, config)
     for key, e0, e1 in _both(resultater, earlier, config):
         table.add_row(LABELS[key], _shown_ci_text(e0, config), _p_pair(e0, config, coarse[0]),
