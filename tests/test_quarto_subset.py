@@ -61,3 +61,18 @@ def test_front_matter_is_parsed():
     source = split_front_matter(ROOT / "reports" / "slutevaluering.qmd")
     assert source.front_matter.get("toc") is True
     assert "{{< embed" in source.body
+
+
+def test_an_included_file_may_carry_only_the_premises_in_its_front_matter(tmp_path):
+    """Issue 17, point 2: `praemisser` is evalkit's and removed before rendering; a Quarto key in an included
+    file's metadata block would change the whole document, so it is refused there."""
+    import shutil
+
+    project = tmp_path / "projekt"
+    shutil.copytree(ROOT / "reports", project / "reports")
+    shutil.copy2(ROOT / "_quarto.yml", project / "_quarto.yml")
+    assert check_sources(project) == []  # vurdering_slut.md has premises
+    text = (project / "reports" / "vurdering_slut.md").read_text(encoding="utf-8")
+    (project / "reports" / "vurdering_slut.md").write_text(text.replace("praemisser:", "title: Ny titel\npraemisser:", 1),
+                                                           encoding="utf-8")
+    assert check_sources(project) == ["vurdering_slut.md: front matter-nøglen 'title' er uden for den understøttede delmængde."]

@@ -33,9 +33,9 @@ from typing import Any, Callable
 
 from evalkit.errors import BuildError
 from evalkit.praesentation import formatting
+from evalkit.render.qmd import PREMISES_KEY as KEY
 from evalkit.render.qmd import SHORTCODE, split_front_matter
 
-KEY = "praemisser"
 OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "<=": operator.le, ">=": operator.ge, "!=": operator.ne, "<": operator.lt, ">": operator.gt, "=": operator.eq,
 }

@@ -31,6 +31,9 @@ from evalkit.errors import BuildError
 from evalkit.praesentation.tekst import escape
 
 FRONT_MATTER_KEYS = {"title", "subtitle", "author", "date", "lang", "toc", "toc-title", "number-sections", "format"}
+# An included file's front matter holds only the analysts' premises, which the build checks and removes
+# before anything renders (Quarto would take an included file's metadata as the document's)
+PREMISES_KEY = "praemisser"
 PROJECT_KEYS = {"project", "lang", "format"}
 FORMAT_KEYS = {
     "html": {"embed-resources", "toc", "toc-title", "number-sections", "notebook-links", "css"},
@@ -162,8 +165,9 @@ def check_sources(project: Path) -> list[str]:
     _check_format_options("_quarto.yml", config.get("format"), problems)
     for path in sorted((project / "reports").glob("*.qmd")) + sorted((project / "reports").glob("*.md")):
         source = split_front_matter(path)
+        allowed = FRONT_MATTER_KEYS if path.suffix == ".qmd" else {PREMISES_KEY}
         for key in source.front_matter:
-            if key not in FRONT_MATTER_KEYS:
+            if key not in allowed:
                 problems.append(f"{path.name}: front matter-nøglen '{key}' er uden for den understøttede delmængde.")
         _check_format_options(path.name, source.front_matter.get("format"), problems)
         problems += check_body(path.name, source.body)
