@@ -359,12 +359,13 @@ class _Build:
 
         merged = self._assemble(fase, fragments)
         files: dict[str, Path] = {}
+        planned: set[str] = set()
         for _ in range(diskretion.MAX_ROUNDS):  # disclosure control over the whole document
             further = diskretion.further_hidden(merged, self.config)
             if not further:
                 break
-            planned = set(json.loads(files[resultater.PLAN_FILE].read_text(encoding="utf-8"))) if files else set()
-            plan = diskretion.write_plan(target.parent, planned | further)
+            planned |= further
+            plan = diskretion.write_plan(target.parent, planned)
             self.note(f"{fase.navn}: {len(further)} tal mere skjules af hensyn til diskretion på tværs af "
                       "dokumentets tabeller; fasens notesbøger køres igen")
             for job in jobs:
@@ -394,24 +395,22 @@ class _Build:
                 texts[path] = (premises, body)
         return texts
 
-    def _included_texts(self, fase: Fase, merged: dict[str, Any]) -> list[praemisser.Broken]:
-        """Write the analysts' files this phase's document includes into the render tree, each with a note
-        above its text where the phase's results break one of its premises (the copies are shared by the
-        documents, whose renders run one at a time); the broken premises."""
-        broken = []
+    def _included_texts(self, fase: Fase, merged: dict[str, Any]) -> tuple[dict[Path, str], list[praemisser.Broken]]:
+        """The text of each analysts' file this phase's document includes, with a note above it where the
+        phase's results break one of its premises, and the broken premises."""
+        texts, broken = {}, []
         for path in praemisser.included_files(self.work / "reports" / f"{fase.dokument}.qmd"):
             if path in self.analyst_texts:
                 premises, body = self.analyst_texts[path]
                 found = praemisser.check(premises, merged, self.config.alpha, f"reports/{path.name}")
-                path.write_text((praemisser.marker(found) if found else "") + body, encoding="utf-8")
+                texts[path] = (praemisser.marker(found) if found else "") + body
                 broken += found
-        return broken
+        return texts, broken
 
     def _render(self, fase: Fase, worker: scheduler.Worker) -> str:
         merged = json.loads(pipeline.phase_results_path(self.build_dir, fase.noegle).read_text(encoding="utf-8"))
         metadata = document_metadata(self.config, fase.noegle, merged.get("tilgaengelighed", {}))
-        with self.render_lock:
-            broken = self._included_texts(fase, merged)
+        texts, broken = self._included_texts(fase, merged)
         if broken and not self.allow_broken_premises:
             raise praemisser.refusal(broken, f"{fase.dokument}.qmd")
         for item in broken:
@@ -427,7 +426,8 @@ class _Build:
             return REUSED
         worker.executing()
         with self.render_lock:
-            self._included_texts(fase, merged)  # this document's copies of the included files
+            for path, text in texts.items():  # the render tree's copies are shared by the documents
+                path.write_text(text, encoding="utf-8")
             source = Path("reports") / f"{fase.dokument}.qmd"
             outputs = self.renderer.render(self.work, source, metadata, self.stamp[0])
         kontrol.verify(outputs, metadata["title"], self.renderer.name.capitalize())

@@ -38,6 +38,7 @@ from evalkit.render.qmd import SHORTCODE, split_front_matter
 
 OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "<=": operator.le, ">=": operator.ge, "!=": operator.ne, "<": operator.lt, ">": operator.gt, "=": operator.eq,
+    "==": operator.eq,
 }
 _TERM = r"(?:antal\([\w.\-]+\)|[\w.\-]+|-?\d+(?:[.,]\d+)?)"
 CONDITION = re.compile(rf"^\s*({_TERM})\s*(<=|>=|!=|==|=|<|>)\s*({_TERM})\s*$")
@@ -80,14 +81,15 @@ def read(path: Path) -> tuple[list[Premise], str]:
     return premises, source.body
 
 
-def included_files(document: Path) -> list[Path]:
-    """The files a document includes ({{< include FILE >}}), in order, those they include too."""
-    found: list[Path] = []
+def included_files(document: Path, found: list[Path] | None = None) -> list[Path]:
+    """The files a document includes ({{< include FILE >}}), in order, those they include too; each once
+    (an include loop ends there, and the renderer reports it)."""
+    found = [] if found is None else found
     for match in SHORTCODE.finditer(split_front_matter(document).body):
-        if match.group(1) == "include":
-            path = document.parent / match.group(2)
-            if path.is_file() and path not in found:
-                found += [path, *(p for p in included_files(path) if p not in found)]
+        path = document.parent / match.group(2)
+        if match.group(1) == "include" and path.is_file() and path not in found:
+            found.append(path)
+            included_files(path, found)
     return found
 
 
@@ -96,7 +98,6 @@ def check(premises: list[Premise], resultater: dict[str, Any], alpha: float, fil
     broken = []
     for premise in premises:
         left, op, right = CONDITION.match(premise.betingelse).groups()
-        op = "=" if op == "==" else op
         values, missing = {}, []
         for term in (left, right):
             try:

@@ -472,11 +472,15 @@ class Flow:
             "udeladt_historik": self.udeladt_historik(group),
         }
 
+    def totals(self) -> dict[str, int]:
+        """Both groups' totals the flow publishes: those randomised (the chart's top box and the text) and
+        those who left the data early (the text)."""
+        return {"randomiseret": self.i_alt, "forladt_foer_slut": sum(self.forladt_foer_slut(g) for g in GROUPS)}
+
     def skjult_i_alt(self) -> dict[str, str | None]:
-        """Marks of both groups' totals, of those randomised (the chart's top box and the text) and of those
-        who left the data early (the text): small, or hidden by the document's solution."""
-        totals = {"randomiseret": self.i_alt, "forladt_foer_slut": sum(self.forladt_foer_slut(g) for g in GROUPS)}
-        marks = {key: diskretion.PRIMARY if diskretion.is_small(n, self.diskretionsgraense) else None for key, n in totals.items()}
+        """Marks of `totals`: small, or hidden by the document's solution."""
+        marks = {key: diskretion.PRIMARY if diskretion.is_small(n, self.diskretionsgraense) else None
+                 for key, n in self.totals().items()}
         return with_document(marks, self.dokument_plan, lambda key: [count_id("flow", "i_alt", key)])
 
     def skjult(self) -> dict[str, dict[str, str | None]]:
@@ -533,9 +537,8 @@ def flow_to_json(f: Flow) -> dict:
     groups' totals of those randomised and of those who left the data early (true numbers; the suppressed
     ones marked, see `evalkit.statistik.diskretion`)."""
     marks = f.skjult()
-    totals = {"randomiseret": f.i_alt, "forladt_foer_slut": sum(f.forladt_foer_slut(g) for g in GROUPS)}
     return {"flow": {**{g: diskretion.mark_json(f.tal(g), marks[g]) for g in GROUPS},
-                     "i_alt": diskretion.mark_json(totals, f.skjult_i_alt())}}  # the chart's and the text's totals
+                     "i_alt": diskretion.mark_json(f.totals(), f.skjult_i_alt())}}  # the chart's and the text's totals
 
 
 def _flow_count(f: Flow, group: str, key: str, marks: dict[str, dict[str, str | None]], words: bool) -> str:
@@ -573,7 +576,7 @@ def flow_text(f: Flow, config: Config) -> str:
         )
     else:
         sentences.append("Alle borgere i begge grupper var på kontanthjælp i startugen.")
-    left = sum(f.forladt_foer_slut(g) for g in GROUPS)
+    left = f.totals()["forladt_foer_slut"]
     exits = f"Afgangene fra kontanthjælp opgøres for hele gruppen, altså {groups('analyseret_afgange')}"
     if left:
         sentences.append(

@@ -83,12 +83,19 @@ class Planer:
         return {**result, "markeret": with_document(marked, self.dokument_plan, lambda c: [count_id("planer", c, "markeret")])}
 
     @property
+    def i_alt(self) -> Gruppetal:
+        """Both groups together (the table's last column)."""
+        groups = self.grupper.values()
+        return Gruppetal(planer=sum(g.planer for g in groups), borgere_med_plan=sum(g.borgere_med_plan for g in groups),
+                         markeret=sum(g.markeret for g in groups), rehab={k: sum(g.rehab[k] for g in groups) for k in REHAB})
+
+    @property
     def planer_i_alt(self) -> int:
-        return sum(g.planer for g in self.grupper.values())
+        return self.i_alt.planer
 
     @property
     def markeret_i_alt(self) -> int:
-        return sum(g.markeret for g in self.grupper.values())
+        return self.i_alt.markeret
 
     @property
     def markeret_andel(self) -> float | None:
@@ -312,9 +319,7 @@ def to_json(p: Planer) -> dict:
     true, unrounded numbers; the suppressed ones marked, see `evalkit.statistik.diskretion`)."""
     marks = p.skjult()
     fields = {"planer": "planer", "borgere_med_plan": "borgere", "markeret": "markeret"}
-    tal = {g: p.grupper[g] for g in GROUPS}
-    tal[TOTAL] = Gruppetal(**{key: sum(getattr(t, key) for t in tal.values()) for key in fields},
-                           rehab={k: sum(t.rehab[k] for t in tal.values()) for k in REHAB})
+    tal = {**{g: p.grupper[g] for g in GROUPS}, TOTAL: p.i_alt}
     groups = {
         g: diskretion.mark_json(
             {

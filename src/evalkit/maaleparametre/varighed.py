@@ -462,11 +462,12 @@ def to_json(v: Varighed, config: Config) -> dict:
     a, u = v.afgang, v.uger
     rmst = a.rmst_forskel(v.alpha)
     adjusted = a.hr_justeret or {}
+    sizes, analysed, year = v.skjult_borgere(), a.skjult_analyseret(), a.skjult_aar()
     payload = {
         "varighed": {
             "uger_i_perioden": v.mandage,
             "uger_paa_kontanthjaelp": {
-                **{g: diskretion.mark_json({"gennemsnit": u.gennemsnit[g], "n": u.n[g]}, {"n": v.skjult_borgere()[g]})
+                **{g: diskretion.mark_json({"gennemsnit": u.gennemsnit[g], "n": u.n[g]}, {"n": sizes[g]})
                    for g in GROUPS},
                 **u.sammenligning,
                 "metode": "Welchs t-test",
@@ -485,7 +486,7 @@ def to_json(v: Varighed, config: Config) -> dict:
                             "rmst": a.rmst[g],
                             "rmst_varians": a.rmst_var[g],
                         },
-                        {**a.skjult_analyseret()[g], f"andel_afgang_{YEAR_WEEKS}_uger": a.skjult_aar()[g]},
+                        {**analysed[g], f"andel_afgang_{YEAR_WEEKS}_uger": year[g]},
                     )
                     for g in GROUPS
                 },

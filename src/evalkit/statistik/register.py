@@ -17,7 +17,7 @@ them together (`evalkit.statistik.diskretion` holds the rule for one table).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -110,7 +110,7 @@ def solve(register: Register) -> dict[str, Mark]:
             secondary=secondary, prefer=prefer,
         )
         marks.update(dict.fromkeys(register.exempt))
-        found = revealed(_with(register, marks))
+        found = revealed(replace(register, marks=marks))
         if not found:
             return marks
         extra = {_complement(register, key, values, marks) for key in found} - {None}
@@ -118,11 +118,6 @@ def solve(register: Register) -> dict[str, Mark]:
             return marks
         secondary |= {key for key, mark in marks.items() if mark == SECONDARY} | extra
     raise RuntimeError("the document's suppression did not settle")  # unreachable: each round hides more
-
-
-def _with(register: Register, marks: Mapping[str, Mark]) -> Register:
-    return Register(register.threshold, dict(register.values), dict(marks), register.relations, register.compared,
-                    register.exempt, register.kept, register.either)
 
 
 def _complement(register: Register, key: str, values: Mapping[str, int], marks: Mapping[str, Mark]) -> str | None:
