@@ -26,14 +26,14 @@ def _svg(figure) -> str:
     return figure.data
 
 
-def _afgange(config, changes: dict[tuple[str, str], int] | None = None) -> afgange.Afgange:
+def _afgange(config, changes: dict[tuple[str, str], int] | None = None, n_forsoeg: int = 917) -> afgange.Afgange:
     antal = {
         "forsoeg": {"beskaeftigelse": 160, "smaajob": 40, "uddannelse": 30, "ressourceforloeb": 12, "fleksjob": 2,
                     "foertidspension": 3, "andet": 50, "fortsat_kontanthjaelp": 0},
         "kontrol": {"beskaeftigelse": 150, "smaajob": 38, "uddannelse": 28, "ressourceforloeb": 9, "fleksjob": 11,
                     "foertidspension": 8, "andet": 48, "fortsat_kontanthjaelp": 0},
     }
-    n = {"forsoeg": 917, "kontrol": 856}
+    n = {"forsoeg": n_forsoeg, "kontrol": 856}
     for (group, outcome), value in (changes or {}).items():
         antal[group][outcome] = value
     for g in antal:
@@ -50,10 +50,10 @@ def test_the_exits_figure_does_not_tell_a_hidden_count(config):
 
 
 def test_the_exits_figure_has_no_more_precision_than_the_table(config):
-    # 160/917 and 159/917 both print as 17 pct. (their counts are printed in the table, but the figure alone
-    # must not carry more than the printed share)
-    first = _afgange(config)
-    second = _afgange(config, {("forsoeg", "beskaeftigelse"): 159})  # the rest stay on kontanthjælp (not drawn)
+    # 160/2400 and 161/2400 both print as 6,7 pct. (shares of outcomes carry one decimal; their counts are
+    # printed in the table, but the figure alone must not carry more than the printed share)
+    first = _afgange(config, n_forsoeg=2400)
+    second = _afgange(config, {("forsoeg", "beskaeftigelse"): 161}, n_forsoeg=2400)  # the rest stay on kontanthjælp
     assert _svg(afgange.figure(first, config)) == _svg(afgange.figure(second, config))
 
 

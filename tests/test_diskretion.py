@@ -172,7 +172,7 @@ def test_exits_with_few_citizens(config):
     table = afgange.table_job(result, config)
     rows = {row[0]: row[1:] for row in table.rows}
     assert rows["Beskæftigelse"] == ["<5", "..", "..", ".."]
-    assert rows["Småjob"] == ["10", "25 pct.", "10", "25 pct."]
+    assert rows["Småjob"] == ["10", "25,0 pct.", "10", "25,0 pct."]
     markdown = table.to_markdown()
     _assert_hidden(markdown, "| 3 |", "8 pct.", "| 12 |", "30 pct.")
     assert "<5: færre end 5 borgere." in markdown and "..: skjult af hensyn til diskretion" in markdown
@@ -360,7 +360,9 @@ def test_plans_with_few_outcomes(config):
     assert table["Indstillet af rehabiliteringsteamet"] == [".. (..)", ".. (..)", "64 pct. (14)"]
     text = planer.summary(result, config)
     _assert_hidden(text, "25 pct.", "40 pct.", "8 pct.")
-    assert "en skjult andel" in text and "vises ikke af hensyn til diskretion" in text
+    # each hidden share is left out of the sentence rather than named again and again (issue 17, point 6)
+    assert "skjult andel" not in text and "vises ikke af hensyn til diskretion" in text
+    assert "0 pct. i kontrolgruppen blev afvist" in text
     payload = planer.to_json(result)["planer"]
     assert payload["forsoeg"]["rehab"]["afvist"] == 1
     assert payload["forsoeg"]["rehab"]["diskretion"] == {"indstillet": S, "udskudt": P, "afvist": P}

@@ -27,15 +27,17 @@ TABEL_1 = {
     "År på offentlig forsørgelse, gennemsnit": ("5,3 år", "5,1 år"),
 }
 TABEL_2 = {"Forsøgsafdeling": ["532", "58 pct.", "385", "42 pct.", "917"], "Kontrolgruppe": ["543", "64 pct.", "312", "36 pct.", "855"]}
-TABEL_3 = {"Beskæftigelse": ["102", "11 pct.", "89", "10 pct."], "Småjob": ["18", "2 pct.", "22", "3 pct."], "Uddannelse": ["19", "2 pct.", "24", "3 pct."]}
+# shares of compared outcomes with one decimal (issue 17, point 5: 2 and 3 pct. beside −0,6 procentpoint)
+TABEL_3 = {"Beskæftigelse": ["102", "11,1 pct.", "89", "10,4 pct."], "Småjob": ["18", "2,0 pct.", "22", "2,6 pct."],
+           "Uddannelse": ["19", "2,1 pct.", "24", "2,8 pct."]}
 TABEL_5 = {
-    "Ressourceforløb": ["139", "15 pct.", "46", "5 pct."],
-    "Fleksjob/fleksjobberettiget": ["31", "3 pct.", "20", "2 pct."],
-    "Førtidspension": ["47", "5 pct.", "23", "3 pct."],
+    "Ressourceforløb": ["139", "15,2 pct.", "46", "5,4 pct."],
+    "Fleksjob/fleksjobberettiget": ["31", "3,4 pct.", "20", "2,3 pct."],
+    "Førtidspension": ["47", "5,1 pct.", "23", "2,7 pct."],
 }
 
-TABEL_4 = {"Forsøgsafdeling": ["451", "466", "917", "49 pct."], "Kontrolgruppe": ["400", "456", "856", "47 pct."]}
-TABEL_6 = {"Forsøgsafdeling": ["385", "285", "100 (26 pct.)"], "Kontrolgruppe": ["312", "256", "56 (18 pct.)"]}
+TABEL_4 = {"Forsøgsafdeling": ["451", "466", "917", "49,2 pct."], "Kontrolgruppe": ["400", "456", "856", "46,7 pct."]}
+TABEL_6 = {"Forsøgsafdeling": ["385", "285", "100 (26,0 pct.)"], "Kontrolgruppe": ["312", "256", "56 (17,9 pct.)"]}
 TABEL_7 = {"Forsøgsafdeling": ["666", "600", "90 pct."], "Kontrolgruppe": ["675", "557", "82 pct."]}  # per week, share
 AFDELINGER = [f"JKI Job og Indsats {i}" for i in range(1, 6)] + ["JKI Job og Indsats 6 (forsøgsafdeling)"]
 TABEL_8 = ["3,0 1,6 1,4", "3,7 2,6 1,1", "6,5 3,6 3,0", "4,2 3,6 0,6", "4,7 4,1 0,6", "1,8 1,8 0,0"]

@@ -114,7 +114,7 @@ def test_counts_reduction_and_exclusions(unsuppressed, fase):
     assert payload["langtidsgruppen"]["statusuge"] == MONDAY.isoformat()
     assert payload["langtidsgruppen"]["forsoeg"] == {"ved_start": 2, "paa_kontanthjaelp": 1}
     table = lt.table(result, config)
-    assert table.rows[0] == ["Forsøgsafdeling", "2", "1", "1 (50 pct.)"]
+    assert table.rows[0] == ["Forsøgsafdeling", "2", "1", "1 (50,0 pct.)"]
     assert "1 borger uden startdato" in " ".join(table.notes)
     assert lt.figure(result, config).data.startswith("<svg")
 
@@ -156,12 +156,12 @@ def test_calibration_final_phase(example, config):
     ]
     assert table.columns[1:3] == ["Ved start (1. januar 2018)", "Fortsat på kontanthjælp (31. december 2019)"]
     assert table.rows == [
-        ["Forsøgsafdeling", "385", "285", "100 (26 pct.)"],
-        ["Kontrolgruppe", "312", "256", "56 (18 pct.)"],
+        ["Forsøgsafdeling", "385", "285", "100 (26,0 pct.)"],
+        ["Kontrolgruppe", "312", "256", "56 (17,9 pct.)"],
     ]
     assert result.uden_startdato == {"forsoeg": 0, "kontrol": 1}
     text = lt.summary(result, config)
-    assert "100 borgere mindre" in text and "26 pct." in text and "18 pct." in text
+    assert "100 borgere mindre" in text and "26,0 pct." in text and "17,9 pct." in text
 
 
 @pytest.mark.parametrize("fase", ["midtvejs", "slut"])
@@ -173,7 +173,7 @@ def test_notebook_runs_for_both_phases(tmp_path, fase):
     assert "<svg" in outputs["fig-langtidsgruppen"]
     if fase == "slut":
         assert fragment["udfald"]["lang_kh_reduktion"]["forsoeg"] == {"antal": 100, "n": 385, "andel": 100 / 385}
-        assert "100 (26 pct.)" in outputs["tbl-langtidsgruppen"]
+        assert "100 (26,0 pct.)" in outputs["tbl-langtidsgruppen"]
 
 
 def test_notebook_shows_the_reason_when_not_available(tmp_path):

@@ -36,7 +36,7 @@ LAYER_OF = {
     "evalkit.__main__": "cli",
 }
 # what a measure (a module with a notebook of its own) may import from its own package
-MEASURE_LIBRARIES = {"evalkit.maaleparametre.faelles", "evalkit.maaleparametre.oekonomi"}
+MEASURE_LIBRARIES = {"evalkit.maaleparametre.faelles", "evalkit.maaleparametre.oekonomi", "evalkit.maaleparametre.konklusioner"}
 STATISTICS_MAY_IMPORT = {"math", "warnings", "collections", "dataclasses", "typing", "decimal", "numpy", "pandas", "scipy", "statsmodels", "__future__"}
 
 

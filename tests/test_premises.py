@@ -132,3 +132,18 @@ def test_swapped_groups_publish_with_a_visible_marker_when_asked(swapped, tmp_pa
            "ressourceforløb, at flere borgere" in text
     html = (out / "slutevaluering.html").read_text(encoding="utf-8")
     assert "som de aktuelle data ikke bekræfter" in html and "praemisser" not in html
+
+
+def test_main_findings_are_read_as_written_and_anything_else_is_refused(tmp_path):
+    """Issue 17, point 1: the résumé's qualitative conclusions come from the analysts' own file."""
+    one = _file(tmp_path, "hovedfund: >-\n  Borgerne oplevede et\n  tættere samarbejde.\n", "Tekst.\n")
+    assert praemisser.main_findings(one) == ["Borgerne oplevede et tættere samarbejde."]
+    many = tmp_path / "mange.md"
+    many.write_text("---\nhovedfund:\n  - Første fund.\n  - Andet fund.\n---\nTekst.\n", encoding="utf-8")
+    assert praemisser.main_findings(many) == ["Første fund.", "Andet fund."]
+    assert praemisser.read(many) == ([], "Tekst.\n")  # the renderer never sees them
+    bad = tmp_path / "forkert.md"
+    bad.write_text("---\nhovedfund:\n  - 3\n---\nTekst.\n", encoding="utf-8")
+    with pytest.raises(BuildError, match="'hovedfund' skal være en sætning eller en liste af sætninger"):
+        praemisser.main_findings(bad)
+    assert praemisser.files_with_main_findings(ROOT / "reports" / "slutevaluering.qmd") == [ROOT / "reports" / "kvalitativ_slut.md"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import ROOT
 
 from evalkit.render.qmd import check_body, check_sources, split_front_matter
@@ -76,3 +77,17 @@ def test_an_included_file_may_carry_only_the_premises_in_its_front_matter(tmp_pa
     (project / "reports" / "vurdering_slut.md").write_text(text.replace("praemisser:", "title: Ny titel\npraemisser:", 1),
                                                            encoding="utf-8")
     assert check_sources(project) == ["vurdering_slut.md: front matter-nøglen 'title' er uden for den understøttede delmængde."]
+
+
+def test_a_computed_heading_is_allowed_only_as_a_whole_heading_and_resolved_from_the_metadata():
+    """Issue 17, point 1: `## {{< meta overskrift-X >}} {#sec-X}` is the one use of Quarto's meta shortcode."""
+    from evalkit.errors import BuildError
+    from evalkit.render.qmd import check_body, resolve_headings
+
+    body = "## {{< meta overskrift-uger >}} {#sec-uger}\n\nTekst.\n"
+    assert check_body("x.qmd", body) == []
+    assert resolve_headings(body, {"overskrift-uger": "Færre uger"}, "x.qmd") == "## Færre uger {#sec-uger}\n\nTekst.\n"
+    assert check_body("x.qmd", "Tekst med {{< meta overskrift-uger >}} i.\n")
+    assert check_body("x.qmd", "## {{< meta title >}}\n")  # only the build's computed headings
+    with pytest.raises(BuildError, match="overskrift-uger"):
+        resolve_headings(body, {}, "x.qmd")

@@ -29,9 +29,9 @@ def test_verdicts_follow_the_unadjusted_and_the_holm_p_values(config):
     assert "Andet" not in text  # a residual category, not in the configured family
     assert "Forsøget kunne med 80 pct. sandsynlighed påvise en forskel på" in text
     assessment = sammenfatning.assessment(results, config)
-    assert assessment.startswith("Af de 3 sammenligninger viser 2 en statistisk signifikant forskel.")
-    assert "Forsøgsafdelingen ligger højest på: ressourceforløb og førtidspension." in assessment
-    assert "holder også efter Holm-korrektion" in assessment
+    assert assessment.startswith("To af de tre sammenligninger viser en statistisk signifikant forskel uden korrektion.")
+    assert "Forsøgsafdelingen ligger højest for ressourceforløb og førtidspension." in assessment
+    assert "Begge signifikante forskelle holder også efter Holm-korrektion" in assessment
     payload = sammenfatning.to_json(results, config)["sammenfatning"]
     assert payload["signifikante_uden_justering"] == payload["signifikante_holm"] == ["ressourceforloeb", "foertidspension"]
 
@@ -151,20 +151,23 @@ def test_the_resume_opens_with_conclusions_computed_from_the_results(config):
         _results(config, beskaeftigelse=(100, 98), ressourceforloeb=(140, 50), foertidspension=(33, 30)),
         weeks=-7.6, net=-14.6e6, trial_sick=10.6, other_sick=9.2)
     lines = sammenfatning.headlines(results, config)
-    assert lines[0] == ("Af de 3 sammenlignede udfald viser kun ressourceforløb en forskel, der er statistisk signifikant "
-                        "efter Holm-korrektion for de mange sammenligninger (signifikansniveau 5 pct.): 15,6 pct. i "
-                        "forsøgsafdelingen mod 5,6 pct. i kontrolgruppen.")
+    assert lines[0] == ("Kun ét af de tre sammenlignede udfald viser en forskel, der er statistisk signifikant "
+                        "efter Holm-korrektion for de mange sammenligninger (signifikansniveau 5 pct.): ressourceforløb "
+                        "(15,6 pct. i forsøgsafdelingen mod 5,6 pct. i kontrolgruppen).")
     assert "i 7,6 uger færre end borgerne i kontrolgruppen" in lines[1] and "er statistisk signifikant" in lines[1]
     assert lines[2].startswith("Regnet i kroner kostede forsøget kommunen mere, end det sparede") and "−14,6 mio. kr." in lines[2]
     assert lines[3] == ("I januar–december 2019 havde forsøgsafdelingen 10,6 sygedage pr. fuldtidsansat mod 10,2 i "
                         "gennemsnit i de øvrige afdelinger, og en ekstern medarbejderomsætning på 2,0 pct. mod 8,0 pct.")
-    assert sammenfatning.resume(results, config).startswith("Hovedkonklusioner\n\n- Af de 3 sammenlignede udfald")
-    assert sammenfatning.resume_markdown(results, config).startswith("**Hovedkonklusioner**\n\n- Af de 3 sammenlignede")
+    assert sammenfatning.resume(results, config).startswith("Hovedkonklusioner\n\n- Kun ét af de tre sammenlignede udfald")
+    assert sammenfatning.resume_markdown(results, config).startswith("**Hovedkonklusioner**\n\n- Kun ét af de tre")
+    # the analysts' qualitative main findings close the conclusions, as written
+    with_findings = sammenfatning.headlines(results, config, ["Borgerne oplevede et tættere samarbejde."])
+    assert with_findings[:-1] == lines and with_findings[-1] == "Kvalitativt: Borgerne oplevede et tættere samarbejde."
 
     turned = _with_duration_money_and_staff(_results(config, beskaeftigelse=(100, 98), ressourceforloeb=(52, 50)),
                                             weeks=2.0, net=1.5e6, trial_sick=8.0, other_sick=9.0)
     lines = sammenfatning.headlines(turned, config)
-    assert lines[0] == ("Ingen af de 2 sammenlignede udfald viser en forskel, der er statistisk signifikant efter "
+    assert lines[0] == ("Ingen af de to sammenlignede udfald viser en forskel, der er statistisk signifikant efter "
                         "Holm-korrektion for de mange sammenligninger (signifikansniveau 5 pct.).")
     assert "i 2,0 uger flere end" in lines[1] and "er ikke statistisk signifikant" in lines[1]
     assert lines[2].startswith("Regnet i kroner sparede forsøget kommunen mere, end det kostede")
@@ -175,7 +178,7 @@ def test_the_assessment_and_the_comparison_read_right_for_one_and_for_none(confi
     """Issue 17, point 6: singular and 'ingen' where the numbers call for them, no numeral first."""
     one = _results(config, beskaeftigelse=(100, 98), ressourceforloeb=(140, 50))
     text = sammenfatning.assessment(one, config)
-    assert text.startswith("Af de 2 sammenligninger viser 1 en statistisk signifikant forskel.")
+    assert text.startswith("Kun én af de to sammenligninger viser en statistisk signifikant forskel uden korrektion.")
     assert "For det sidste udfald er forskellen ikke større" in text
     assert "Den signifikante forskel holder også efter Holm-korrektion" in text and "Alle de signifikante" not in text
     none_now = _results(config, beskaeftigelse=(100, 98), ressourceforloeb=(52, 50))
@@ -194,3 +197,43 @@ def test_the_phase_comparisons_p_columns_say_what_their_two_numbers_are(config):
     table = sammenfatning.table_comparison(now, _comparison(config, beskaeftigelse=(60, 58), ressourceforloeb=(80, 40)), config)
     assert table.columns[2] == table.columns[4] == "p (efter Holm)"
     assert re.fullmatch(r"0,\d\d \(0,\d\d\)", table.rows[0][4])  # the p-value, then Holm's in parentheses
+
+
+def test_headings_state_the_finding_and_turn_with_the_numbers(config):
+    """Issue 17, point 1: a section's heading says what its numbers show, by the report's verdict rule."""
+    from evalkit.maaleparametre import konklusioner
+
+    results = _with_duration_money_and_staff(
+        _results(config, beskaeftigelse=(100, 98), ressourceforloeb=(140, 50), foertidspension=(33, 15)),
+        weeks=-7.6, net=-14.6e6, trial_sick=10.6, other_sick=9.2)
+    found = konklusioner.headings(results, config)
+    assert found["afgange-ydelser"] == "Flere i forsøgsafdelingen gik til ressourceforløb og førtidspension"
+    assert found["afgange-job"] == "Afgang til job og uddannelse: ingen statistisk signifikant forskel mellem grupperne"
+    assert found["uger"] == "Færre uger på kontanthjælp i forsøgsafdelingen"
+    assert found["oekonomi"] == "Forsøget kostede kommunen mere, end det sparede på overførsler"
+    assert found["personale"] == ("Forsøgsafdelingen havde i januar–december 2019 mere sygefravær og lavere "
+                                  "medarbejderomsætning end gennemsnittet")
+    assert konklusioner.heading_metadata(results, config)["overskrift-uger"] == found["uger"]
+
+    turned = _with_duration_money_and_staff(
+        _results(config, beskaeftigelse=(100, 98), ressourceforloeb=(50, 140), foertidspension=(33, 30)),
+        weeks=2.0, net=1.5e6, trial_sick=8.0, other_sick=9.0)
+    found = konklusioner.headings(turned, config)
+    assert found["afgange-ydelser"] == "Færre i forsøgsafdelingen gik til ressourceforløb"
+    assert found["uger"] == "Tid på kontanthjælp: ingen statistisk signifikant forskel mellem grupperne"
+    assert found["oekonomi"] == "Forsøgets økonomi: usikkert, om besparelsen dækker merudgiften"
+    # significant without correction only: the heading says it does not hold after Holm
+    smaajob = _results(config, beskaeftigelse=(100, 98), smaajob=(47, 28), ressourceforloeb=(140, 50))
+    assert konklusioner.headings(smaajob, config)["afgange-job"] == (
+        "Afgang til job og uddannelse: forskellen er ikke statistisk signifikant efter Holm-korrektion")
+
+
+def test_the_overall_assessment_covers_every_measure(config):
+    """Issue 17, point 1: "Samlet vurdering" ties the exits to time, money, staff and the qualitative findings."""
+    results = _with_duration_money_and_staff(_results(config, beskaeftigelse=(100, 98), ressourceforloeb=(140, 50)),
+                                             weeks=-7.6, net=-14.6e6, trial_sick=10.6, other_sick=9.2)
+    text = sammenfatning.overall_assessment(results, config, ["Sagerne var bedre oplyst."])
+    assert text.startswith(sammenfatning.assessment(results, config))
+    for start in ("- Tid på kontanthjælp: 7,6 uger færre pr. borger i forsøgsafdelingen", "- Økonomi: nettoresultatet",
+                  "- Personale (januar–december 2019): 10,6 sygedage", "- Kvalitativt: Sagerne var bedre oplyst."):
+        assert start in text

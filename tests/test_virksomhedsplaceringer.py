@@ -79,8 +79,8 @@ def test_counts_use_the_whole_group_and_each_citizen_once(unsuppressed, fase):
     assert payload["udfald"]["virksomhedsplacering"]["forsoeg"] == {"antal": 1, "n": 3, "andel": 1 / 3}
     assert payload["virksomhedsplaceringer"]["periode"] == {"start": "2018-01-01", "slut": "2018-12-31"}
     rows = vp.table(result, config).rows
-    assert rows[0] == ["Forsøgsafdeling", "1", "2", "3", "33 pct."]
-    assert rows[1] == ["Kontrolgruppe", "1", "1", "2", "50 pct."]
+    assert rows[0] == ["Forsøgsafdeling", "1", "2", "3", "33,3 pct."]
+    assert rows[1] == ["Kontrolgruppe", "1", "1", "2", "50,0 pct."]
     low, high = result.konfidensinterval("kontrol", config.alpha)
     assert 0 < low < 0.5 < high < 1
     assert vp.figure(result, config).data.startswith("<svg")
@@ -112,8 +112,8 @@ def test_calibration_final_phase(example, config):
     assert {g: result.ikke_placeret(g) for g in result.n} == {"forsoeg": 466, "kontrol": 456}
     table = vp.table(result, config)
     assert table.rows == [
-        ["Forsøgsafdeling", "451", "466", "917", "49 pct."],
-        ["Kontrolgruppe", "400", "456", "856", "47 pct."],
+        ["Forsøgsafdeling", "451", "466", "917", "49,2 pct."],
+        ["Kontrolgruppe", "400", "456", "856", "46,7 pct."],
     ]
     assert "1. januar 2018–31. december 2019" in table.notes[0]
     text = vp.summary(result, config)

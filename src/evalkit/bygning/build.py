@@ -28,6 +28,7 @@ from evalkit.bygning.udgivelse import cache_dir, intern_dir, log_dir
 from evalkit.config import Config, Fase, load_config
 from evalkit.data.contract import FILE_FORMATS
 from evalkit.errors import BuildError, DataError, EvalkitError, resource_error
+from evalkit.maaleparametre import konklusioner
 from evalkit.render import Renderer, kontrol, select
 
 # Copied from the project into the render tree; the notebooks' outputs join them under _build/.
@@ -43,10 +44,12 @@ class BuildResult:
     reused: list[str] = field(default_factory=list)  # the steps copied from the cache
 
 
-def document_metadata(config: Config, fase_key: str, available: dict[str, bool]) -> dict[str, str | bool]:
+def document_metadata(config: Config, fase_key: str, merged: dict[str, Any]) -> dict[str, str | bool]:
     """Title block of a phase's document from the configuration (the date as Quarto takes it: ISO, with
-    its display format), and `tilgaengelig-<notebook>: true` for each measurement whose data exist in
-    this phase (the documents' `when-meta` conditions)."""
+    its display format), `tilgaengelig-<notebook>: true` for each measurement whose data exist in this
+    phase (the documents' `when-meta` conditions), and the headings that state the phase's findings
+    (`overskrift-<section>`, computed from its merged results)."""
+    available = merged.get("tilgaengelighed", {})
     fase = config.fase(fase_key)
     metadata: dict[str, str | bool] = {
         "title": config.titel,
@@ -56,6 +59,7 @@ def document_metadata(config: Config, fase_key: str, available: dict[str, bool])
         "date-format": "MMMM YYYY",
     }
     metadata.update({f"tilgaengelig-{name}": True for name, ok in sorted(available.items()) if ok})
+    metadata.update(konklusioner.heading_metadata(merged, config))
     return metadata
 
 
@@ -409,7 +413,7 @@ class _Build:
 
     def _render(self, fase: Fase, worker: scheduler.Worker) -> str:
         merged = json.loads(pipeline.phase_results_path(self.build_dir, fase.noegle).read_text(encoding="utf-8"))
-        metadata = document_metadata(self.config, fase.noegle, merged.get("tilgaengelighed", {}))
+        metadata = document_metadata(self.config, fase.noegle, merged)
         texts, broken = self._included_texts(fase, merged)
         if broken and not self.allow_broken_premises:
             raise praemisser.refusal(broken, f"{fase.dokument}.qmd")

@@ -103,6 +103,14 @@ def start(
     )
 
 
+def main_findings(paths: list[str] | None) -> list[str]:
+    """The qualitative main findings the analysts declared in the files the document includes (the build
+    passes their paths), for the résumé and the overall assessment."""
+    from evalkit.bygning.praemisser import main_findings as read
+
+    return [finding for path in paths or () for finding in read(Path(path))]
+
+
 def load_comparison(path: str | Path | None, config: Config) -> Comparison | None:
     """The results of the phase this one compares with, from the resultater.json the build wrote for it;
     None when the phase compares with none. Its source names the published file: the SHA-256 is that of

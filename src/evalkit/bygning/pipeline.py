@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from evalkit import maaleparametre
+from evalkit.bygning.praemisser import files_with_main_findings
 from evalkit.bygning.provenance import FRAGMENT as PROVENANCE
 from evalkit.bygning.resultater import fragment_path
 from evalkit.config import load_config
@@ -38,6 +39,7 @@ class Job:
     output_dir: Path
     inputs: tuple[Path, ...]
     comparison: Path | None = None  # another phase's resultater.json (the summary of a comparing phase)
+    analyst_texts: tuple[Path, ...] = ()  # the analysts' files whose main findings the summary shows
 
     @property
     def executed(self) -> Path:
@@ -63,6 +65,8 @@ class Job:
         }
         if self.comparison is not None:
             parameters["sammenligning"] = os.path.relpath(self.comparison, self.output_dir)
+        if self.analyst_texts:
+            parameters["analysetekster"] = [str(path) for path in self.analyst_texts]
         return parameters
 
 
@@ -92,15 +96,17 @@ def plan(notebooks_dir: Path, faser: list[str], data_dir: Path, config_path: Pat
             source = notebooks_dir / f"{name}.ipynb"
             if not source.is_file():
                 raise BuildError(f"Notesbogen {source} mangler.")
-            comparison = None
+            comparison, texts = None, ()
             if name == SUMMARY:
-                reads = (*(job.fragment for job in measurements), fragment_path(out, PROVENANCE))
+                document = notebooks_dir.parent / "reports" / f"{config.fase(fase).dokument}.qmd"
+                texts = tuple(files_with_main_findings(document)) if document.is_file() else ()
+                reads = (*(job.fragment for job in measurements), fragment_path(out, PROVENANCE), *texts)
                 if config.fase(fase).sammenlign_med:
                     comparison = phase_results_path(build_dir, config.fase(fase).sammenlign_med)
                     reads += (comparison,)
             else:
                 reads = tuple(find_table_file(data_dir, t) for t in _tables_read(name))
-            job = Job(name, fase, source, data_dir, config_path, out, (source, config_path, *reads), comparison)
+            job = Job(name, fase, source, data_dir, config_path, out, (source, config_path, *reads), comparison, texts)
             measurements.append(job)
         jobs += measurements
     return jobs

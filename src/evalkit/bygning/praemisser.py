@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Any, Callable
 
 from evalkit.errors import BuildError
-from evalkit.praesentation import formatting
+from evalkit.praesentation import dansk, formatting
+from evalkit.render.qmd import MAIN_FINDINGS_KEY, SHORTCODE, split_front_matter
 from evalkit.render.qmd import PREMISES_KEY as KEY
-from evalkit.render.qmd import SHORTCODE, split_front_matter
 
 OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "<=": operator.le, ">=": operator.ge, "!=": operator.ne, "<": operator.lt, ">": operator.gt, "=": operator.eq,
@@ -79,6 +79,22 @@ def read(path: Path) -> tuple[list[Premise], str]:
             )
         premises.append(Premise(condition.strip(), str(words).strip() if words else condition.strip()))
     return premises, source.body
+
+
+def main_findings(path: Path) -> list[str]:
+    """The main findings an analysts' file declares for the résumé (front matter `hovedfund`: one sentence
+    or a list of them), as written. Anything but text is a Danish BuildError naming the file."""
+    source = split_front_matter(path)
+    declared = source.front_matter.get(MAIN_FINDINGS_KEY, []) if isinstance(source.front_matter, dict) else []
+    declared = [declared] if isinstance(declared, str) else declared
+    if not isinstance(declared, list) or not all(isinstance(item, str) and item.strip() for item in declared):
+        raise BuildError(f"{path.parent.name}/{path.name}: '{MAIN_FINDINGS_KEY}' skal være en sætning eller en liste af sætninger.")
+    return [" ".join(item.split()) for item in declared]
+
+
+def files_with_main_findings(document: Path) -> list[Path]:
+    """The files `document` includes that declare main findings, in the order they are included."""
+    return [path for path in included_files(document) if main_findings(path)]
 
 
 def included_files(document: Path, found: list[Path] | None = None) -> list[Path]:
@@ -158,7 +174,7 @@ def refusal(broken: list[Broken], document: str) -> BuildError:
 
 def marker(broken: list[Broken]) -> str:
     """The note above an included file whose premises do not hold (markdown, for both renderers)."""
-    said = formatting.join([f"at {b.premise.tekst}" if b.premise.tekst != b.premise.betingelse
+    said = dansk.join([f"at {b.premise.tekst}" if b.premise.tekst != b.premise.betingelse
                             else f"at {b.premise.betingelse} (i resultaterne)" for b in broken])
     return (
         "> **Bemærk:** Teksten nedenfor er skrevet ud fra resultater, som de aktuelle data ikke bekræfter. "

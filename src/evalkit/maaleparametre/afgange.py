@@ -146,7 +146,7 @@ def table(a: Afgange, config: Config, keys: tuple[str, ...]) -> Table:
     for key in keys:
         cells = []
         for g, mark in a.skjult(key).items():
-            cells += [beskyttet.count_cell(a.antal[g][key], t, mark), beskyttet.pct_cell(a.antal[g][key], a.n[g], t, mark)]
+            cells += [beskyttet.count_cell(a.antal[g][key], t, mark), beskyttet.pct_cell(a.antal[g][key], a.n[g], t, mark, beskyttet.OUTCOME_DECIMALS)]
         result.add_row(LABELS[key], *cells)
     return beskyttet.annotate(result.add_note(_note(a, config)), t)
 
@@ -167,7 +167,7 @@ def figure(a: Afgange, config: Config) -> SVG:
     fig = figures.new_figure(3.4)
     ax = fig.subplots()
     t = a.diskretionsgraense
-    shares = {g: [beskyttet.shown_share(a.antal[g][k], a.n[g], t, a.skjult(k)[g]) for k in keys] for g in GROUPS}
+    shares = {g: [beskyttet.shown_share(a.antal[g][k], a.n[g], t, a.skjult(k)[g], beskyttet.OUTCOME_DECIMALS) for k in keys] for g in GROUPS}
     figures.grouped_barh(ax, [LABELS[k] for k in keys], shares, config.grupper)
     figures.percent_axis(ax.xaxis)
     ax.set_xlabel("Andel af gruppen")

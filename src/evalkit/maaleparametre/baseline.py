@@ -46,7 +46,7 @@ from evalkit.maaleparametre.faelles import (
     shorter_history,
     with_document,
 )
-from evalkit.praesentation import beskyttet, figures, flowdiagram, formatting, tekst
+from evalkit.praesentation import beskyttet, dansk, figures, flowdiagram, formatting, tekst
 from evalkit.praesentation.tables import Table
 from evalkit.statistik import diskretion
 from evalkit.statistik.regression import smd
@@ -265,7 +265,7 @@ def balance_text(b: Baseline, config: Config) -> str:
     if not flagged:
         return f"Ingen af baggrundsvariablerne har en standardiseret forskel over {limit}, så grupperne er godt balancerede."
     return (
-        f"Grupperne er ikke helt ens ved start: {formatting.join(flagged)} har en standardiseret forskel over "
+        f"Grupperne er ikke helt ens ved start: {dansk.join(flagged)} har en standardiseret forskel over "
         f"{limit}."
     )
 
@@ -415,9 +415,9 @@ def rammer_text(config: Config, fase: Fase) -> str:
     )
     if config.medarbejdere:
         staff = [f"{formatting.count(n)} {tekst.escape(role)}" for role, n in config.medarbejdere.items()]
-        sentences.append(f"{config.grupper['forsoeg']}en {was} {formatting.join(staff)}.")
+        sentences.append(f"{config.grupper['forsoeg']}en {was} {dansk.join(staff)}.")
     oek = config.oekonomi
-    years = formatting.join([str(year) for year in oek.investering_aar])
+    years = dansk.join([str(year) for year in oek.investering_aar])
     sentences.append(
         f"Kommunen afsatte {formatting.mio_kr(oek.investering_pr_aar)} om året i {years} til løn til de ekstra "
         f"sagsbehandlere og {formatting.mio_kr(oek.evaluering_kr)} til evalueringen."
@@ -562,7 +562,7 @@ def flow_text(f: Flow, config: Config) -> str:
     def groups(key: str, skip_zero: bool = False) -> str:
         """'917 i forsøgsafdelingen og 856 i kontrolgruppen' (with `skip_zero`, only the groups with a count)."""
         shown = [g for g in GROUPS if f.tal(g)[key] or not skip_zero]
-        return formatting.join([f"{_flow_count(f, g, key, marks, True)} i {config.grupper_bestemt[g]}" for g in shown])
+        return dansk.join([f"{_flow_count(f, g, key, marks, True)} i {config.grupper_bestemt[g]}" for g in shown])
 
     sentences = [
         f"På startdatoen {formatting.date(f.startdato)} var {beskyttet.citizens_text(f.i_alt, t, totals['randomiseret'])} "
@@ -578,7 +578,15 @@ def flow_text(f: Flow, config: Config) -> str:
         sentences.append("Alle borgere i begge grupper var på kontanthjælp i startugen.")
     left = f.totals()["forladt_foer_slut"]
     exits = f"Afgangene fra kontanthjælp opgøres for hele gruppen, altså {groups('analyseret_afgange')}"
-    if left:
+    if left and all(_flow_count(f, g, "forladt_foer_slut", marks, True) == f"færre end {t}"
+                    for g in GROUPS if f.tal(g)["forladt_foer_slut"]):
+        # every group's count is small: say it once instead of "alle på nær færre end 5" per group
+        sentences.append(
+            f"Ydelsesdata følger næsten alle borgere til måleperiodens slut, {slut}: færre end {t} borgere "
+            f"{'i hver gruppe' if all(f.tal(g)['forladt_foer_slut'] for g in GROUPS) else 'i alt'} forsvinder fra data før."
+        )
+        sentences.append(f"{exits}, også for dem, der forsvinder fra data før tid.")
+    elif left:
         sentences.append(
             f"Ydelsesdata følger {groups('fulgt_til_slut')} til måleperiodens slut, {slut}. "
             f"I alt forsvinder {beskyttet.citizens_text(left, t, totals['forladt_foer_slut'])} fra data før "

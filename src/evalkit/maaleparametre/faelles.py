@@ -21,27 +21,16 @@ import numpy as np
 import pandas as pd
 
 from evalkit.config import GROUPS, Config, Periode
-from evalkit.praesentation import beskyttet, formatting, metode
+from evalkit.maaleparametre.konklusioner import EXIT_LABELS, OUTCOME_LABELS, STILL_ON_KH  # noqa: F401 (shared names)
+from evalkit.praesentation import beskyttet, dansk, metode
 from evalkit.statistik import diskretion, overlevelse, regression
 
 K = TypeVar("K")
 Mark = diskretion.Mark
 
 KONTANTHJAELP = "kontanthjaelp"
-STILL_ON_KH = "fortsat"
 
-# ---------------------------------------------------------------- outcome names
-
-EXIT_LABELS = {
-    "beskaeftigelse": "Beskæftigelse",
-    "smaajob": "Småjob",
-    "uddannelse": "Uddannelse",
-    "ressourceforloeb": "Ressourceforløb",
-    "fleksjob": "Fleksjob/fleksjobberettiget",
-    "foertidspension": "Førtidspension",
-    "andet": "Andet",
-    STILL_ON_KH: "Fortsat på kontanthjælp",
-}
+# ---------------------------------------------------------------- outcome names (in `konklusioner`)
 
 
 # each step of the flow (CONSORT-style, `baseline.Flow`) and the rest of the group
@@ -49,13 +38,6 @@ FLOW_STEPS = {
     "kontanthjaelp_startuge": "ikke_kontanthjaelp_startuge",
     "fulgt_til_slut": "forladt_foer_slut",
     "analyseret_historik": "udeladt_historik",
-}
-
-
-OUTCOME_LABELS = {
-    **EXIT_LABELS,
-    "virksomhedsplacering": "Virksomhedsplacering",
-    "lang_kh_reduktion": "Langvarige kontanthjælpsmodtagere ude af kontanthjælp",
 }
 
 
@@ -210,7 +192,7 @@ def balance_label(variable: str, config: Config) -> str:
 def covariates_text(config: Config) -> str:
     """The baseline variables the adjusted comparisons use, in Danish."""
     names = [balance_label(v, config).lower() for v in ADJUSTMENT_VARIABLES]
-    return formatting.join(names)
+    return dansk.join(names)
 
 
 def adjustment_covariates(borgere: pd.DataFrame, config: Config, ids: pd.Index) -> pd.DataFrame | None:

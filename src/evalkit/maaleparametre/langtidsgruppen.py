@@ -33,7 +33,7 @@ from evalkit.maaleparametre.faelles import (
     shorter_history,
     with_document,
 )
-from evalkit.praesentation import beskyttet, figures, formatting
+from evalkit.praesentation import beskyttet, dansk, figures, formatting
 from evalkit.praesentation.tables import Table
 from evalkit.statistik import diskretion
 
@@ -150,7 +150,8 @@ def _pct(lt: Langtidsgruppen, group: str) -> str:
     """The reduction share as text; a dash for an empty long-term group, '..' when suppressed."""
     if not lt.ved_start[group]:
         return "–"
-    return beskyttet.pct_cell(lt.reduktion(group), lt.ved_start[group], lt.diskretionsgraense, lt.skjult()[group])
+    return beskyttet.pct_cell(lt.reduktion(group), lt.ved_start[group], lt.diskretionsgraense, lt.skjult()[group],
+                             beskyttet.OUTCOME_DECIMALS)
 
 
 def _reduction_text(lt: Langtidsgruppen, group: str) -> str:
@@ -182,33 +183,22 @@ def table(lt: Langtidsgruppen, config: Config) -> Table:
 
 
 def figure(lt: Langtidsgruppen, config: Config) -> SVG:
-    """The long-term group at the start and still on kontanthjælp at the status date, the groups side by side."""
-    points = [
-        (f"Ved start\n{formatting.date(lt.startdato)}", lt.ved_start),
-        (f"Fortsat på kontanthjælp\n{formatting.date(lt.statusdato)}", lt.paa_kontanthjaelp),
-    ]
+    """The share of each group's long-term recipients who no longer received kontanthjælp at the status
+    date: shares, not counts, since the groups differ in size (the share as the table prints it)."""
     t, hidden = lt.diskretionsgraense, lt.skjult()
-    marks = [lt.skjult_ved_start(), hidden]
-    fig = figures.new_figure(3.2)
+    shares = {g: [beskyttet.shown_share(lt.reduktion(g), lt.ved_start[g], t, hidden[g], beskyttet.OUTCOME_DECIMALS)]
+              for g in GROUPS}
+    fig = figures.new_figure(1.9)
     ax = fig.subplots()
-    width = 0.38
-    positions = range(len(points))
-    for offset, g in ((-width / 2, "forsoeg"), (width / 2, "kontrol")):
-        shown = [(counts[g], mark[g]) for (_label, counts), mark in zip(points, marks)]
-        bars = ax.bar(
-            [p + offset for p in positions],
-            # a suppressed count gets no bar, only its label
-            [0 if mark or diskretion.is_small(count, t) else count for count, mark in shown],
-            width=width,
-            color=figures.GROUP_COLOURS[g],
-            label=config.grupper[g],
-        )
-        ax.bar_label(bars, labels=[beskyttet.count_cell(count, t, mark) for count, mark in shown], padding=2)
-    ax.set_xticks(list(positions), [label for label, _counts in points])
-    figures.number_axis(ax.yaxis)
-    ax.set_ylabel("Antal borgere")
-    ax.margins(y=0.12)
-    ax.legend(loc="upper right", frameon=False)
+    figures.grouped_barh(ax, [f"Ude af kontanthjælp\n{formatting.date(lt.statusdato)}"], shares, config.grupper)
+    for g_index, g in enumerate(GROUPS):
+        value = shares[g][0]
+        if value is not None:
+            ax.annotate(formatting.pct(value, beskyttet.OUTCOME_DECIMALS), (value, (g_index - 0.5) * 0.38),
+                        xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
+    figures.percent_axis(ax.xaxis)
+    ax.margins(x=0.15)
+    ax.set_xlabel(f"Andel af borgerne med lang kontanthjælpshistorik ved start ({formatting.date(lt.startdato)})")
     return figures.as_svg(fig)
 
 
@@ -235,7 +225,7 @@ def summary(lt: Langtidsgruppen, config: Config) -> str:
         reason = beskyttet.hidden_outcome_reason(
             {g: lt.reduktion(g) for g in GROUPS}, lt.ved_start, t, config.grupper_bestemt,
             "ikke længere modtog kontanthjælp", "stadig modtog kontanthjælp",
-        ) or formatting.join([  # hidden with the group's size at the start (Tabel 2's shorter history is small)
+        ) or dansk.join([  # hidden with the group's size at the start (Tabel 2's shorter history is small)
             f"færre end {t} borgere i {config.grupper_bestemt[g]} havde en kortere kontanthjælpshistorik"
             for g in GROUPS if start[g] and not diskretion.is_small(lt.ved_start[g], t)
         ])

@@ -34,7 +34,7 @@ from IPython.display import SVG
 from evalkit.config import GROUPS, Beloeb, Config, Fase, Kildedokument
 from evalkit.data.contract import YDELSER
 from evalkit.maaleparametre.faelles import KONTANTHJAELP
-from evalkit.praesentation import figures, formatting
+from evalkit.praesentation import dansk, figures, formatting
 from evalkit.praesentation.tables import Table
 
 LABELS = {
@@ -191,7 +191,7 @@ def _amount_text(amount: Beloeb) -> str:
 
 
 def _years(config: Config) -> str:
-    return formatting.join([str(y) for y in config.oekonomi.investering_aar])
+    return dansk.join([str(y) for y in config.oekonomi.investering_aar])
 
 
 def _investment_text(r: Oekonomiresultat, config: Config) -> str:
@@ -324,7 +324,7 @@ def table_sensitivity(r: Oekonomiresultat, config: Config) -> Table:
             f"{mio(s.netto())} ({_ci(s.netto_ci, mio)})",
             "–" if s.break_even_uger is None else formatting.number(s.break_even_uger, 1),
         )
-    others = formatting.join([_lower_first(LABELS[c]) for c in config.oekonomi.skaleres])
+    others = dansk.join([_lower_first(LABELS[c]) for c in config.oekonomi.skaleres])
     return table.add_note(
         f"Note: 'Øvrige ydelser' er {others}; deres ugentlige pris er ganget med den angivne procent af den "
         "centrale antagelse, og 0 pct. svarer til at regne, som om afgange til andre ydelser var gratis for "
@@ -341,7 +341,7 @@ def figure(r: Oekonomiresultat, config: Config) -> SVG:
     fig = figures.new_figure(0.45 * len(r.scenarier) + 1.3)
     ax = fig.subplots()
     for row, s in enumerate(r.scenarier):
-        colour = figures.GROUP_COLOURS["forsoeg"] if row == 0 else "#555555"
+        colour = figures.CONTRAST_COLOURS[0] if row == 0 else figures.CONTRAST_COLOURS[1]
         value = s.netto() / 1e6
         if s.netto_ci is not None:
             low, high = (v / 1e6 for v in s.netto_ci)
@@ -412,7 +412,7 @@ def summary(r: Oekonomiresultat, config: Config, uger_kh_forskel: float | None) 
         sentences.append(
             f"Færre uger på kontanthjælp er ikke i sig selv en besparelse. Borgerne i {config.grupper_bestemt[f]} "
             f"havde i gennemsnit {formatting.number(abs(extra), 1)} uger {'flere' if extra > 0 else 'færre'} på "
-            f"{formatting.join([_lower_first(LABELS[s]) for s in others])} end borgerne i {config.grupper_bestemt[k]}, "
+            f"{dansk.join([_lower_first(LABELS[s]) for s in others])} end borgerne i {config.grupper_bestemt[k]}, "
             "og også de ydelser betaler kommunen for. Derfor er udgiften regnet ud fra, hvad hver ydelse koster pr. "
             "uge, og ikke ud fra antallet af afgange; følsomhedstabellen viser, hvor meget resultatet flytter sig, "
             "når priserne ændres."

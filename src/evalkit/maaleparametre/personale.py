@@ -259,6 +259,11 @@ def table_sick_leave(p: Personale, config: Config) -> Table:
         table.add_note(
             "Tallene er afrundet hver for sig, så i alt kan afvige en smule fra summen af korttids- og langtidsfravær."
         )
+    if len({hp.periode.maaneder for hp in p.perioder}) > 1:
+        table.add_note(
+            "Perioderne er ikke lige lange. Figuren viser derfor sygedage pr. fuldtidsansat pr. år: periodens tal "
+            "ganget med 12 og divideret med periodens antal måneder."
+        )
     if p.udeladte:
         table.add_note(_omitted_note(p))
     return table
@@ -306,17 +311,24 @@ def _style_panel(ax, hp: HrPeriode, first: bool) -> None:
                 tick.set_color(figures.GROUP_COLOURS["forsoeg"])
 
 
+def per_year(hp: HrPeriode) -> float:
+    """The factor that turns an HR period's sick days into sick days per year (12 / its months), so that
+    periods of different length share one axis."""
+    return 12 / hp.periode.maaneder
+
+
 def figure_sick_leave(p: Personale, config: Config) -> SVG:
-    """Short- and long-term sick days per full-time employee, stacked, one panel per HR period."""
+    """Short- and long-term sick days per full-time employee per year, stacked, one panel per HR period."""
     fig, axes = _panels(p, 1.2 + 0.42 * len(config.afdelinger))
     for i, (ax, hp) in enumerate(zip(axes, p.perioder)):
         positions = range(len(hp.afdelinger))
         colours = [TRIAL_COLOURS if a.forsoegsafdeling else OTHER_COLOURS for a in hp.afdelinger]
-        kort = [a.kort for a in hp.afdelinger]
+        factor = per_year(hp)
+        kort = [a.kort * factor for a in hp.afdelinger]
         ax.barh(positions, kort, color=[c["kort"] for c in colours], height=0.65)
         ax.barh(
             positions,
-            [a.lang for a in hp.afdelinger],
+            [a.lang * factor for a in hp.afdelinger],
             left=kort,
             color=[c["lang"] for c in colours],
             hatch=LONG_HATCH,
@@ -326,12 +338,13 @@ def figure_sick_leave(p: Personale, config: Config) -> SVG:
         )
         for pos, a in zip(positions, hp.afdelinger):
             ax.annotate(
-                one_decimal(a.total), (a.total, pos), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8
+                one_decimal(a.total * factor), (a.total * factor, pos), xytext=(3, 0), textcoords="offset points",
+                va="center", fontsize=8
             )
         _style_panel(ax, hp, first=i == 0)
         figures.number_axis(ax.xaxis)
-        ax.set_xlabel("Sygedage pr. fuldtidsansat")
-    axes[0].set_xlim(0, 1.15 * max(a.total for hp in p.perioder for a in hp.afdelinger) or 1)
+        ax.set_xlabel("Sygedage pr. fuldtidsansat pr. år")
+    axes[0].set_xlim(0, 1.15 * max(a.total * per_year(hp) for hp in p.perioder for a in hp.afdelinger) or 1)
     fig.legend(
         handles=[
             Patch(facecolor=OTHER_COLOURS["kort"], label="Korttidsfravær"),

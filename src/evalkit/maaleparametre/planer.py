@@ -24,7 +24,7 @@ from IPython.display import SVG
 
 from evalkit.config import GROUPS, Config, Fase, Periode
 from evalkit.maaleparametre.faelles import count_id, with_document
-from evalkit.praesentation import beskyttet, figures, formatting
+from evalkit.praesentation import beskyttet, dansk, figures, formatting
 from evalkit.praesentation.tables import Table
 from evalkit.statistik import diskretion
 
@@ -291,24 +291,40 @@ def summary(p: Planer, config: Config) -> str:
     def count(row: str, g: str, value: int) -> str:
         return beskyttet.count_text(value, t, marks[row][g])
 
-    def share_of(g: str, key: str) -> str:
+    def share_of(g: str, key: str) -> str | None:
+        """The share as text, None when disclosure control hides it."""
         planer = p.grupper[g].planer
         if not planer:
             return "ingen"
         cell = beskyttet.pct_cell(p.grupper[g].rehab[key], planer, t, marks[key][g])
-        return "en skjult andel" if cell == beskyttet.HIDDEN else cell
+        return None if cell == beskyttet.HIDDEN else cell
+
+    def outcome(key: str, verb: str) -> str | None:
+        """'65 pct. og 49 pct. <verb>'; one group's share alone when the other is hidden; None when both are."""
+        shares = [(share_of(g, key), g) for g in GROUPS]
+        shown = [(share, g) for share, g in shares if share is not None]
+        if len(shown) == 2:
+            return f"{shown[0][0]} og {shown[1][0]} {verb}"
+        if shown:
+            return f"{shown[0][0]} i {config.grupper_bestemt[shown[0][1]]} {verb}"
+        return None
 
     gf, gk = p.grupper[f], p.grupper[k]
     text = (
         f"I perioden {formatting.date_range(p.periode.start, p.periode.slut)} blev der færdiggjort "
         f"{count('planer', f, gf.planer)} forberedende planer for {count('borgere', f, gf.borgere_med_plan)} borgere i {bf} "
         f"og {count('planer', k, gk.planer)} planer for {count('borgere', k, gk.borgere_med_plan)} borgere i {bk}. "
-        f"Rehabiliteringsteamet indstillede {share_of(f, 'indstillet')} af planerne i {bf} og "
-        f"{share_of(k, 'indstillet')} i {bk}; {share_of(f, 'udskudt')} og {share_of(k, 'udskudt')} blev udskudt, "
-        f"{share_of(f, 'afvist')} og {share_of(k, 'afvist')} blev afvist, og for {share_of(f, NO_OUTCOME)} og "
-        f"{share_of(k, NO_OUTCOME)} er der intet resultat registreret. "
     )
-    if "skjult" in text or f"færre end {t}" in text:
+    recommended = outcome("indstillet", "blev indstillet")
+    rest = [part for part in (outcome("udskudt", "blev udskudt"), outcome("afvist", "blev afvist"),
+                              outcome(NO_OUTCOME, "står uden registreret resultat")) if part]
+    if recommended and share_of(f, "indstillet") is not None and share_of(k, "indstillet") is not None:
+        text += (f"Rehabiliteringsteamet indstillede {share_of(f, 'indstillet')} af planerne i {bf} og "
+                 f"{share_of(k, 'indstillet')} i {bk}" + (f"; {dansk.join(rest)}. " if rest else ". "))
+    elif recommended or rest:
+        text += f"Rehabiliteringsteamets resultat: {dansk.join([part for part in (recommended, *rest) if part])}. "
+    hidden_share = any(share_of(g, key) is None for g in GROUPS for key in REHAB)
+    if hidden_share or f"færre end {t}" in text:
         text += f"Antal og andele, der bygger på færre end {t} borgere eller planer, vises ikke af hensyn til diskretion. "
     # an invalid data basis is said first, since it qualifies every number after it
     return text + verdict(p) if p.data_gyldige else f"{verdict(p)} {text.rstrip()}"

@@ -14,14 +14,24 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
+from collections.abc import Sequence
 from typing import Any
 
 from IPython.display import SVG
 
-from evalkit.config import GROUPS, Config, Fase
-from evalkit.maaleparametre.faelles import OUTCOME_LABELS as LABELS
+from evalkit.config import Config, Fase
 from evalkit.maaleparametre.faelles import Comparison, covariates_text
-from evalkit.praesentation import beskyttet, figures, formatting, tekst
+from evalkit.maaleparametre.konklusioner import (
+    LABELS,
+    available,
+    counts,
+    family,
+    shown,
+    significant,
+    staff_comparison,
+    suppressed,
+)
+from evalkit.praesentation import beskyttet, dansk, figures, formatting, tekst
 from evalkit.praesentation.formatting import p_cell, p_text
 from evalkit.praesentation.tables import Table
 from evalkit.statistik import diskretion
@@ -30,17 +40,6 @@ from evalkit.statistik.andele import MIN_EXPECTED, mde
 NO_COMPARISON = "Denne fase sammenlignes ikke med en tidligere fase."
 NO_BUILD = tekst.Markup(f"Oprindelsen registreres, når rapporten bygges med {tekst.code('evalkit build')}.")
 SMALL_NUMBERS_MARK = "†"  # marks a p-value whose z-test rests on few expected counts
-
-
-def family(resultater: dict[str, Any], config: Config) -> list[tuple[str, dict[str, Any]]]:
-    """The configured outcome family, in configured order, as far as this phase has results."""
-    udfald = resultater.get("udfald", {})
-    return [(key, udfald[key]) for key in config.udfaldsfamilie if key in udfald]
-
-
-def significant(entry: dict[str, Any], config: Config, p_key: str = "p") -> bool:
-    """Below alpha on the unadjusted (`p`) or the Holm-adjusted (`p_holm`) p-value."""
-    return entry.get(p_key) is not None and entry[p_key] < config.alpha
 
 
 def few_expected(entry: dict[str, Any]) -> bool:
@@ -84,23 +83,6 @@ def _verdict(entry: dict[str, Any], config: Config, coarse: bool = False) -> str
     return f"ikke statistisk signifikant ({p})"
 
 
-def _counts(entry: dict[str, Any]) -> tuple[dict[str, int], dict[str, int]]:
-    """The outcome's counts and group sizes, each by group."""
-    return {g: entry[g]["antal"] for g in GROUPS}, {g: entry[g]["n"] for g in GROUPS}
-
-
-def suppressed(entry: dict[str, Any], config: Config) -> bool:
-    """Whether the outcome is not compared in public: its counts and shares are suppressed
-    (`diskretion.suppress_outcome`), and with them every statistic of the comparison."""
-    # a measure may hide more than the outcome's own counts require (e.g. the long-term group's size)
-    return bool(entry.get("diskretion")) or any(diskretion.suppress_outcome(*_counts(entry), config.diskretionsgraense).values())
-
-
-def shown(resultater: dict[str, Any], config: Config) -> list[tuple[str, dict[str, Any]]]:
-    """The family's outcomes that are compared in public."""
-    return [(key, e) for key, e in family(resultater, config) if not suppressed(e, config)]
-
-
 def holm_coarse(resultater: dict[str, Any], config: Config) -> bool:
     """Whether Holm's p-values are shown only as below or not below alpha: while an outcome of the
     family is hidden, since each adjusted p-value may be that outcome's p-value times a factor."""
@@ -109,7 +91,7 @@ def holm_coarse(resultater: dict[str, Any], config: Config) -> bool:
 
 def hidden_text(key: str, entry: dict[str, Any], config: Config) -> str:
     """'Fleksjob: sammenligningen vises ikke af hensyn til diskretion, da færre end 5 … .'"""
-    reason = beskyttet.hidden_outcome_reason(*_counts(entry), config.diskretionsgraense, config.grupper_bestemt)
+    reason = beskyttet.hidden_outcome_reason(*counts(entry), config.diskretionsgraense, config.grupper_bestemt)
     return (
         f"{LABELS[key]}: antal, andele og forskellen mellem grupperne vises ikke af hensyn til diskretion, "
         f"da {reason}."
@@ -136,10 +118,10 @@ def method_text(config: Config) -> str:
     )
 
 
-def headlines(resultater: dict[str, Any], config: Config) -> list[str]:
+def headlines(resultater: dict[str, Any], config: Config, main_findings: Sequence[str] = ()) -> list[str]:
     """The résumé's opening conclusions, each computed from the phase's results: the exits with the
     verdict rule named, the time on kontanthjælp, the net economic result with its interval, and the
-    staff (those the phase has)."""
+    staff (those the phase has); then the qualitative main findings as the analysts wrote them."""
     found = [_headline_exits(resultater, config)]
     varighed = resultater.get("varighed", {}).get("uger_paa_kontanthjaelp")
     if resultater.get("tilgaengelighed", {}).get("varighed") and varighed and varighed.get("forskel") is not None:
@@ -147,9 +129,8 @@ def headlines(resultater: dict[str, Any], config: Config) -> list[str]:
     oek = resultater.get("oekonomi", {})
     if resultater.get("tilgaengelighed", {}).get("varighed") and oek.get("netto_kr") is not None:
         found.append(_headline_money(oek))
-    staff = _headline_staff(resultater, config)
-    if staff:
-        found.append(staff)
+    found.append(_headline_staff(resultater, config))
+    found += [f"Kvalitativt: {finding}" for finding in main_findings]
     return [line for line in found if line]
 
 
@@ -161,20 +142,15 @@ def _headline_exits(resultater: dict[str, Any], config: Config) -> str:
     rule = (f"en forskel, der er statistisk signifikant efter Holm-korrektion for de mange sammenligninger "
             f"(signifikansniveau {formatting.number(config.alpha * 100)} pct.)")
     hits = [(key, e) for key, e in entries if significant(e, config, "p_holm")]
-    n = formatting.count(len(entries))
-    if not hits:
-        return f"Ingen af de {n} sammenlignede udfald viser {rule}."
     g = config.grupper_bestemt
-    shares = [(LABELS[key].lower(), f"{formatting.pct(e['forsoeg']['andel'], 1)} i {g['forsoeg']} mod "
-               f"{formatting.pct(e['kontrol']['andel'], 1)} i {g['kontrol']}") for key, e in hits]
-    if len(hits) == 1:
-        (name, pair), = shares
-        which = f"Af de {n} sammenlignede udfald viser kun {name}" if len(entries) > 1 else f"Udfaldet {name} viser"
-        return f"{which} {rule}: {pair}."
-    listed = formatting.join([f"{name} ({pair})" for name, pair in shares])
-    which = f"Alle {n} sammenlignede udfald viser" if len(hits) == len(entries) else \
-        f"Af de {n} sammenlignede udfald viser {formatting.count(len(hits))}"
-    return f"{which} {rule}: {listed}."
+    pairs = dansk.join([f"{LABELS[key].lower()} ({formatting.pct(e['forsoeg']['andel'], 1)} i {g['forsoeg']} mod "
+                        f"{formatting.pct(e['kontrol']['andel'], 1)} i {g['kontrol']})" for key, e in hits]) if hits else ""
+    if len(entries) == 1:
+        (key, _e), = entries
+        return dansk.sentence(f"udfaldet {LABELS[key].lower()} viser {rule}: {pairs}" if hits else
+                              f"udfaldet {LABELS[key].lower()} viser ikke {rule}")
+    subject = dansk.how_many(len(hits), len(entries), "sammenlignede udfald", neuter=True)
+    return dansk.sentence(f"{subject} viser {rule}" + (f": {pairs}" if hits else ""))
 
 
 def _headline_weeks(entry: dict[str, Any], config: Config) -> str:
@@ -205,28 +181,19 @@ def _headline_money(oek: dict[str, Any]) -> str:
 def _headline_staff(resultater: dict[str, Any], config: Config) -> str:
     """The last HR period: the trial department's sick days and external turnover against the other
     departments' average."""
-    sick, turnover = resultater.get("sygefravaer") or [], resultater.get("medarbejderomsaetning") or []
-    if not sick or not turnover or not resultater.get("tilgaengelighed", {}).get("personale", True):
+    staff = staff_comparison(resultater)
+    if not staff:
         return ""
-    last = sick[-1]["periode"]
-    rows = [r for r in sick if r["periode"] == last]
-    moves = [r for r in turnover if r["periode"] == last]
-    trial = [r for r in rows if r["forsoegsafdeling"]]
-    trial_moves = [r for r in moves if r["forsoegsafdeling"]]
-    others = [r["total"] for r in rows if not r["forsoegsafdeling"]]
-    other_moves = [r["ekstern_pct"] for r in moves if not r["forsoegsafdeling"]]
-    if not (trial and trial_moves and others and other_moves):
-        return ""
-    months = formatting.month_range(dt.date.fromisoformat(f"{last['start']}-01"), dt.date.fromisoformat(f"{last['slut']}-01"))
+    months, sick, others_sick, turnover, others_turnover = staff
     return (
-        f"I {months} havde {config.grupper_bestemt['forsoeg']} {formatting.number(trial[0]['total'], 1)} sygedage "
-        f"pr. fuldtidsansat mod {formatting.number(sum(others) / len(others), 1)} i gennemsnit i de øvrige "
-        f"afdelinger, og en ekstern medarbejderomsætning på {formatting.number(trial_moves[0]['ekstern_pct'], 1)} pct. "
-        f"mod {formatting.number(sum(other_moves) / len(other_moves), 1)} pct."
+        f"I {months} havde {config.grupper_bestemt['forsoeg']} {formatting.number(sick, 1)} sygedage "
+        f"pr. fuldtidsansat mod {formatting.number(others_sick, 1)} i gennemsnit i de øvrige "
+        f"afdelinger, og en ekstern medarbejderomsætning på {formatting.number(turnover, 1)} pct. "
+        f"mod {formatting.number(others_turnover, 1)} pct."
     )
 
 
-def resume(resultater: dict[str, Any], config: Config) -> str:
+def resume(resultater: dict[str, Any], config: Config, main_findings: Sequence[str] = ()) -> str:
     """The resumé: the headline conclusions (`headlines`), then what differs between the groups, by how
     much, and which differences are significant."""
     entries = family(resultater, config)
@@ -235,7 +202,7 @@ def resume(resultater: dict[str, Any], config: Config) -> str:
     lines = [
         RESUME_HEADINGS[0],
         "",
-        *(f"- {line}" for line in headlines(resultater, config)),
+        *(f"- {line}" for line in headlines(resultater, config, main_findings)),
         "",
         RESUME_HEADINGS[1],
         "",
@@ -262,9 +229,9 @@ def resume(resultater: dict[str, Any], config: Config) -> str:
 RESUME_HEADINGS = ("Hovedkonklusioner", "Udfaldene i detaljer")
 
 
-def resume_markdown(resultater: dict[str, Any], config: Config) -> tekst.Markup:
+def resume_markdown(resultater: dict[str, Any], config: Config, main_findings: Sequence[str] = ()) -> tekst.Markup:
     """`resume` as the document shows it: every line escaped, the two headings in bold."""
-    lines = resume(resultater, config).split("\n")
+    lines = resume(resultater, config, main_findings).split("\n")
     return tekst.Markup("\n".join(tekst.bold(line) if line in RESUME_HEADINGS else tekst.escape(line) for line in lines))
 
 
@@ -276,41 +243,46 @@ def assessment(resultater: dict[str, Any], config: Config) -> str:
     hidden = [LABELS[key].lower() for key, e in family(resultater, config) if suppressed(e, config)]
     # hidden outcomes are left out of the count: their verdict would tell about their counts
     withheld = (
-        f" Sammenligningen af {formatting.join(hidden)} vises ikke af hensyn til diskretion og indgår ikke her."
+        f" Sammenligningen af {dansk.join(hidden)} vises ikke af hensyn til diskretion og indgår ikke her."
         if hidden else ""
     )
     if not entries:
         return withheld.strip()
+    n = len(entries)
     if not hits:
-        if len(entries) == 1:
-            return (
-                "Sammenligningen viser ikke en statistisk signifikant forskel mellem grupperne. Forskellen kan "
-                f"derfor være opstået ved en tilfældighed.{withheld}"
-            )
-        return (
-            f"Ingen af de {len(entries)} sammenligninger viser en statistisk signifikant forskel mellem "
-            f"grupperne. Forskellene i tabellerne kan derfor være opstået ved en tilfældighed.{withheld}"
-        )
+        if n == 1:
+            return ("Sammenligningen viser ikke en statistisk signifikant forskel mellem grupperne. Forskellen kan "
+                    f"derfor være opstået ved en tilfældighed.{withheld}")
+        return (dansk.sentence(f"{dansk.how_many(0, n, 'sammenligninger')} viser en statistisk signifikant forskel "
+                               "mellem grupperne")
+                + f" Forskellene i tabellerne kan derfor være opstået ved en tilfældighed.{withheld}")
     higher = [LABELS[k].lower() for k, e in hits if e["forskel"] > 0]
     lower = [LABELS[k].lower() for k, e in hits if e["forskel"] < 0]
-    if len(entries) == 1:
-        text = "Sammenligningen viser en statistisk signifikant forskel."
-    else:  # the number not first in the sentence
-        text = f"Af de {len(entries)} sammenligninger viser {formatting.count(len(hits))} en statistisk signifikant forskel."
+    if n == 1:
+        text = "Sammenligningen viser en statistisk signifikant forskel uden korrektion."
+    else:
+        text = dansk.sentence(f"{dansk.how_many(len(hits), n, 'sammenligninger')} viser en statistisk signifikant "
+                              "forskel uden korrektion")
+    g = config.grupper_bestemt
     if higher:
-        text += f" {config.grupper_bestemt['forsoeg'].capitalize()} ligger højest på: {formatting.join(higher)}."
+        text += " " + dansk.sentence(f"{g['forsoeg']} ligger højest for {dansk.join(higher)}")
     if lower:
-        text += f" {config.grupper_bestemt['kontrol'].capitalize()} ligger højest på: {formatting.join(lower)}."
-    rest = len(entries) - len(hits)
+        text += " " + dansk.sentence(f"{g['kontrol']} ligger højest for {dansk.join(lower)}")
+    rest = n - len(hits)
     if rest == 1:
         text += " For det sidste udfald er forskellen ikke større, end at den kan skyldes tilfældighed."
     elif rest:
-        text += f" For de øvrige {rest} udfald er forskellen ikke større, end at den kan skyldes tilfældighed."
+        text += f" For de øvrige {dansk.number(rest, neuter=True)} udfald er forskellen ikke større, end at den kan skyldes tilfældighed."
+    after = " efter Holm-korrektion for de mange sammenligninger"
     if len(holm_hits) == len(hits):
-        text += (" Den signifikante forskel holder også" if len(hits) == 1 else " Alle de signifikante forskelle holder også")
-        text += " efter Holm-korrektion for de mange sammenligninger."
+        if len(hits) == 1:
+            text += f" Den signifikante forskel holder også{after}."
+        else:
+            text += f" {dansk.capitalize(dansk.how_many(len(hits), len(hits), 'signifikante forskelle'))} holder også{after}."
+    elif len(holm_hits) == 1:
+        text += f" Efter Holm-korrektion for de mange sammenligninger er kun forskellen for {holm_hits[0]} signifikant."
     elif holm_hits:
-        text += f" Efter Holm-korrektion for de mange sammenligninger er kun forskellen for {formatting.join(holm_hits)} signifikant."
+        text += f" Efter Holm-korrektion for de mange sammenligninger er kun forskellene for {dansk.join(holm_hits)} signifikante."
     elif len(hits) == 1:
         text += " Efter Holm-korrektion for de mange sammenligninger er forskellen ikke længere signifikant."
     else:
@@ -378,7 +350,7 @@ def table_effects(resultater: dict[str, Any], config: Config) -> Table:
     )
     small = [(key, e) for key, e in shown(resultater, config) if few_expected(e)]
     if small:
-        exact = formatting.join([f"{p_cell(e.get('p_eksakt'))} for {LABELS[key].lower()}" for key, e in small])
+        exact = dansk.join([f"{p_cell(e.get('p_eksakt'))} for {LABELS[key].lower()}" for key, e in small])
         table.add_note(
             f"{SMALL_NUMBERS_MARK} Under {formatting.number(MIN_EXPECTED)} forventede i en af tabellens celler: z-testen "
             f"er da kun en grov tilnærmelse. Fishers eksakte test giver p = {exact}."
@@ -479,8 +451,8 @@ def figure_forest(resultater: dict[str, Any], config: Config) -> SVG:
     return _forest(
         [LABELS[key] for key, _e in entries],
         [
-            ("Uden justering", "o", figures.GROUP_COLOURS["forsoeg"], [e for _key, e in entries]),
-            ("Justeret for baggrundsvariabler", "D", figures.GROUP_COLOURS["kontrol"], [e.get("justeret") for _key, e in entries]),
+            ("Uden justering", "o", figures.CONTRAST_COLOURS[0], [e for _key, e in entries]),
+            ("Justeret for baggrundsvariabler", "D", figures.CONTRAST_COLOURS[1], [e.get("justeret") for _key, e in entries]),
         ],
         config,
     )
@@ -517,7 +489,7 @@ def _both(resultater: dict[str, Any], earlier: Comparison, config: Config) -> li
 
 
 def _names(keys: list[str]) -> str:
-    return formatting.join([LABELS[key].lower() for key in keys]) if keys else "ingen"
+    return dansk.join([LABELS[key].lower() for key in keys]) if keys else "ingen"
 
 
 def _verdict_pair(qualifier: str, first: list[str], second: list[str], before: Fase, now: Fase) -> str:
@@ -608,9 +580,57 @@ def figure_comparison(resultater: dict[str, Any], earlier: Comparison, config: C
     return _forest(
         [LABELS[key] for key, _e0, _e1 in rows],
         [
-            (before.navn, "s", figures.GROUP_COLOURS["kontrol"],
+            (before.navn, "s", figures.CONTRAST_COLOURS[1],
              [None if suppressed(e0, config) else e0 for _key, e0, _e1 in rows]),
-            (now.navn, "o", figures.GROUP_COLOURS["forsoeg"], [None if suppressed(e1, config) else e1 for _key, _e0, e1 in rows]),
+            (now.navn, "o", figures.CONTRAST_COLOURS[0], [None if suppressed(e1, config) else e1 for _key, _e0, e1 in rows]),
         ],
         config,
     )
+
+
+def overall(resultater: dict[str, Any], config: Config, main_findings: Sequence[str] = ()) -> str:
+    """The overall picture across all measures, one computed line each (after the exits' assessment):
+    time on kontanthjælp, the first exit, the economy, the interviews, the staff, the plans and the
+    qualitative main findings the analysts wrote."""
+    g = config.grupper_bestemt
+    lines = []
+    varighed = resultater.get("varighed", {}) if available(resultater, "varighed") else {}
+    weeks = varighed.get("uger_paa_kontanthjaelp") or {}
+    if weeks.get("forskel") is not None:
+        verdict = "statistisk signifikant" if significant(weeks, config) else "ikke statistisk signifikant"
+        more = "færre" if weeks["forskel"] < 0 else "flere"
+        lines.append(f"Tid på kontanthjælp: {formatting.number(abs(weeks['forskel']), 1)} uger {more} pr. borger i "
+                     f"{g['forsoeg']} end i {g['kontrol']} ({verdict}, {p_text(weeks.get('p'))}).")
+    oek = resultater.get("oekonomi", {}) if varighed else {}
+    if oek.get("netto_kr") is not None:
+        interval = (f" (95 pct.-interval {formatting.mio_kr(oek['netto_ci_nedre'])} til {formatting.mio_kr(oek['netto_ci_oevre'])})"
+                    if oek.get("netto_ci_nedre") is not None else "")
+        lines.append(f"Økonomi: nettoresultatet for kommunen i måleperioden er {formatting.mio_kr(oek['netto_kr'])}{interval}; "
+                     f"{'et negativt tal betyder, at forsøget kostede mere, end det sparede' if oek['netto_kr'] < 0 else 'forsøget sparede mere, end det kostede'}.")
+    samtaler = resultater.get("samtaler")
+    if samtaler and available(resultater, "samtaler"):
+        lines.append(f"Rettidige samtaler: {formatting.pct(samtaler['forsoeg']['andel_rettidige'])} af samtalerne i "
+                     f"{g['forsoeg']} blev holdt til tiden mod {formatting.pct(samtaler['kontrol']['andel_rettidige'])} i "
+                     f"{g['kontrol']}.")
+    staff = staff_comparison(resultater)
+    if staff:
+        months, sick, others_sick, turnover, others_turnover = staff
+        lines.append(f"Personale ({months}): {formatting.number(sick, 1)} sygedage pr. fuldtidsansat mod "
+                     f"{formatting.number(others_sick, 1)} i gennemsnit i de øvrige afdelinger, og en ekstern "
+                     f"medarbejderomsætning på {formatting.number(turnover, 1)} pct. mod {formatting.number(others_turnover, 1)} pct. "
+                     "Afdelingerne er ikke fordelt ved lodtrækning.")
+    planer = resultater.get("planer")
+    if planer and available(resultater, "planer") and planer.get("markeret_andel") is not None:
+        share = formatting.pct(planer["markeret_andel"])
+        lines.append(f"Forberedende planer: {share} af planerne er markeret i sagssystemet, så registreringen "
+                     + ("kan bære en sammenligning af grupperne." if planer.get("data_gyldige")
+                        else "kan ikke bære en konklusion om forskelle mellem grupperne."))
+    lines += [f"Kvalitativt: {finding}" for finding in main_findings]
+    if not lines:
+        return ""
+    return "Sammen med afgangene tegner de øvrige måleparametre dette billede:\n\n" + "\n".join(f"- {line}" for line in lines)
+
+
+def overall_assessment(resultater: dict[str, Any], config: Config, main_findings: Sequence[str] = ()) -> str:
+    """The computed part of "Samlet vurdering": the exits (`assessment`), then every other measure (`overall`)."""
+    return "\n\n".join(filter(None, [assessment(resultater, config), overall(resultater, config, main_findings)]))

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 from IPython.display import SVG
-from matplotlib.patches import Patch
 
 from evalkit.config import GROUPS, Config, Fase, Periode
 from evalkit.praesentation import figures, formatting
@@ -105,33 +104,19 @@ def table(s: Samtaler, config: Config) -> Table:
 
 
 def figure(s: Samtaler, config: Config) -> SVG:
-    """Interviews per week per group as light bars, the on-time part of them as solid bars."""
-    fig = figures.new_figure(2.8)
+    """The share of each group's interviews held on time (shares, since the groups differ in size; the
+    share as the table prints it)."""
+    fig = figures.new_figure(1.9)
     ax = fig.subplots()
-    positions = list(range(len(GROUPS)))
-    colours = [figures.GROUP_COLOURS[g] for g in GROUPS]
-    ax.barh(positions, [s.pr_uge(g) for g in GROUPS], height=0.6, color=colours, alpha=0.35)
-    ax.barh(positions, [s.rettidige_pr_uge(g) for g in GROUPS], height=0.6, color=colours)
-    for p, g in zip(positions, GROUPS):
-        ax.annotate(
-            f"{formatting.number(s.pr_uge(g))} pr. uge, heraf {_pct(s, g)} rettidige",
-            (s.pr_uge(g), p),
-            xytext=(4, 0),
-            textcoords="offset points",
-            va="center",
-        )
-    ax.set_yticks(positions, [config.grupper[g] for g in GROUPS])
-    ax.invert_yaxis()
-    figures.number_axis(ax.xaxis)
-    ax.set_xlabel("Samtaler pr. uge, gennemsnit")
-    ax.set_xlim(0, 1.8 * max(max(s.pr_uge(g) for g in GROUPS), 1))  # room for the labels
-    ax.legend(
-        handles=[Patch(color="#888888", alpha=0.35, label="Alle samtaler"), Patch(color="#888888", label="Heraf rettidige")],
-        loc="lower left",
-        bbox_to_anchor=(0, 1),
-        ncol=2,
-        frameon=False,
-    )
+    shares = {g: [None if s.andel(g) is None else round(s.andel(g), 2)] for g in GROUPS}
+    figures.grouped_barh(ax, ["Holdt til tiden"], shares, config.grupper)
+    for i, g in enumerate(GROUPS):
+        if shares[g][0] is not None:
+            ax.annotate(_pct(s, g), (shares[g][0], (i - 0.5) * 0.38), xytext=(3, 0), textcoords="offset points",
+                        va="center", fontsize=8)
+    figures.percent_axis(ax.xaxis)
+    ax.set_xlim(0, 1.15)
+    ax.set_xlabel("Andel af gruppens jobsamtaler, der blev holdt senest på fristen")
     return figures.as_svg(fig)
 
 

@@ -50,7 +50,7 @@ from evalkit.maaleparametre.faelles import (
     finite,
     with_document,
 )
-from evalkit.praesentation import beskyttet, figures, formatting
+from evalkit.praesentation import beskyttet, dansk, figures, formatting
 from evalkit.praesentation.formatting import p_cell, p_text
 from evalkit.praesentation.tables import Table
 from evalkit.statistik import diskretion, overlevelse
@@ -236,7 +236,7 @@ def compute(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Varigh
     reason = ""
     if missing:
         reason = (
-            f"Ingen borgere i {formatting.join([config.grupper_bestemt[g] for g in missing])} var på kontanthjælp i "
+            f"Ingen borgere i {dansk.join([config.grupper_bestemt[g] for g in missing])} var på kontanthjælp i "
             f"måleperiodens første uge, så varighed og udgifter kan ikke sammenlignes i {fase.navn.lower()}en."
         )
     return Varighed(
@@ -323,7 +323,7 @@ def summary_exit(v: Varighed, config: Config) -> str:
         shown = [f"{beskyttet.count_text(n, threshold, marks[x]['ikke_kontanthjaelp_startuge'])} i {g[x]}"
                  for x, n in left_out.items()]
         parts.append(
-            f"Borgere, der ikke var på kontanthjælp i den første uge, indgår ikke i denne del ({formatting.join(shown)})."
+            f"Borgere, der ikke var på kontanthjælp i den første uge, indgår ikke i denne del ({dansk.join(shown)})."
         )
     if a.median[f] is None and a.median[k] is None:
         parts.append("Under halvdelen af borgerne i hver gruppe fik en afgang i perioden, så mediantiden er ikke nået.")
@@ -356,7 +356,7 @@ def summary_exit(v: Varighed, config: Config) -> str:
     rmst = a.rmst_forskel(v.alpha)
     if rmst["forskel"] is not None:
         parts.append(
-            f"Regnet over periodens {formatting.number(a.tau)} uger gik der i gennemsnit "
+            f"Regnet fra periodens første uge frem til dens sidste uge, {formatting.number(a.tau)} uger senere, gik der i gennemsnit "
             f"{_weeks(a.rmst[f])} uger før den første afgang i {g[f]} og {_weeks(a.rmst[k])} uger i {g[k]} "
             f"(begrænset middeltid), en forskel på {formatting.signed(rmst['forskel'], 1)} uger "
             f"({_interval(rmst)} uger; {p_text(rmst['p'])})."
@@ -392,7 +392,7 @@ def table(v: Varighed, config: Config) -> Table:
             *(beskyttet.HIDDEN if hidden[g] else formatting.pct(a.andel_afgang_aar[g]) for g in GROUPS), "", "",
         )
     table.add_row(
-        f"Begrænset middeltid til første afgang, uger (højst {formatting.number(a.tau)})", _weeks(a.rmst[f]),
+        f"Begrænset middeltid til første afgang, uger (højst {formatting.number(a.tau)}: fra første til sidste uge)", _weeks(a.rmst[f]),
         _weeks(a.rmst[k]),
         "–" if rmst["forskel"] is None else f"{formatting.signed(rmst['forskel'], 1)} ({_interval(rmst)})", p_cell(rmst["p"]),
     )

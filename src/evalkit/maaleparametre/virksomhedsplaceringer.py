@@ -127,7 +127,7 @@ def table(v: Virksomhedsplaceringer, config: Config) -> Table:
             beskyttet.count_cell(v.placeret[g], t, mark),
             beskyttet.count_cell(v.ikke_placeret(g), t, mark),
             beskyttet.count_cell(v.n[g], t),
-            beskyttet.pct_cell(v.placeret[g], v.n[g], t, mark),
+            beskyttet.pct_cell(v.placeret[g], v.n[g], t, mark, beskyttet.OUTCOME_DECIMALS),
         )
     result.add_note(
         f"Note: En borger tæller med, hvis mindst én virksomhedsplacering ({_type_text()}) helt eller delvist "
@@ -143,7 +143,7 @@ def figure(v: Virksomhedsplaceringer, config: Config) -> SVG:
     group gets neither bar nor interval."""
     level = formatting.number(100 * (1 - config.alpha))
     t, marks = v.diskretionsgraense, v.skjult()
-    shares = {g: beskyttet.shown_share(v.placeret[g], v.n[g], t, marks[g]) for g in GROUPS}
+    shares = {g: beskyttet.shown_share(v.placeret[g], v.n[g], t, marks[g], beskyttet.OUTCOME_DECIMALS) for g in GROUPS}
     shown = [g for g in GROUPS if shares[g] is not None]
     intervals = {g: v.konfidensinterval(g, config.alpha) for g in shown}
     fig = figures.new_figure(3.0)
@@ -157,7 +157,7 @@ def figure(v: Virksomhedsplaceringer, config: Config) -> SVG:
         capsize=6,
         error_kw={"elinewidth": 1, "ecolor": "#333333"},
     )
-    ax.bar_label(bars, labels=[beskyttet.pct_cell(v.placeret[g], v.n[g], t, marks[g]) for g in shown],
+    ax.bar_label(bars, labels=[beskyttet.pct_cell(v.placeret[g], v.n[g], t, marks[g], beskyttet.OUTCOME_DECIMALS) for g in shown],
                  label_type="center", color="white")
     for g in GROUPS:
         if shares[g] is None:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from evalkit.praesentation import formatting
+from evalkit.praesentation import dansk, formatting
 from evalkit.praesentation.tables import Table
 from evalkit.statistik.diskretion import Mark, is_small
 from evalkit.statistik.tal import round_half_up
 
 HIDDEN = ".."
+# Shares of an outcome the groups are compared on carry one decimal in tables and figures, as in the
+# text: a stated difference of 0,6 procentpoint must not sit beside "2 pct." and "3 pct.".
+OUTCOME_DECIMALS = 1
 
 
 def count_cell(count: int, threshold: int, mark: Mark = None) -> str:
@@ -80,7 +83,7 @@ def hidden_outcome_reason(
             reasons.append(f"færre end {threshold} borgere i {names[g]} {with_outcome}")
         elif is_small(n[g] - antal[g], threshold):
             reasons.append(f"færre end {threshold} borgere i {names[g]} {without_outcome}")
-    return formatting.join(reasons) if reasons else ""
+    return dansk.join(reasons) if reasons else ""
 
 
 def note(threshold: int, primary: bool = True, secondary: bool = True, unit: str = "borgere") -> str:

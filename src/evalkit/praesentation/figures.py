@@ -22,6 +22,9 @@ from evalkit.praesentation.beskyttet import HIDDEN
 
 # Colour-blind safe pair (Okabe–Ito): trial group blue, control group orange.
 GROUP_COLOURS = {"forsoeg": "#0072B2", "kontrol": "#E69F00"}
+# Any other contrast (without and with adjustment, one phase against another) is drawn in black and grey,
+# so that blue and orange always mean the two groups.
+CONTRAST_COLOURS = ("#222222", "#8C8C8C")
 WIDTH_INCHES = 6.3  # the text width of an A4 page with normal margins
 
 _STYLE = {

@@ -25,11 +25,6 @@ def number(value: float, decimals: int = 0) -> str:
     return format_decimal(round_half_up(value, decimals), pattern, locale=LOCALE).replace("-", MINUS)
 
 
-def join(items: list[str]) -> str:
-    """'a', 'a og b', 'a, b og c'."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " og " + items[-1]
-
-
 def count(value: int) -> str:
     """A whole count: 1.773."""
     return number(int(value))

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from evalkit.config import EXEMPTABLE
-from evalkit.praesentation import formatting
+from evalkit.praesentation import dansk, formatting
 from evalkit.praesentation.tables import Table
 from evalkit.praesentation.tekst import Markup, code, escape
 
@@ -65,7 +65,7 @@ def table(proveniens: dict[str, Any]) -> Table:
 def _exempt_text(names: list[str]) -> str:
     if not names:
         return "ingen"
-    counts = formatting.join([EXEMPTABLE[name] for name in names])
+    counts = dansk.join([EXEMPTABLE[name] for name in names])
     return f"antallet af {counts}, fordi det beskriver manglende data og ikke borgernes forhold"
 
 

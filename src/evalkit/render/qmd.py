@@ -3,7 +3,8 @@
 The subset (documented in the README; `check_sources` enforces it):
 
 - front matter and `_quarto.yml` keys listed in `FRONT_MATTER_KEYS`, `PROJECT_KEYS` and `FORMAT_KEYS`;
-- shortcodes `{{< embed NOTEBOOK.ipynb#LABEL >}}` and `{{< include FILE.md >}}`, each alone on its line;
+- shortcodes `{{< embed NOTEBOOK.ipynb#LABEL >}}` and `{{< include FILE.md >}}`, each alone on its line,
+  and `{{< meta KEY >}}` as the text of a heading (the build's computed headings, `HEADING_PREFIX`);
 - cross-references `@tbl-LABEL` and `@fig-LABEL` to embedded cells (numbered "Tabel N" / "Figur N");
 - conditional content `::: {.content-visible when-meta="KEY"}` and `::: {.content-hidden when-meta="KEY"}`
   (not nested), decided by the metadata evalkit passes for the phase;
@@ -34,17 +35,23 @@ FRONT_MATTER_KEYS = {"title", "subtitle", "author", "date", "lang", "toc", "toc-
 # An included file's front matter holds only the analysts' premises, which the build checks and removes
 # before anything renders (Quarto would take an included file's metadata as the document's)
 PREMISES_KEY = "praemisser"
+# and the analysts' main findings (a list of sentences), which the résumé shows among its conclusions
+MAIN_FINDINGS_KEY = "hovedfund"
+INCLUDED_KEYS = {PREMISES_KEY, MAIN_FINDINGS_KEY}
+# metadata keys of the computed headings: a heading `## {{< meta overskrift-X >}} {#sec-X}` states a finding
+HEADING_PREFIX = "overskrift-"
 PROJECT_KEYS = {"project", "lang", "format"}
 FORMAT_KEYS = {
     "html": {"embed-resources", "toc", "toc-title", "number-sections", "notebook-links", "css"},
     "typst": {"papersize", "toc", "toc-title", "number-sections"},
 }
-SHORTCODES = {"embed", "include"}
+SHORTCODES = {"embed", "include", "meta"}
 CROSSREF_KINDS = {"tbl": "Tabel", "fig": "Figur"}
 NBSP = "\u00a0"
 
 SHORTCODE = re.compile(r"\{\{<\s*([\w-]+)\s*(.*?)\s*>\}\}")
 CROSSREF = re.compile(r"(?<![\w@.])@([a-z]+)-([A-Za-z0-9_-]*[A-Za-z0-9])")
+META_HEADING = re.compile(rf"^#+ \{{\{{<[ \t]*meta[ \t]+({HEADING_PREFIX}[\w-]+)[ \t]*>\}}\}}[ \t]*(\{{[^}}\n]*\}})?[ \t]*$", re.M)
 CODE_CELL = re.compile(r"^\s*(```+|~~~+)\s*\{", re.M)
 FENCED_DIV = re.compile(r"^\s*:::", re.M)
 # Quarto's conditional content on a metadata key, not nested: shown or hidden by the build's metadata
@@ -134,7 +141,12 @@ def check_body(name: str, body: str) -> list[str]:
         elif kind == "include" and not re.fullmatch(r"[^\s]+\.(md|qmd)", args):
             problems.append(f"{name}: include skal pege på én .md- eller .qmd-fil, fandt '{args}'.")
     for line in body.splitlines():
-        if SHORTCODE.search(line) and SHORTCODE.sub("", line).strip():
+        if META_HEADING.match(line):
+            continue
+        if any(m.group(1) == "meta" for m in SHORTCODE.finditer(line)):
+            problems.append(f"{name}: meta-shortcoden må kun være hele teksten i en overskrift "
+                            f"('## {{{{< meta {HEADING_PREFIX}NAVN >}}}} {{#sec-NAVN}}'): '{line.strip()}'.")
+        elif SHORTCODE.search(line) and SHORTCODE.sub("", line).strip():
             problems.append(f"{name}: en shortcode skal stå alene på sin linje: '{line.strip()}'.")
     for match in CROSSREF.finditer(body):
         if match.group(1) not in CROSSREF_KINDS:
@@ -165,7 +177,7 @@ def check_sources(project: Path) -> list[str]:
     _check_format_options("_quarto.yml", config.get("format"), problems)
     for path in sorted((project / "reports").glob("*.qmd")) + sorted((project / "reports").glob("*.md")):
         source = split_front_matter(path)
-        allowed = FRONT_MATTER_KEYS if path.suffix == ".qmd" else {PREMISES_KEY}
+        allowed = FRONT_MATTER_KEYS if path.suffix == ".qmd" else INCLUDED_KEYS
         for key in source.front_matter:
             if key not in allowed:
                 problems.append(f"{path.name}: front matter-nøglen '{key}' er uden for den understøttede delmængde.")
@@ -210,6 +222,20 @@ def expand_includes(body: str, base: Path, depth: int = 0) -> str:
         return expand_includes(included, path.parent, depth + 1)
 
     return SHORTCODE.sub(replace, body)
+
+
+def resolve_headings(body: str, metadata: dict[str, Any], name: str) -> str:
+    """Put the build's computed heading texts (metadata `overskrift-*`, already escaped) into the
+    headings that name them, as Quarto's meta shortcode does."""
+
+    def replace(match: re.Match) -> str:
+        key = match.group(1)
+        if key not in metadata:
+            raise BuildError(f"{name}: overskriften '{key}' er ikke beregnet for denne fase.")
+        hashes = match.group(0).split(" ", 1)[0]
+        return f"{hashes} {metadata[key]}" + (f" {match.group(2)}" if match.group(2) else "")
+
+    return META_HEADING.sub(replace, body)
 
 
 def resolve_conditionals(body: str, metadata: dict[str, Any]) -> str:
@@ -300,6 +326,7 @@ def resolve(project: Path, source: Path, metadata: dict[str, Any], assets: Path)
         raise BuildError("Rapportkilden bruger Quarto-syntaks uden for den understøttede delmængde:\n" + "\n".join(problems))
     resolved = Resolved(metadata={**doc.front_matter, **metadata}, markdown="")
     body = resolve_conditionals(expand_includes(doc.body, path.parent), resolved.metadata)
+    body = resolve_headings(body, resolved.metadata, path.name)
 
     counters = {kind: 0 for kind in CROSSREF_KINDS}
     for match in SHORTCODE.finditer(body):

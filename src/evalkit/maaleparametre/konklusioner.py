@@ -1,0 +1,187 @@
+"""What the documents conclude, computed from a phase's published results: the outcome family and the
+verdict on each outcome, and the headings of the sections of results, which state their finding.
+
+Light on purpose (no pandas, statsmodels or matplotlib): the build reads the headings from the merged
+`resultater.json` before rendering, also when every notebook comes from the cache.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from evalkit.config import GROUPS, Config
+from evalkit.praesentation import dansk, formatting, tekst
+from evalkit.statistik import diskretion
+
+STILL_ON_KH = "fortsat"
+EXIT_LABELS = {
+    "beskaeftigelse": "Beskæftigelse",
+    "smaajob": "Småjob",
+    "uddannelse": "Uddannelse",
+    "ressourceforloeb": "Ressourceforløb",
+    "fleksjob": "Fleksjob/fleksjobberettiget",
+    "foertidspension": "Førtidspension",
+    "andet": "Andet",
+    STILL_ON_KH: "Fortsat på kontanthjælp",
+}
+OUTCOME_LABELS = {
+    **EXIT_LABELS,
+    "virksomhedsplacering": "Virksomhedsplacering",
+    "lang_kh_reduktion": "Langvarige kontanthjælpsmodtagere ude af kontanthjælp",
+}
+LABELS = OUTCOME_LABELS
+
+
+def family(resultater: dict[str, Any], config: Config) -> list[tuple[str, dict[str, Any]]]:
+    """The configured outcome family, in configured order, as far as this phase has results."""
+    udfald = resultater.get("udfald", {})
+    return [(key, udfald[key]) for key in config.udfaldsfamilie if key in udfald]
+
+
+def significant(entry: dict[str, Any], config: Config, p_key: str = "p") -> bool:
+    """Below alpha on the unadjusted (`p`) or the Holm-adjusted (`p_holm`) p-value."""
+    return entry.get(p_key) is not None and entry[p_key] < config.alpha
+
+
+def counts(entry: dict[str, Any]) -> tuple[dict[str, int], dict[str, int]]:
+    """The outcome's counts and group sizes, each by group."""
+    return {g: entry[g]["antal"] for g in GROUPS}, {g: entry[g]["n"] for g in GROUPS}
+
+
+def suppressed(entry: dict[str, Any], config: Config) -> bool:
+    """Whether the outcome is not compared in public: its counts and shares are suppressed
+    (`diskretion.suppress_outcome`), and with them every statistic of the comparison."""
+    # a measure may hide more than the outcome's own counts require (e.g. the long-term group's size)
+    return bool(entry.get("diskretion")) or any(diskretion.suppress_outcome(*counts(entry), config.diskretionsgraense).values())
+
+
+def shown(resultater: dict[str, Any], config: Config) -> list[tuple[str, dict[str, Any]]]:
+    """The family's outcomes that are compared in public."""
+    return [(key, e) for key, e in family(resultater, config) if not suppressed(e, config)]
+
+
+# Each section of results: its topic (the heading when there is nothing to conclude) and, for the
+# sections that compare outcomes, the outcomes and how a difference in each reads in a heading.
+OUTCOME_SECTIONS = {
+    "afgange-job": ("Afgang til job og uddannelse", ("beskaeftigelse", "smaajob", "uddannelse")),
+    "afgange-ydelser": ("Afgang til ressourceforløb, fleksjob og førtidspension",
+                        ("ressourceforloeb", "fleksjob", "foertidspension")),
+    "virksomhedsplaceringer": ("Virksomhedsplaceringer", ("virksomhedsplacering",)),
+    "langtidsgruppen": ("Borgere med lang kontanthjælpshistorik", ("lang_kh_reduktion",)),
+}
+_DIFFERENCE = {  # "flere/færre i <group> …"
+    "virksomhedsplacering": "var i virksomhedsplacering",
+    "lang_kh_reduktion": "med lang kontanthjælpshistorik kom ud af kontanthjælpen",
+}
+TOPICS = {
+    **{key: topic for key, (topic, _outcomes) in OUTCOME_SECTIONS.items()},
+    "samtaler": "Rettidige samtaler",
+    "personale": "Sygefravær og medarbejderomsætning",
+    "planer": "Forberedende planer",
+    "uger": "Tid på kontanthjælp",
+    "foerste-afgang": "Tid til første afgang",
+    "oekonomi": "Udgifter til overførsler og forsøgets økonomi",
+}
+NO_DIFFERENCE = "ingen statistisk signifikant forskel mellem grupperne"
+NOT_AFTER_HOLM = "forskellen er ikke statistisk signifikant efter Holm-korrektion"
+
+
+def available(resultater: dict[str, Any], notebook: str) -> bool:
+    return bool(resultater.get("tilgaengelighed", {}).get(notebook, True))
+
+
+def _outcome_heading(resultater: dict[str, Any], config: Config, topic: str, keys: tuple[str, ...]) -> str:
+    """'Flere i forsøgsafdelingen gik til ressourceforløb' when an outcome differs by the verdict rule
+    (significant after Holm), else '<topic>: ingen statistisk signifikant forskel mellem grupperne'; the
+    topic alone when no outcome of the section is compared in public."""
+    entries = [(key, e) for key, e in shown(resultater, config) if key in keys]
+    if not entries:
+        return topic
+    hits = [(key, e) for key, e in entries if significant(e, config, "p_holm")]
+    if not hits and any(significant(e, config) for _key, e in entries):
+        return f"{topic}: {NOT_AFTER_HOLM}"
+    if not hits:
+        return f"{topic}: {NO_DIFFERENCE}"
+    group = config.grupper_bestemt["forsoeg"]
+    clauses = []
+    for word, sign in (("flere", 1), ("færre", -1)):
+        exits = [LABELS[k].lower() for k, e in hits if e["forskel"] * sign > 0 and k not in _DIFFERENCE]
+        others = [_DIFFERENCE[k] for k, e in hits if e["forskel"] * sign > 0 and k in _DIFFERENCE]
+        phrases = ([f"gik til {dansk.join(exits)}"] if exits else []) + others
+        if phrases:
+            clauses.append(f"{word} i {group} {dansk.join(phrases)}")
+    return dansk.capitalize(", ".join(clauses))
+
+
+def _significant_direction(entry: dict[str, Any] | None, config: Config, p_key: str = "p") -> int:
+    """+1 or −1 by the sign of the difference when it is significant, else 0."""
+    if not entry or entry.get(p_key) is None or entry[p_key] >= config.alpha or not entry.get("forskel"):
+        return 0
+    return 1 if entry["forskel"] > 0 else -1
+
+
+def headings(resultater: dict[str, Any], config: Config) -> dict[str, str]:
+    """The heading of each section of results, stating its finding (computed from the phase's published
+    results; the document's metadata `overskrift-<key>`). A section without a comparison keeps its topic."""
+    g = config.grupper_bestemt
+    found = {key: _outcome_heading(resultater, config, topic, keys) for key, (topic, keys) in OUTCOME_SECTIONS.items()}
+    found.update({key: TOPICS[key] for key in ("samtaler", "personale", "planer", "uger", "foerste-afgang", "oekonomi")})
+    samtaler = resultater.get("samtaler")
+    if samtaler and available(resultater, "samtaler"):
+        f, k = samtaler["forsoeg"]["andel_rettidige"], samtaler["kontrol"]["andel_rettidige"]
+        if round(100 * f) != round(100 * k):
+            found["samtaler"] = f"{'Større' if f > k else 'Mindre'} andel af samtalerne holdt til tiden i {g['forsoeg']}"
+    staff = staff_comparison(resultater)
+    if staff:
+        months, sick, others_sick, turnover, others_turnover = staff
+        found["personale"] = (
+            f"{dansk.capitalize(g['forsoeg'])} havde i {months} {'mere' if sick > others_sick else 'mindre'} sygefravær "
+            f"og {'højere' if turnover > others_turnover else 'lavere'} medarbejderomsætning end gennemsnittet"
+        )
+    planer = resultater.get("planer")
+    if planer and available(resultater, "planer") and not planer.get("data_gyldige", True):
+        found["planer"] = "Forberedende planer: registreringen kan ikke bære en konklusion"
+    varighed = resultater.get("varighed", {}) if available(resultater, "varighed") else {}
+    direction = _significant_direction(varighed.get("uger_paa_kontanthjaelp"), config)
+    found["uger"] = (f"{'Færre' if direction < 0 else 'Flere'} uger på kontanthjælp i {g['forsoeg']}" if direction
+                     else f"Tid på kontanthjælp: {NO_DIFFERENCE}")
+    first = varighed.get("foerste_afgang") or {}
+    if first.get("hr") is not None and first.get("logrank_p") is not None:
+        found["foerste-afgang"] = (
+            f"{'Hurtigere' if first['hr'] > 1 else 'Langsommere'} første afgang fra kontanthjælp i {g['forsoeg']}"
+            if first["logrank_p"] < config.alpha else f"Tid til første afgang: {NO_DIFFERENCE}"
+        )
+    oek = resultater.get("oekonomi", {}) if varighed else {}
+    if oek.get("netto_ci_oevre") is not None and oek.get("netto_ci_nedre") is not None:
+        if oek["netto_ci_oevre"] < 0:
+            found["oekonomi"] = "Forsøget kostede kommunen mere, end det sparede på overførsler"
+        elif oek["netto_ci_nedre"] > 0:
+            found["oekonomi"] = "Forsøget sparede kommunen mere på overførsler, end det kostede"
+        else:
+            found["oekonomi"] = "Forsøgets økonomi: usikkert, om besparelsen dækker merudgiften"
+    return {key: tekst.escape(text) for key, text in found.items()}
+
+
+def heading_metadata(resultater: dict[str, Any], config: Config) -> dict[str, str]:
+    """`headings` as the document metadata the report sources name (`{{< meta overskrift-KEY >}}`)."""
+    return {f"overskrift-{key}": text for key, text in headings(resultater, config).items()}
+
+
+def staff_comparison(resultater: dict[str, Any]) -> tuple[str, float, float, float, float] | None:
+    """The last HR period: its months, the trial department's sick days per full-time employee and the
+    other departments' average, its external turnover and the others' average."""
+    sick, turnover = resultater.get("sygefravaer") or [], resultater.get("medarbejderomsaetning") or []
+    if not sick or not turnover or not available(resultater, "personale"):
+        return None
+    last = sick[-1]["periode"]
+    rows = [r for r in sick if r["periode"] == last]
+    moves = [r for r in turnover if r["periode"] == last]
+    trial = [r["total"] for r in rows if r["forsoegsafdeling"]]
+    trial_moves = [r["ekstern_pct"] for r in moves if r["forsoegsafdeling"]]
+    others = [r["total"] for r in rows if not r["forsoegsafdeling"]]
+    other_moves = [r["ekstern_pct"] for r in moves if not r["forsoegsafdeling"]]
+    if not (trial and trial_moves and others and other_moves):
+        return None
+    months = formatting.month_range(dt.date.fromisoformat(f"{last['start']}-01"), dt.date.fromisoformat(f"{last['slut']}-01"))
+    return months, trial[0], sum(others) / len(others), trial_moves[0], sum(other_moves) / len(other_moves)
