@@ -184,7 +184,7 @@ def test_notebook_saves_and_shows_the_flow(tmp_path, fase):
     # data, whose existence Tabel 2's total implies), so published as a number, the same everywhere
     assert "1 i kontrolgruppen er udeladt" in outputs["txt-flow"]
     assert not {"udeladt_historik", "analyseret_historik"} & set(fragment["flow"]["kontrol"].get("diskretion", {}))
-    assert "1 borger uden startdato for kontanthjælp (1 i kontrolgruppen) indgår ikke i tabellen" in outputs["tbl-historik"]
+    assert "Én borger uden startdato for kontanthjælp (1 i kontrolgruppen) indgår ikke i tabellen" in outputs["tbl-historik"]
 
 
 def test_the_trials_frame_says_what_is_configured_and_leaves_out_what_is_not(config):

@@ -242,7 +242,7 @@ def test_baseline_with_a_small_category(config):
     exempt_config = replace(config, diskretion_undtaget=("uden_startdato",))
     exempt = baseline.compute({"borgere": _baseline_data()}, exempt_config)
     history = baseline.table_history(exempt, exempt_config)
-    assert "2 borgere uden startdato for kontanthjælp (2 i forsøgsafdelingen) indgår ikke" in history.notes[-1]
+    assert "To borgere uden startdato for kontanthjælp (2 i forsøgsafdelingen) indgår ikke" in history.notes[-1]
     assert [row[-1] for row in history.rows] == ["28", "30"]
 
 

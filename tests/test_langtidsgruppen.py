@@ -115,7 +115,7 @@ def test_counts_reduction_and_exclusions(unsuppressed, fase):
     assert payload["langtidsgruppen"]["forsoeg"] == {"ved_start": 2, "paa_kontanthjaelp": 1}
     table = lt.table(result, config)
     assert table.rows[0] == ["Forsøgsafdeling", "2", "1", "1 (50,0 pct.)"]
-    assert "1 borger uden startdato" in " ".join(table.notes)
+    assert "Én borger uden startdato" in " ".join(table.notes)
     assert lt.figure(result, config).data.startswith("<svg")
 
 

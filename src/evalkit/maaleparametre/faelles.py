@@ -291,4 +291,7 @@ def missing_start_text(counts: dict[str, int], threshold: int, config: Config) -
     marks = missing_start_marks(counts, threshold, exempt)
     parts = [f"{beskyttet.count_text(k, shown, marks[g])} i {config.grupper_bestemt[g]}" for g, k in counts.items() if k]
     total = beskyttet.citizens_text(sum(counts.values()), shown)
-    return f"{total[0].upper()}{total[1:]} uden startdato for kontanthjælp ({', '.join(parts)})"
+    if total[0].isdigit():  # the text opens a sentence: a small number in words, a large one after "I alt"
+        n = sum(counts.values())
+        total = dansk.count(n, "borger", "borgere") if n <= dansk.LARGEST_IN_WORDS else f"i alt {total}"
+    return dansk.sentence(f"{total} uden startdato for kontanthjælp ({', '.join(parts)})").removesuffix(".")

@@ -196,6 +196,7 @@ def figure(lt: Langtidsgruppen, config: Config) -> SVG:
         if value is not None:
             ax.annotate(formatting.pct(value, beskyttet.OUTCOME_DECIMALS), (value, (g_index - 0.5) * 0.38),
                         xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
+    figures.legend_above(ax)
     figures.percent_axis(ax.xaxis)
     ax.margins(x=0.15)
     ax.set_xlabel(f"Andel af borgerne med lang kontanthjælpshistorik ved start ({formatting.date(lt.startdato)})")

@@ -114,6 +114,7 @@ def figure(s: Samtaler, config: Config) -> SVG:
         if shares[g][0] is not None:
             ax.annotate(_pct(s, g), (shares[g][0], (i - 0.5) * 0.38), xytext=(3, 0), textcoords="offset points",
                         va="center", fontsize=8)
+    figures.legend_above(ax)
     figures.percent_axis(ax.xaxis)
     ax.set_xlim(0, 1.15)
     ax.set_xlabel("Andel af gruppens jobsamtaler, der blev holdt senest på fristen")

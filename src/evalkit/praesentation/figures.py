@@ -86,6 +86,15 @@ def grouped_barh(ax: Axes, labels: Sequence[str], values: Mapping[str, Sequence[
         note_hidden(ax)
 
 
+def legend_above(ax: Axes) -> None:
+    """Move the axes' legend above the plot, where it covers no bar and no label."""
+    legend = ax.get_legend()
+    if legend is not None:
+        legend.set_loc("lower right")
+        legend.set_bbox_to_anchor((1.0, 1.0))
+        legend.set_ncols(len(legend.get_texts()))
+
+
 def note_hidden(ax: Axes, text: str = HIDDEN_NOTE) -> None:
     """A note at the top of the figure on what it leaves out for disclosure control (by default '..')."""
     ax.figure.suptitle(text, x=0.01, ha="left", fontsize=8, color="#555555")
