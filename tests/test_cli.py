@@ -88,6 +88,27 @@ def test_simulate_writes_all_seven_tables(tmp_path):
     assert run("validate", "--data", str(tmp_path / "sim")).returncode == 0
 
 
+def test_simulate_varies_with_the_seed_and_kalibreret_gives_the_example(tmp_path):
+    for seed in ("7", "8"):
+        proc = run("simulate", "--output", str(tmp_path / seed), "--seed", seed)
+        assert proc.returncode == 0, proc.stderr
+        assert f"scenarie standard, startværdi {seed}" in proc.stderr
+    assert (tmp_path / "7" / "ydelser.csv").read_bytes() != (tmp_path / "8" / "ydelser.csv").read_bytes()
+    proc = run("simulate", "--output", str(tmp_path / "kalibreret"), "--kalibreret")
+    assert proc.returncode == 0, proc.stderr
+    for path in EXAMPLE.glob("*.csv"):
+        assert (tmp_path / "kalibreret" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_simulate_kalibreret_with_a_scenario_is_a_danish_usage_error(tmp_path):
+    proc = run("simulate", "--output", str(tmp_path / "sim"), "--kalibreret", "--scenarie", "nul")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "--kalibreret kan ikke bruges sammen med --scenarie nul" in proc.stderr
+    assert not (tmp_path / "sim").exists()
+    proc = run("simulate", "--output", str(tmp_path / "sim"), "--scenarie", "ukendt")
+    assert proc.returncode == 2 and "Ugyldig værdi for '--scenarie'" in proc.stderr
+
+
 def test_building_one_phase_keeps_the_other_phases_documents(tmp_path):
     data = write_tables(small_tables(), tmp_path / "data")
     out = tmp_path / "out"
@@ -117,3 +138,11 @@ def test_a_measure_without_data_in_a_phase_is_left_out_with_a_sentence(tmp_path)
     captions = re.findall(r"<caption>Tabel\u00a0(\d+):", html)
     assert [int(c) for c in captions] == list(range(1, len(captions) + 1))  # numbering has no gap
     assert json.loads((out / "midtvejs" / "resultater.json").read_text())["tilgaengelighed"]["samtaler"] is False
+
+
+def test_simulate_offers_every_scenario_of_the_model():
+    from evalkit import cli
+    from evalkit.data.simulering.model import SCENARIOS
+
+    option = next(p for p in cli.simulate.params if p.name == "scenarie")
+    assert tuple(option.type.choices) == SCENARIOS

@@ -1,4 +1,5 @@
-"""Tests for the synthetic example data (evalkit.data.simulering.eksempel).
+"""Tests for the synthetic example data (evalkit.data.simulering.eksempel) and the scenario model
+(evalkit.data.simulering.model).
 
 Every published figure of the final evaluation (data contract, section 6) is recomputed here
 directly from the contract's definitions (section 3) with plain pandas, independently of the
@@ -7,6 +8,7 @@ code in evalkit, on the CSV files as the report would read them.
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -16,7 +18,9 @@ import pytest
 
 from evalkit.config import load_config
 from evalkit.data.loading import load_tables
-from evalkit.data.simulering.eksempel import simulate, write_dataset
+from evalkit.data.simulering.eksempel import generate, simulate, write_dataset
+from evalkit.data.simulering.maal import EXAMPLE_TARGETS, OUTCOMES
+from evalkit.data.simulering.model import FORTSAT, SCENARIOS, draw_targets, parameters
 
 ROOT = Path(__file__).parents[1]
 EXAMPLE_DIR = ROOT / "data" / "eksempel"
@@ -369,3 +373,185 @@ def test_tabel10_11_turnover(data, config, final):
             rate = 100 * m["fratraadte_eksterne"].sum() / m["ansatte"].mean()
             assert rnd(rate, 1) == OMSAETNING[p_i][d], (p_i, afdeling)
             assert abs(rate - OMSAETNING[p_i][d]) < 0.04
+
+
+# ---------------------------------------------------------------- the scenario model (issue 17, point 8)
+
+TRIAL_DEPARTMENT = 5  # JKI Job og Indsats 6, last in forsoeg.yml
+
+
+def test_calibrated_generate_writes_the_committed_example(tmp_path):
+    """`generate` without a scenario (``evalkit simulate --kalibreret``) gives data/eksempel byte for byte."""
+    generate(tmp_path, ROOT / "forsoeg.yml", seed=2018)
+    for path in EXAMPLE_DIR.glob("*.csv"):
+        assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_draw_targets_is_deterministic_per_seed_and_varies_between_seeds(scenario):
+    assert draw_targets(7, scenario) == draw_targets(7, scenario)
+    assert draw_targets(7, scenario) != draw_targets(8, scenario)
+    assert draw_targets(7, scenario) != EXAMPLE_TARGETS
+
+
+def test_same_seed_and_scenario_give_the_same_bytes(tmp_path):
+    generate(tmp_path / "a", ROOT / "forsoeg.yml", seed=11, scenario="lille")
+    generate(tmp_path / "b", ROOT / "forsoeg.yml", seed=11, scenario="lille")
+    generate(tmp_path / "c", ROOT / "forsoeg.yml", seed=12, scenario="lille")
+    for path in (tmp_path / "a").glob("*.csv"):
+        assert (tmp_path / "b" / path.name).read_bytes() == path.read_bytes(), path.name
+    assert (tmp_path / "c" / "ydelser.csv").read_bytes() != (tmp_path / "a" / "ydelser.csv").read_bytes()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_standard_draws_stay_near_the_published_figures(seed):
+    targets = draw_targets(seed)
+    for g in GROUPS:
+        t = targets.grupper[g]
+        assert t.n == N[g] and sum(t.herkomst.values()) == N[g] and sum(t.koen.values()) == N[g]
+        assert t.lang_historik + t.kort_historik + t.uden_startdato == N[g]
+        published = {**UDFALD[g], "andet": EXAMPLE_TARGETS.grupper[g].udfald["andet"], "placeret": PLACERET[g]}
+        drawn = {**t.udfald, "placeret": t.placeret}
+        for key, expected in published.items():
+            p = expected / N[g]
+            band = 5 * math.sqrt(N[g] * p * (1 - p)) + 1  # a wide binomial band
+            assert abs(drawn[key] - expected) <= band, (g, key, drawn[key], expected)
+        assert abs(t.lang_historik - HISTORIK[g][1]) <= 5 * math.sqrt(N[g] * 0.25)
+        assert t.lang_historik - t.lang_kh_status >= 0
+        assert abs(t.alder_mean - ALDER[g]) < 2 and abs(t.forsoergelse_mean - FORSOERGELSE[g]) < 0.5
+        assert abs(t.rettidig_pct - SAMTALER[g][2]) <= 3 and t.rettidige_pr_uge <= t.samtaler_pr_uge
+    for period in targets.sygefravaer:
+        for total, short, long in period:
+            assert short >= 0 and long >= 0 and total == round(short + long, 1)
+    assert all(rate >= 0 for rates in targets.omsaetning for rate in rates)
+
+
+def test_nul_has_equal_expected_shares():
+    params = parameters("nul")
+    f, k = params.grupper["forsoeg"], params.grupper["kontrol"]
+    assert f.udfald == k.udfald and set(f.udfald) == {*OUTCOMES, FORTSAT}
+    assert f.udfald["ressourceforloeb"] == pytest.approx((139 + 46) / (917 + 856))
+    for field in ("placeret", "lang_kh_reduktion", "samtaler_pr_borger", "rettidig", "planer_rehab", "planer_oevrige"):
+        assert getattr(f, field) == getattr(k, field), field
+    for p_i, period in enumerate(params.sygefravaer):  # the trial department at the others' mean
+        others = [v for d, v in enumerate(period) if d != TRIAL_DEPARTMENT]
+        assert period[TRIAL_DEPARTMENT] == pytest.approx(tuple(sum(v[i] for v in others) / 5 for i in range(2)))
+        rates = params.omsaetning[p_i]
+        others = [r for d, r in enumerate(rates) if d != TRIAL_DEPARTMENT]
+        assert rates[TRIAL_DEPARTMENT] == pytest.approx(sum(others) / 5)
+
+
+def test_omvendt_reverses_the_expected_effects():
+    standard, reversed_ = parameters("standard"), parameters("omvendt")
+    for key in ("udfald", "placeret", "lang_kh_reduktion", "rettidig", "planer_rehab", "planer_oevrige"):
+        assert getattr(reversed_.grupper["forsoeg"], key) == getattr(standard.grupper["kontrol"], key)
+        assert getattr(reversed_.grupper["kontrol"], key) == getattr(standard.grupper["forsoeg"], key)
+    f, k = reversed_.grupper["forsoeg"], reversed_.grupper["kontrol"]
+    assert f.udfald["ressourceforloeb"] < k.udfald["ressourceforloeb"]
+    assert f.udfald["foertidspension"] < k.udfald["foertidspension"] and f.rettidig < k.rettidig
+    assert f.lang_kh_reduktion < k.lang_kh_reduktion
+    # HR: the trial department mirrored in the others' mean (2018: 1.8 sick days against a mean of 4.4)
+    others = [short + long for d, (_, short, long) in enumerate(SYGEFRAVAER[0]) if d != TRIAL_DEPARTMENT]
+    short, long = reversed_.sygefravaer[0][TRIAL_DEPARTMENT]
+    assert short + long == pytest.approx(2 * sum(others) / 5 - (1.8 + 0.0))
+    assert reversed_.omsaetning[1][TRIAL_DEPARTMENT] == pytest.approx(2 * (2.4 + 6.9 + 6.7 + 6.5 + 13.6) / 5)
+    assert all(v >= 0 for period in reversed_.sygefravaer for pair in period for v in pair)
+
+
+def test_lille_draws_small_groups_with_small_counts():
+    for seed in range(10):
+        targets = draw_targets(seed, "lille")
+        for g in GROUPS:
+            t = targets.grupper[g]
+            assert 60 <= t.n <= 80
+            assert sum(t.herkomst.values()) == t.n and t.lang_historik + t.kort_historik + t.uden_startdato == t.n
+            assert t.samtaler_pr_uge < 100 and t.planer < t.n
+        assert any(1 <= c <= 4 for t in targets.grupper.values() for c in t.udfald.values())
+        assert all(size < 41 for size in targets.afdelingsstoerrelse)
+
+
+# Each scenario simulated with seed 7 and read back through the data contract check.
+
+
+def exit_weeks(data: dict[str, pd.DataFrame], k: int) -> pd.DataFrame:
+    """Every exit week with its previous-week and follow-up-week status (contract section 3)."""
+    y = data["ydelser"][["borger_id", "uge", "ydelse"]]
+    prev = y.assign(uge=y["uge"] + pd.Timedelta(weeks=1)).rename(columns={"ydelse": "forrige"})
+    follow = y.assign(uge=y["uge"] - pd.Timedelta(weeks=k)).rename(columns={"ydelse": "destination"})
+    m = y.merge(prev, on=["borger_id", "uge"], how="left").merge(follow, on=["borger_id", "uge"], how="left")
+    return m[(m["ydelse"] != KH) & (m["forrige"] == KH)].merge(data["borgere"][["borger_id", "gruppe"]], on="borger_id")
+
+
+@pytest.fixture(scope="module")
+def scenario_data(tmp_path_factory):
+    """Each scenario simulated with seed 7, written and read back through the data contract check
+    (`load_tables` raises on any contract error)."""
+    out = {}
+    for scenario in SCENARIOS:
+        directory = tmp_path_factory.mktemp(f"scenarie-{scenario}")
+        generate(directory, ROOT / "forsoeg.yml", seed=7, scenario=scenario)
+        out[scenario] = load_tables(directory)
+    return out
+
+
+def long_history_status(data: dict[str, pd.DataFrame], config, final) -> pd.DataFrame:
+    """The long-history citizens (Tabel 6) with their status in the final status week."""
+    b = data["borgere"]
+    status = pd.Timestamp(final.statusdato)
+    y = data["ydelser"]
+    at_status = y[y["uge"] == status - pd.Timedelta(days=status.day_of_week)].set_index("borger_id")["ydelse"]
+    lang = b[b["kontanthjaelp_siden"] <= pd.Timestamp(config.lang_historik_graense)]
+    return lang.assign(status=lang["borger_id"].map(at_status))
+
+
+def assert_follows_targets(targets, data: dict[str, pd.DataFrame], config, final) -> None:
+    """The simulated data give the drawn targets exactly: group sizes, origin, outcomes, Tabel 6."""
+    b = data["borgere"]
+    out = outcomes(exit_weeks(data, config.opfoelgning_uger), final)
+    lang = long_history_status(data, config, final)
+    for g in GROUPS:
+        t = targets.grupper[g]
+        grp = b[b["gruppe"] == g]
+        assert len(grp) == t.n
+        assert grp["herkomst"].value_counts().to_dict() == {k: v for k, v in t.herkomst.items() if v}
+        counts = out[out["gruppe"] == g]["udfald"].value_counts().to_dict()
+        assert {k: counts.get(k, 0) for k in OUTCOMES} == t.udfald
+        g_lang = lang[lang["gruppe"] == g]
+        assert (len(g_lang), int((g_lang["status"] == KH).sum())) == (t.lang_historik, t.lang_kh_status)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_scenario_data_follow_the_contract_and_their_targets(scenario, scenario_data, config, final):
+    assert_follows_targets(draw_targets(7, scenario), scenario_data[scenario], config, final)
+
+
+def test_tabel6_when_a_small_group_has_too_few_long_history_exits(tmp_path, config, final):
+    """`lille` with seed 2: the control group has fewer long-history citizens with an outcome than its
+    target puts off kontanthjælp at the status date. Short sickness spells over the status week make
+    up the rest, and no outcome changes."""
+    targets = draw_targets(2, "lille")
+    generate(tmp_path, ROOT / "forsoeg.yml", seed=2, scenario="lille")
+    data = load_tables(tmp_path)
+    out = outcomes(exit_weeks(data, config.opfoelgning_uger), final)
+    lang = long_history_status(data, config, final)
+    t = targets.grupper["kontrol"]
+    exits = lang[(lang["gruppe"] == "kontrol") & lang["borger_id"].isin(out["borger_id"])]
+    assert len(exits) < t.lang_historik - t.lang_kh_status  # the case this test is about
+    assert_follows_targets(targets, data, config, final)
+
+
+def test_omvendt_data_show_the_reversed_effect(scenario_data, config, final):
+    for scenario, trial_smaller in (("standard", False), ("omvendt", True)):
+        data = scenario_data[scenario]
+        out = outcomes(exit_weeks(data, config.opfoelgning_uger), final)
+        n = data["borgere"]["gruppe"].value_counts()
+        share = (out[out["udfald"] == "ressourceforloeb"]["gruppe"].value_counts() / n).fillna(0)
+        assert (share["forsoeg"] < share["kontrol"]) == trial_smaller, scenario
+
+
+def test_lille_data_have_small_groups_and_small_cells(scenario_data, config, final):
+    data = scenario_data["lille"]
+    assert data["borgere"]["gruppe"].value_counts().max() <= 100
+    out = outcomes(exit_weeks(data, config.opfoelgning_uger), final)
+    counts = out.groupby(["gruppe", "udfald"]).size()
+    assert counts.between(1, 4).any()

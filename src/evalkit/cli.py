@@ -119,15 +119,38 @@ def validate(data: Path, config: Path | None) -> None:
 @click.option("--output", type=PATH, metavar=DIR, required=True, help="Mappe, de syntetiske datafiler skrives til.")
 @click.option("--seed", type=int, metavar="HELTAL", default=2018, show_default=True, help="Startværdi for tilfældighedsgeneratoren.")
 @click.option(
+    "--scenarie", type=click.Choice(["standard", "nul", "omvendt", "lille"]), default="standard", show_default=True,
+    help="Hvilke effekter de trukne data har: standard (de offentliggjorte effekter plus tilfældig variation), "
+    "nul (ingen effekt), omvendt (effekterne vendt om) eller lille (60-80 borgere pr. gruppe).",
+)
+@click.option(
+    "--kalibreret", is_flag=True,
+    help="Lav i stedet eksempeldata, der giver præcis 2020-evalueringens offentliggjorte tal (sådan er "
+    "data/eksempel lavet, med startværdi 2018).",
+)
+@click.option(
     "--borgere", type=click.IntRange(min=2), metavar="ANTAL", default=None,
     help="Lav i stedet et stort, ukalibreret panel med så mange borgere som Parquet-filer (til skalatest; "
     "110000 borgere giver 14,3 mio. ydelsesrækker).",
 )
 @CONFIG
-def simulate(output: Path, seed: int, borgere: int | None, config: Path | None) -> None:
-    """Lav syntetiske eksempeldata (ingen rigtige personer), kalibreret til 2020-evalueringens tal."""
+def simulate(
+    output: Path, seed: int, scenarie: str, kalibreret: bool, borgere: int | None, config: Path | None
+) -> None:
+    """Lav syntetiske data (ingen rigtige personer) med tilfældigt trukne resultater.
+
+    Tallene varierer med startværdien og scenariet, så man kan se rapportens tekst følge andre resultater.
+    Med --kalibreret genskabes i stedet 2020-evalueringens offentliggjorte tal."""
     from evalkit import paths
 
+    if kalibreret and scenarie != "standard":
+        raise click.UsageError(
+            f"--kalibreret kan ikke bruges sammen med --scenarie {scenarie}: de kalibrerede data har de "
+            "offentliggjorte tal og intet scenarie."
+        )
+    if borgere is not None and (kalibreret or scenarie != "standard"):
+        raise click.UsageError("--borgere laver et ukalibreret panel uden scenarier og kan ikke bruges sammen med "
+                               "--kalibreret eller --scenarie.")
     config_path = Path(config or paths.default_config())
     if borgere is not None:
         from evalkit.data.simulering.storskala import generate_panel
@@ -137,8 +160,11 @@ def simulate(output: Path, seed: int, borgere: int | None, config: Path | None) 
         return
     from evalkit.data.simulering.eksempel import generate
 
-    generate(output, config_path, seed)
-    _say(f"Syntetiske data skrevet til {output}.")
+    generate(output, config_path, seed, scenario=None if kalibreret else scenarie)
+    if kalibreret:
+        _say(f"Syntetiske data kalibreret til 2020-evalueringens tal (startværdi {seed}) skrevet til {output}.")
+    else:
+        _say(f"Syntetiske data (scenarie {scenarie}, startværdi {seed}) skrevet til {output}.")
 
 
 def _terminate(_signum: int, _frame: object) -> None:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from evalkit.config import GROUPS, Config
 from evalkit.data.simulering.borgere import _Population
-from evalkit.data.simulering.maal import CODE, KH, REHAB, ExampleTargets
+from evalkit.data.simulering.maal import CODE, KH, PLAN_SENT_BACK, REHAB, ExampleTargets
 from evalkit.data.simulering.tidslinje import _rng, _Timeline, final_phase
 from evalkit.statistik.tal import round_half_up
 
@@ -176,15 +176,14 @@ def _planer(pop: _Population, config: Config, tl: _Timeline, targets: ExampleTar
         t = targets.grupper[g]
         rows_before = len(rows)
         rehab = np.flatnonzero((pop.gruppe == g) & np.isin(pop.udfald, REHAB))
-        share = 0.85 if g == "forsoeg" else 0.8
-        with_plan = rehab[rng.random(rehab.size) < share]
+        with_plan = rehab[rng.random(rehab.size) < t.planer_rehab_andel]
         for i in with_plan:
             # Completed 4-20 weeks before the citizen left for the rehabilitation destination.
             day = tl.monday(pop.exit_week[i]) - 7 * int(rng.integers(4, 21)) + int(rng.integers(0, 5))
             if day < first_day:  # exits early in the trial: plan finished in its first weeks
                 day = first_day + int(rng.integers(0, 15))
             day = min(day, last_day)
-            if rng.random() < 0.15:  # an earlier plan that the team sent back
+            if rng.random() < PLAN_SENT_BACK:  # an earlier plan that the team sent back
                 earlier = max(first_day, day - 7 * int(rng.integers(8, 30)))
                 rows.append((pop.ids[i], earlier, "udskudt"))
             rows.append((pop.ids[i], day, "indstillet" if rng.random() < 0.85 else ""))

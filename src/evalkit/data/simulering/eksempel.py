@@ -13,11 +13,16 @@ All dates are derived from the configuration (start date, the phases' periods an
 the follow-up lag and the long-history threshold). The only constants are the calibration targets
 in `EXAMPLE_TARGETS`, which describe the example data set, not any result.
 
-Regenerate the committed example with ``evalkit simulate --output data/eksempel --seed 2018``.
+`simulate` takes other targets too: `generate(..., scenario=...)` (``evalkit simulate`` without
+``--kalibreret``) draws them per seed from the scenario model in `model`, so the numbers vary.
+
+Regenerate the committed example with ``evalkit simulate --output data/eksempel --kalibreret``
+(seed 2018).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -27,6 +32,7 @@ from evalkit.data.contract import TABLES
 from evalkit.data.simulering.aktiviteter import _placeringer, _planer, _samtaler
 from evalkit.data.simulering.borgere import _borgere
 from evalkit.data.simulering.maal import EXAMPLE_TARGETS, ExampleTargets
+from evalkit.data.simulering.model import draw_targets
 from evalkit.data.simulering.personale import _hr
 from evalkit.data.simulering.tidslinje import _timeline
 from evalkit.data.simulering.ydelser import _ydelser
@@ -102,8 +108,21 @@ def write_dataset(tables: dict[str, pd.DataFrame], out_dir: Path) -> None:
             text.to_csv(handle, index=False, lineterminator="\n")
 
 
-def generate(out_dir: Path, config_path: Path, seed: int = 2018) -> dict[str, pd.DataFrame]:
-    """Simulate with the configuration at `config_path` and write the CSV files to `out_dir`."""
-    tables = simulate(load_config(config_path), seed=seed)
+def generate(
+    out_dir: Path, config_path: Path, seed: int = 2018, scenario: str | None = None
+) -> dict[str, pd.DataFrame]:
+    """Simulate with the configuration at `config_path` and write the CSV files to `out_dir`.
+
+    Without `scenario` the targets are the calibrated `EXAMPLE_TARGETS` (the committed example);
+    with one, `model.draw_targets(seed, scenario)` draws them, with the configuration's trial department.
+    """
+    config = load_config(config_path)
+    targets = EXAMPLE_TARGETS
+    if scenario is not None:
+        if config.forsoegsafdeling not in config.afdelinger:
+            raise ValueError("the scenario model needs the trial department among the departments")
+        base = replace(EXAMPLE_TARGETS, forsoegsafdeling=config.afdelinger.index(config.forsoegsafdeling))
+        targets = draw_targets(seed, scenario, base)
+    tables = simulate(config, seed=seed, targets=targets)
     write_dataset(tables, Path(out_dir))
     return tables

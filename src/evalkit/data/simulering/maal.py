@@ -28,6 +28,8 @@ VIA = {
     "foertidspension": ("ressourceforloeb", 0.2),
     "fleksjob": ("sygedagpenge", 0.15),
 }
+# Share of the rehabilitation cases with a plan that also have an earlier plan the team sent back.
+PLAN_SENT_BACK = 0.15
 
 
 # --------------------------------------------------------------------------------------------
@@ -57,6 +59,8 @@ class GroupTargets:
     rettidig_pct: int
     # Preparatory plans: not published; roughly how many the example holds per group.
     planer: int
+    # Share of the citizens with a rehabilitation outcome who have a plan before their exit.
+    planer_rehab_andel: float = 0.8
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,9 @@ class ExampleTargets:
     afdelingsstoerrelse: tuple[int, ...]
     # Share of preparatory plans ticked in the case system ("a bit under half").
     planer_markeret_andel: float = 0.45
+    # Position of the trial department in `sygefravaer`, `omsaetning` and `afdelingsstoerrelse`
+    # (config order); only the scenario model (`model`) uses it.
+    forsoegsafdeling: int = 5
 
 
 EXAMPLE_TARGETS = ExampleTargets(
@@ -101,6 +108,7 @@ EXAMPLE_TARGETS = ExampleTargets(
             rettidige_pr_uge=600,
             rettidig_pct=90,
             planer=250,
+            planer_rehab_andel=0.85,
         ),
         "kontrol": GroupTargets(
             n=856,
@@ -126,6 +134,7 @@ EXAMPLE_TARGETS = ExampleTargets(
             rettidige_pr_uge=557,
             rettidig_pct=82,
             planer=120,
+            planer_rehab_andel=0.8,
         ),
     },
     sygefravaer=(

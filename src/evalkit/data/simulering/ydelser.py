@@ -63,17 +63,16 @@ def _ydelser(pop: _Population, tl: _Timeline, targets: ExampleTargets, seed: int
     noise_before = np.zeros(n, dtype=bool)
 
     # Tabel 6: among long-history citizens with an outcome, exactly `reduction` are off
-    # kontanthjælp in the status week. The others either leave after the status week or leave
-    # early and are back on kontanthjælp before it (a job that did not last).
+    # kontanthjælp in the status week (all of them when there are fewer; see the end). The others
+    # either leave after the status week or leave early and are back on kontanthjælp before it
+    # (a job that did not last).
     off = np.zeros(n, dtype=bool)
     returner = np.zeros(n, dtype=bool)
     for g in GROUPS:
         t = targets.grupper[g]
         reduction = t.lang_historik - t.lang_kh_status
         cand = np.flatnonzero((pop.gruppe == g) & pop.lang & (udfald != ""))
-        if cand.size < reduction:
-            raise ValueError(f"too few long-history exits in {g} for Tabel 6")
-        off[rng.choice(cand, size=reduction, replace=False)] = True
+        off[rng.choice(cand, size=min(reduction, cand.size), replace=False)] = True
         rest = cand[~off[cand]]
         can_return = np.isin(udfald[rest], ["beskaeftigelse", "smaajob", "uddannelse", "andet"])
         returner[rest[can_return & (rng.random(rest.size) < 0.8)]] = True
@@ -166,6 +165,25 @@ def _ydelser(pop: _Population, tl: _Timeline, targets: ExampleTargets, seed: int
         e = tl.exit_last - 6
         S[i, e:] = CODE["andet"]
         rows_end[i] = e + 4  # last row at t + 3 < t + k
+
+    # Tabel 6 when a group has fewer long-history exits than its target puts off kontanthjælp in the
+    # status week (small drawn scenarios, never the calibrated example): the rest are long-history
+    # citizens without an outcome who are on sickness benefit for 2-5 weeks over the status week and
+    # back on kontanthjælp long before the follow-up week, so no outcome changes.
+    for g in GROUPS:
+        t = targets.grupper[g]
+        shortfall = t.lang_historik - t.lang_kh_status - int(off[pop.gruppe == g].sum())
+        if shortfall <= 0:
+            continue
+        window = slice(max(1, sw - k - 1), min(W, sw + k + 2))
+        calm = (S[:, window] == CODE[KH]).all(axis=1) & (rows_end == W)
+        quiet = np.flatnonzero((pop.gruppe == g) & pop.lang & (udfald == "") & calm)
+        if quiet.size < shortfall:
+            raise ValueError(f"too few long-history citizens in {g} for Tabel 6")
+        for i in rng.choice(quiet, size=shortfall, replace=False):
+            length = int(rng.integers(2, 6))
+            first = sw - int(rng.integers(0, length))  # the spell covers the status week
+            S[i, first : first + length] = CODE["sygedagpenge"]
 
     pop.udfald, pop.exit_week, pop.rows_end, pop.status = udfald, exit_week, rows_end, S
 
