@@ -206,7 +206,10 @@ def resume(resultater: dict[str, Any], config: Config, main_findings: Sequence[s
         "",
         RESUME_HEADINGS[1],
         "",
-        f"Grupperne er sammenlignet på {len(entries)} udfald. Afgangene fra kontanthjælp er målt fra "
+        f"Grupperne er sammenlignet på {dansk.number(len(entries), neuter=True)} udfald"
+        + (f", og for {dansk.number(len(entries) - len(shown(resultater, config)), neuter=True)} af dem vises "
+           "sammenligningen ikke af hensyn til diskretion" if len(shown(resultater, config)) < len(entries) else "")
+        + ". Afgangene fra kontanthjælp er målt fra "
         f"{formatting.date(dt.date.fromisoformat(periode['start']))} til {formatting.date(dt.date.fromisoformat(periode['slut']))}.",
         "",
         *(f"- {_line(key, entry, config, coarse)}" for key, entry in entries),
