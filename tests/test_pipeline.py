@@ -72,9 +72,11 @@ def test_jobs_declare_their_inputs_and_outputs(tmp_path):
     assert afgange.outputs == (tmp_path / "b" / "midtvejs" / "afgange.ipynb", tmp_path / "b" / "midtvejs" / "afgange.resultater.json")
     summary = jobs[len(names) - 1]
     assert summary.notebook == "sammenfatning"
-    # it reads the phase's results and the build's provenance record
+    # it reads the phase's results, the build's provenance record and the analysts' main findings
     provenance = tmp_path / "b" / "midtvejs" / "proveniens.resultater.json"
-    assert set(summary.inputs[2:]) == {j.fragment for j in jobs[: len(names) - 1]} | {provenance}
+    qualitative = ROOT / "reports" / "kvalitativ_midtvejs.md"
+    assert set(summary.inputs[2:]) == {j.fragment for j in jobs[: len(names) - 1]} | {provenance, qualitative}
+    assert summary.parameters["analysetekster"] == [str(qualitative)]
     assert summary.comparison is None and "sammenligning" not in summary.parameters
 
 
@@ -101,3 +103,22 @@ def test_planning_reads_each_modules_tables_without_importing_it():
 
     for name in maaleparametre.NAMES:
         assert maaleparametre.tables(name) == tuple(maaleparametre.module(name).TABLES)
+
+
+def test_a_figures_finding_goes_in_front_of_its_alt_text_and_leaves_the_output(tmp_path):
+    """Issue 17, point 5: the alt text states the finding, computed from the drawn numbers."""
+    from nbformat.v4 import new_output
+
+    from evalkit.render.qmd import cell_options
+
+    cell = new_code_cell("#| label: fig-x\n#| fig-cap: Figur\n#| fig-alt: 'Søjlediagram: to søjler.'\nfigur()")
+    cell.outputs = [new_output("display_data", data={"image/svg+xml": "<svg/>"},
+                               metadata={"image/svg+xml": {"finding": "Holdt til tiden: 90 pct. mod 82 pct."}})]
+    path = tmp_path / "n.ipynb"
+    nbformat.write(new_notebook(cells=[cell]), path)
+    pipeline.clean_executed(path)
+    cleaned = nbformat.read(path, as_version=4).cells[0]
+    assert cell_options(cleaned.source)["fig-alt"] == "Holdt til tiden: 90 pct. mod 82 pct. Søjlediagram: to søjler."
+    assert cleaned.outputs[0].metadata == {}
+    pipeline.clean_executed(path)  # a second clean changes nothing
+    assert nbformat.read(path, as_version=4).cells[0].source == cleaned.source

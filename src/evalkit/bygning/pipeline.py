@@ -8,6 +8,7 @@ notebooks all come from the cache never loads them.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,9 +113,33 @@ def plan(notebooks_dir: Path, faser: list[str], data_dir: Path, config_path: Pat
     return jobs
 
 
+FIG_ALT = re.compile(r"^#\|\s*fig-alt:.*$", re.M)
+
+
+def _alt_with_finding(cell) -> None:
+    """Put the finding a figure's output carries (`figures.FINDING`) in front of the cell's `fig-alt`, where
+    both renderers read the alt text, and drop it from the output."""
+    import yaml
+
+    from evalkit.praesentation.figures import FINDING
+
+    for output in cell.get("outputs", []):
+        finding = output.get("metadata", {}).get("image/svg+xml", {}).pop(FINDING, None)
+        if not output.get("metadata", {}).get("image/svg+xml", True):
+            output["metadata"].pop("image/svg+xml")
+        if not finding:
+            continue
+        match = FIG_ALT.search(cell.source)
+        description = yaml.safe_load(match.group(0).split(":", 1)[1]) if match else ""
+        value = yaml.safe_dump(f"{finding} {description}".strip(), allow_unicode=True, width=10_000).strip()
+        value = value.removesuffix("\n...").strip()
+        line = f"#| fig-alt: {value}"
+        cell.source = FIG_ALT.sub(lambda _m: line, cell.source, count=1) if match else f"{line}\n{cell.source}"
+
+
 def clean_executed(path: Path) -> None:
     """Remove what changes on every run: papermill's and nbclient's timing metadata and the injected
-    cell's random id."""
+    cell's random id. A figure's computed finding moves into its alt text (`_alt_with_finding`)."""
     import nbformat
 
     nb = nbformat.read(path, as_version=4)
@@ -126,6 +151,8 @@ def clean_executed(path: Path) -> None:
         cell.metadata.pop("execution", None)
         if "injected-parameters" in cell.metadata.get("tags", []):
             cell.id = "injected-parameters"  # papermill gives it a random id
+        if cell.cell_type == "code":
+            _alt_with_finding(cell)
     nbformat.write(nb, path)
 
 

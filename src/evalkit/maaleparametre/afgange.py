@@ -171,7 +171,7 @@ def figure(a: Afgange, config: Config) -> SVG:
     figures.grouped_barh(ax, [LABELS[k] for k in keys], shares, config.grupper)
     figures.percent_axis(ax.xaxis)
     ax.set_xlabel("Andel af gruppen")
-    return figures.as_svg(fig)
+    return figures.as_svg(fig, figures.largest_difference([LABELS[k] for k in keys], shares, config.grupper_bestemt))
 
 
 def summary(a: Afgange, config: Config, keys: tuple[str, ...]) -> str:

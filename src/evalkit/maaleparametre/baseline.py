@@ -286,11 +286,12 @@ def figure(b: Baseline, config: Config) -> SVG:
     )
     fig = figures.new_figure(3.4)
     ax = fig.subplots()
-    figures.grouped_barh(ax, [label for label, _ in rows], {g: [v[g] for _, v in rows] for g in GROUPS}, config.grupper)
+    values = {g: [v[g] for _, v in rows] for g in GROUPS}
+    figures.grouped_barh(ax, [label for label, _ in rows], values, config.grupper)
     ax.set_xlim(0, 1)
     figures.percent_axis(ax.xaxis)
     ax.set_xlabel("Andel af gruppen")
-    return figures.as_svg(fig)
+    return figures.as_svg(fig, figures.largest_difference([label for label, _ in rows], values, config.grupper_bestemt, 0))
 
 
 def _share_pair(

@@ -200,7 +200,9 @@ def figure(lt: Langtidsgruppen, config: Config) -> SVG:
     figures.percent_axis(ax.xaxis)
     ax.margins(x=0.15)
     ax.set_xlabel(f"Andel af borgerne med lang kontanthjælpshistorik ved start ({formatting.date(lt.startdato)})")
-    return figures.as_svg(fig)
+    finding = figures.pair_finding("Ude af kontanthjælp ved statusdatoen", {g: shares[g][0] for g in GROUPS},
+                                   config.grupper_bestemt)
+    return figures.as_svg(fig, finding)
 
 
 def summary(lt: Langtidsgruppen, config: Config) -> str:

@@ -354,7 +354,10 @@ def figure(r: Oekonomiresultat, config: Config) -> SVG:
     ax.invert_yaxis()
     figures.number_axis(ax.xaxis)
     ax.set_xlabel("Nettoresultat for kommunen i mio. kr.\n(besparelse på overførsler minus forsøgets merudgift)")
-    return figures.as_svg(fig)
+    nets = [s.netto() for s in r.scenarier]
+    finding = (f"Med de centrale antagelser er nettoresultatet {formatting.mio_kr(nets[0])}; under de øvrige antagelser "
+               f"ligger det mellem {formatting.mio_kr(min(nets))} og {formatting.mio_kr(max(nets))}")
+    return figures.as_svg(fig, finding)
 
 
 def summary(r: Oekonomiresultat, config: Config, uger_kh_forskel: float | None) -> str:

@@ -17,6 +17,7 @@ figures. Figures are rounded to one decimal when shown, and only then.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -317,6 +318,20 @@ def per_year(hp: HrPeriode) -> float:
     return 12 / hp.periode.maaneder
 
 
+def _trial_against_others(p: Personale, value: Callable[[Afdelingstal, HrPeriode], float], what: str, unit: str) -> str | None:
+    """A staff figure's finding for the last HR period: the trial department's value against the range of
+    the others' ('I januar–december 2019: 10,6 sygedage … i forsøgsafdelingen mod 5,6–21,8 i de øvrige afdelinger.')."""
+    if not p.perioder:
+        return None
+    hp = p.perioder[-1]
+    trial = [value(a, hp) for a in hp.afdelinger if a.forsoegsafdeling]
+    others = [value(a, hp) for a in hp.afdelinger if not a.forsoegsafdeling]
+    if not trial or not others:
+        return None
+    return (f"{_capitalised(period_label(hp.periode))}: {one_decimal(trial[0])}{unit} {what} i forsøgsafdelingen mod "
+            f"mellem {one_decimal(min(others))} og {one_decimal(max(others))}{unit} i de øvrige afdelinger.")
+
+
 def figure_sick_leave(p: Personale, config: Config) -> SVG:
     """Short- and long-term sick days per full-time employee per year, stacked, one panel per HR period."""
     fig, axes = _panels(p, 1.2 + 0.42 * len(config.afdelinger))
@@ -345,6 +360,7 @@ def figure_sick_leave(p: Personale, config: Config) -> SVG:
         figures.number_axis(ax.xaxis)
         ax.set_xlabel("Sygedage pr. fuldtidsansat pr. år")
     axes[0].set_xlim(0, 1.15 * max(a.total * per_year(hp) for hp in p.perioder for a in hp.afdelinger) or 1)
+    finding = _trial_against_others(p, lambda a, hp: a.total * per_year(hp), "sygedage pr. fuldtidsansat pr. år", "")
     fig.legend(
         handles=[
             Patch(facecolor=OTHER_COLOURS["kort"], label="Korttidsfravær"),
@@ -355,7 +371,7 @@ def figure_sick_leave(p: Personale, config: Config) -> SVG:
         ncols=3,
         frameon=False,
     )
-    return figures.as_svg(fig)
+    return figures.as_svg(fig, finding)
 
 
 def figure_turnover(p: Personale, config: Config) -> SVG:
@@ -383,7 +399,8 @@ def figure_turnover(p: Personale, config: Config) -> SVG:
         figures.number_axis(ax.xaxis, " %")
         ax.set_xlabel("Ekstern omsætning")
     axes[0].set_xlim(0, 1.2 * max(a.ekstern_pct for hp in p.perioder for a in hp.afdelinger) or 1)
-    return figures.as_svg(fig)
+    finding = _trial_against_others(p, lambda a, _hp: a.ekstern_pct, "ekstern medarbejderomsætning", " pct.")
+    return figures.as_svg(fig, finding)
 
 
 # --- text --------------------------------------------------------------------------------------

@@ -276,7 +276,10 @@ def figure(p: Planer, config: Config) -> SVG:
     figures.percent_axis(right.xaxis)
     right.set_xlabel("Andel af gruppens planer")
     right.set_title("Rehabiliteringsteamets resultat")
-    return figures.as_svg(fig)
+    total = beskyttet.shown_share(p.markeret_i_alt, p.planer_i_alt, 0, marks[TOTAL])
+    finding = None if total is None else (f"Andelen af planerne, der er markeret i sagssystemet, er {formatting.pct(total)}, "
+                                          f"mens grænsen for gyldige data er {formatting.pct(p.graense)}")
+    return figures.as_svg(fig, finding)
 
 
 def summary(p: Planer, config: Config) -> str:

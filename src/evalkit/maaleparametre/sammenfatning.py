@@ -420,9 +420,20 @@ def _wrap(label: str, width: int = 22) -> str:
     return textwrap.fill(label.replace("/", "/ "), width, break_long_words=False).replace("/ ", "/")
 
 
-def _forest(rows: list[str], series: list[tuple[str, str, str, list[dict[str, Any] | None]]], config: Config) -> SVG:
+def _forest_finding(rows: list[str], points: list[dict[str, Any] | None], config: Config) -> str:
+    """Which intervals of the first series lie wholly on one side of zero: the differences the data point to."""
+    off_zero = [label.lower() for label, point in zip(rows, points)
+                if point and point.get("ci_nedre") is not None and (point["ci_nedre"] > 0 or point["ci_oevre"] < 0)]
+    if not off_zero:
+        return "Intet konfidensinterval ligger helt på den ene side af nul."
+    return dansk.sentence(f"konfidensintervallet ligger helt på den ene side af nul for {dansk.join(off_zero)}")
+
+
+def _forest(rows: list[str], series: list[tuple[str, str, str, list[dict[str, Any] | None]]], config: Config,
+            finding_from: int = 0) -> SVG:
     """Differences with confidence intervals, one row per label and one marker per series
-    (label, marker, colour, one point per row; a point without an interval is left out)."""
+    (label, marker, colour, one point per row; a point without an interval is left out). The alt text's
+    finding reads the series `finding_from`."""
     fig = figures.new_figure(0.5 * len(rows) + 1.4)
     ax = fig.subplots()
     step = 0.3 / max(len(series) - 1, 1)
@@ -445,7 +456,7 @@ def _forest(rows: list[str], series: list[tuple[str, str, str, list[dict[str, An
     ax.invert_yaxis()
     figures.number_axis(ax.xaxis)
     ax.set_xlabel(f"Forskel i procentpoint ({config.grupper['forsoeg'].lower()} minus {config.grupper['kontrol'].lower()})")
-    return figures.as_svg(fig)
+    return figures.as_svg(fig, _forest_finding(rows, series[finding_from][3], config))
 
 
 def figure_forest(resultater: dict[str, Any], config: Config) -> SVG:
@@ -588,6 +599,7 @@ def figure_comparison(resultater: dict[str, Any], earlier: Comparison, config: C
             (now.navn, "o", figures.CONTRAST_COLOURS[0], [None if suppressed(e1, config) else e1 for _key, _e0, e1 in rows]),
         ],
         config,
+        finding_from=-1,
     )
 
 

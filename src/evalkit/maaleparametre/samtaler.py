@@ -118,7 +118,8 @@ def figure(s: Samtaler, config: Config) -> SVG:
     figures.percent_axis(ax.xaxis)
     ax.set_xlim(0, 1.15)
     ax.set_xlabel("Andel af gruppens jobsamtaler, der blev holdt senest på fristen")
-    return figures.as_svg(fig)
+    finding = figures.pair_finding("Holdt til tiden", {g: shares[g][0] for g in GROUPS}, config.grupper_bestemt, 0)
+    return figures.as_svg(fig, finding)
 
 
 def summary(s: Samtaler, config: Config) -> str:

@@ -454,7 +454,7 @@ def figure(v: Varighed, config: Config) -> SVG:
     ax.set_xlabel("Uger fra måleperiodens første uge")
     ax.set_ylabel("Andel endnu uden afgang")
     ax.legend(loc="upper right", frameon=False)
-    return figures.as_svg(fig)
+    return figures.as_svg(fig, _km_finding(v, config))
 
 
 def to_json(v: Varighed, config: Config) -> dict:
@@ -515,3 +515,11 @@ def summary_costs(v: Varighed, config: Config) -> str:
     """The transfer costs against the investment (`evalkit.maaleparametre.oekonomi.summary`), with the measured difference
     in weeks on kontanthjælp for the break-even comparison."""
     return oekonomi.summary(v.oekonomi, config, v.uger.sammenligning["forskel"])
+
+
+def _km_finding(v: Varighed, config: Config) -> str | None:
+    """The curves' finding: the share with a first exit within a year, as the text gives it (None when hidden)."""
+    a = v.afgang
+    if any(a.andel_afgang_aar[g] is None for g in GROUPS) or any(a.skjult_aar().values()):
+        return None
+    return figures.pair_finding(f"Første afgang inden for {YEAR_WEEKS} uger", a.andel_afgang_aar, config.grupper_bestemt, 0)

@@ -170,7 +170,7 @@ def figure(v: Virksomhedsplaceringer, config: Config) -> SVG:
     figures.percent_axis(ax.yaxis)
     ax.set_ylabel("Andel i virksomhedsplacering")
     ax.set_title(f"De lodrette streger viser {level} %-konfidensintervallet (Wilson)", loc="left", fontsize=8, color="#555555")
-    return figures.as_svg(fig)
+    return figures.as_svg(fig, figures.pair_finding("I virksomhedsplacering", shares, config.grupper_bestemt))
 
 
 def summary(v: Virksomhedsplaceringer, config: Config) -> str:

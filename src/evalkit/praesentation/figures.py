@@ -86,6 +86,27 @@ def grouped_barh(ax: Axes, labels: Sequence[str], values: Mapping[str, Sequence[
         note_hidden(ax)
 
 
+def pair_finding(subject: str, values: Mapping[str, float | None], names: Mapping[str, str], decimals: int = 1) -> str | None:
+    """'<subject>: 15,2 pct. i forsøgsafdelingen mod 5,4 pct. i kontrolgruppen.' from two groups' shares as the
+    figure draws them; None when one is hidden."""
+    if any(v is None for v in values.values()):
+        return None
+    (f, vf), (k, vk) = values.items()
+    return f"{subject}: {formatting.pct(vf, decimals)} i {names[f]} mod {formatting.pct(vk, decimals)} i {names[k]}."
+
+
+def largest_difference(labels: Sequence[str], values: Mapping[str, Sequence[float | None]], names: Mapping[str, str],
+                       decimals: int = 1) -> str | None:
+    """The finding of a grouped bar chart: the label where the two groups' shown shares differ most."""
+    (f, first), (k, second) = values.items()
+    pairs = [(abs(a - b), label, a, b) for label, a, b in zip(labels, first, second) if a is not None and b is not None]
+    if not pairs:
+        return None
+    _gap, label, a, b = max(pairs, key=lambda item: item[0])
+    return pair_finding(f"Den største forskel mellem grupperne er ved {label.replace(chr(10), ' ').lower()}", {f: a, k: b},
+                        names, decimals)
+
+
 def legend_above(ax: Axes) -> None:
     """Move the axes' legend above the plot, where it covers no bar and no label."""
     legend = ax.get_legend()
@@ -100,12 +121,17 @@ def note_hidden(ax: Axes, text: str = HIDDEN_NOTE) -> None:
     ax.figure.suptitle(text, x=0.01, ha="left", fontsize=8, color="#555555")
 
 
-def as_svg(fig: Figure) -> SVG:
-    """Render `fig` to SVG with fixed ids and no timestamps, so rebuilds give identical bytes."""
+FINDING = "finding"  # the output metadata key that carries a figure's finding to its alt text
+
+
+def as_svg(fig: Figure, finding: str | None = None) -> SVG:
+    """Render `fig` to SVG with fixed ids and no timestamps, so rebuilds give identical bytes. `finding`,
+    one or two sentences on what the figure shows, computed from the numbers it draws, goes into the
+    figure's alt text before its description (`evalkit.bygning.pipeline.clean_executed` moves it there)."""
     buffer = io.StringIO()
     with matplotlib.rc_context(_STYLE):
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     text = buffer.getvalue()
     # drop the XML prolog and doctype: the SVG is embedded in HTML and in Typst
     text = re.sub(r"^<\?xml[^>]*>\s*<!DOCTYPE[^>]*>\s*", "", text, flags=re.S)
-    return SVG(data=text)
+    return SVG(data=text, metadata={FINDING: finding} if finding else None)
