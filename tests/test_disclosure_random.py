@@ -155,4 +155,4 @@ def test_the_published_notebooks_hold_only_what_the_document_shows(published, se
                                                             ["<IPython.core.display.SVG object>"]), name
             assert set(nb["metadata"]) <= {"kernelspec", "language_info", "papermill", "celltoolbar"}, name
             assert set(nb["metadata"].get("papermill", {}).get("parameters", {})) <= {
-                "fase", "data_dir", "output_dir", "config_path", "sammenligning"}, name
+                "fase", "data_dir", "output_dir", "config_path", "sammenligning", "analysetekster"}, name

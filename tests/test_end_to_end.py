@@ -290,7 +290,7 @@ def test_both_documents_open_with_headline_conclusions_equal_to_their_results(bu
         text = text.replace("- ", "-").replace(NBSP, " ")
         assert "Hovedkonklusioner" in text and "Udfaldene i detaljer" in text
         weeks = results["varighed"]["uger_paa_kontanthjaelp"]["forskel"]
-        assert f"i {formatting.number(abs(weeks), 1)} uger {'færre' if weeks < 0 else 'flere'} end" in text, fase
+        assert f"{formatting.number(abs(weeks), 1)} uger {'færre' if weeks < 0 else 'flere'} på kontanthjælp end" in text, fase
         assert formatting.mio_kr(results["oekonomi"]["netto_kr"]) in text, fase
         ressource = results["udfald"]["ressourceforloeb"]
         assert ("Kun ét af de otte sammenlignede udfald viser en forskel, der er statistisk signifikant efter "

@@ -154,7 +154,7 @@ def test_the_resume_opens_with_conclusions_computed_from_the_results(config):
     assert lines[0] == ("Kun ét af de tre sammenlignede udfald viser en forskel, der er statistisk signifikant "
                         "efter Holm-korrektion for de mange sammenligninger (signifikansniveau 5 pct.): ressourceforløb "
                         "(15,6 pct. i forsøgsafdelingen mod 5,6 pct. i kontrolgruppen).")
-    assert "i 7,6 uger færre end borgerne i kontrolgruppen" in lines[1] and "er statistisk signifikant" in lines[1]
+    assert "havde i gennemsnit 7,6 uger færre på kontanthjælp end borgerne i kontrolgruppen" in lines[1] and "er statistisk signifikant" in lines[1]
     assert lines[2].startswith("Regnet i kroner kostede forsøget kommunen mere, end det sparede") and "−14,6 mio. kr." in lines[2]
     assert lines[3] == ("I januar–december 2019 havde forsøgsafdelingen 10,6 sygedage pr. fuldtidsansat mod 10,2 i "
                         "gennemsnit i de øvrige afdelinger, og en ekstern medarbejderomsætning på 2,0 pct. mod 8,0 pct.")
@@ -169,7 +169,7 @@ def test_the_resume_opens_with_conclusions_computed_from_the_results(config):
     lines = sammenfatning.headlines(turned, config)
     assert lines[0] == ("Ingen af de to sammenlignede udfald viser en forskel, der er statistisk signifikant efter "
                         "Holm-korrektion for de mange sammenligninger (signifikansniveau 5 pct.).")
-    assert "i 2,0 uger flere end" in lines[1] and "er ikke statistisk signifikant" in lines[1]
+    assert "2,0 uger flere på kontanthjælp end" in lines[1] and "er ikke statistisk signifikant" in lines[1]
     assert lines[2].startswith("Regnet i kroner sparede forsøget kommunen mere, end det kostede")
     assert "intervallet rummer både et overskud og et underskud" in lines[2]
 

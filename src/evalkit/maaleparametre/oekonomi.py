@@ -310,7 +310,7 @@ def table_sensitivity(r: Oekonomiresultat, config: Config) -> Table:
             f"Nettoresultat, mio. kr. ({level}\u00a0% KI)",
             "Break-even, uger pr. borger",
         ],
-        widths=[26, 28, 10, 26, 10],
+        widths=[26, 26, 12, 24, 12],
     )
 
     def mio(value: float) -> str:

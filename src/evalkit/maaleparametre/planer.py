@@ -212,7 +212,7 @@ def table(p: Planer, config: Config) -> Table:
     """Plans, citizens with a plan, ticked plans and rehabilitation outcomes per group and in total."""
     t, marks = p.diskretionsgraense, p.skjult()
     columns = [*GROUPS, TOTAL]
-    result = Table(["", *(config.grupper[g] for g in GROUPS), "I alt"])
+    result = Table(["", *(config.grupper[g] for g in GROUPS), "I alt"], widths=[34, 22, 22, 22])
     planer = {**{g: p.grupper[g].planer for g in GROUPS}, TOTAL: p.planer_i_alt}
     borgere = {g: p.grupper[g].borgere_med_plan for g in GROUPS}
     borgere[TOTAL] = sum(borgere.values())

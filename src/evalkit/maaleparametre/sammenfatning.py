@@ -159,7 +159,7 @@ def _headline_weeks(entry: dict[str, Any], config: Config) -> str:
     more = "færre" if entry["forskel"] < 0 else "flere"
     verdict = "statistisk signifikant" if significant(entry, config) else "ikke statistisk signifikant"
     return (
-        f"Borgerne i {g['forsoeg']} var i gennemsnit på kontanthjælp i {weeks} uger {more} end borgerne i "
+        f"Borgerne i {g['forsoeg']} havde i gennemsnit {weeks} uger {more} på kontanthjælp end borgerne i "
         f"{g['kontrol']} i måleperioden (95 pct.-konfidensinterval {formatting.signed(entry['ci_nedre'], 1)} til "
         f"{formatting.signed(entry['ci_oevre'], 1)} uger); forskellen er {verdict} ({p_text(entry['p'])})."
     )
@@ -333,7 +333,8 @@ def table_effects(resultater: dict[str, Any], config: Config) -> Table:
             "p",
             "p (Holm)",
             "Mindste påviselige forskel",
-        ]
+        ],
+        widths=[30, 10, 18, 10, 10, 14],  # the outcome's name on one or two lines
     )
     coarse = holm_coarse(resultater, config)
     for key, e in family(resultater, config):
@@ -394,7 +395,7 @@ def _ci_text(entry: dict[str, Any] | None) -> str:
 
 def table_adjusted(resultater: dict[str, Any], config: Config) -> Table:
     """Each outcome's difference without and with adjustment for the baseline variables."""
-    table = Table(["Udfald", "Forskel uden justering (KI)", "Justeret forskel (KI)", "p, justeret"])
+    table = Table(["Udfald", "Forskel uden justering (KI)", "Justeret forskel (KI)", "p, justeret"], widths=[32, 24, 24, 12])
     hidden = False
     for key, e in family(resultater, config):
         if suppressed(e, config):
@@ -572,7 +573,8 @@ def table_comparison(resultater: dict[str, Any], earlier: Comparison, config: Co
     """Each outcome's difference, interval and p-values in the earlier phase and in this one, side by side."""
     before, now = config.fase(earlier.resultater["fase"]), config.fase(resultater["fase"])
     # each p cell is "p (p after Holm)": the header says both, as a lone "p (Holm)" would read as Holm only
-    table = Table(["Udfald", f"{before.navn}: forskel (KI)", "p (efter Holm)", f"{now.navn}: forskel (KI)", "p (efter Holm)"])
+    table = Table(["Udfald", f"{before.navn}: forskel (KI)", "p (efter Holm)", f"{now.navn}: forskel (KI)", "p (efter Holm)"],
+                  widths=[26, 20, 16, 20, 16])
     coarse = holm_coarse(earlier.resultater, config), holm_coarse(resultater, config)
     for key, e0, e1 in _both(resultater, earlier, config):
         table.add_row(LABELS[key], _shown_ci_text(e0, config), _p_pair(e0, config, coarse[0]),
