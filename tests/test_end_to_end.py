@@ -139,7 +139,7 @@ def test_final_pdf_text_shows_the_published_figures(built):
         assert f"{department} {first} pct. {second} pct." in text
     for group, (per_week, on_time, share) in (("Forsøgsafdeling", TABEL_7["Forsøgsafdeling"]), ("Kontrolgruppe", TABEL_7["Kontrolgruppe"])):
         assert re.search(rf"{group} [\d.]+ {per_week} {on_time} {share}", text), group
-    assert "Forberedende planer" in text and "Markeret i sagssystemet" in text
+    assert "Forberedende planer" in text and "Markeret i fagsystemet" in text
     for caption in ("Tabel 1:", "Tabel 13:", "Figur 1:", "Figur 9:"):
         assert caption in text.replace(NBSP, " ")
     assert len(reader.pages) >= 4
@@ -333,3 +333,13 @@ def test_headings_qualitative_findings_and_alt_texts_state_what_the_results_show
             assert unhyphenated.count(f"Kvalitativt: {finding}") == 2, fase  # the résumé and the overall assessment
         share = formatting.pct(results["udfald"]["ressourceforloeb"]["forsoeg"]["andel"], 1)
         assert f'alt="Den største forskel mellem grupperne er ved ressourceforløb: {share} i forsøgsafdelingen' in html
+
+
+def test_no_page_opens_with_a_table_note_cut_from_its_table(built):
+    """Issue 17, point 7: a table sticks to its note, so no page begins with the note of a table on the page
+    before (the final report's Tabel 10 note once did)."""
+    for document in ("midtvejsevaluering", "slutevaluering"):
+        for number, page in enumerate(PdfReader(built / f"{document}.pdf").pages[1:], start=2):
+            lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
+            body = [line for line in lines if "·" not in line]  # the running header
+            assert not (body and body[0].startswith("Note:")), (document, number, body[0][:60])

@@ -53,7 +53,7 @@ def test_counts_per_group_and_plans_outside_the_period_are_excluded(unsuppressed
     rows = {row[0]: row[1:] for row in planer.table(result, config).rows}
     assert rows["Forberedende planer"] == ["3", "1", "4"]
     assert rows["Borgere med mindst én plan"] == ["2", "1", "3"]
-    assert rows["Markeret i sagssystemet"] == ["67 pct. (2)", "0 pct. (0)", "50 pct. (2)"]
+    assert rows["Markeret i fagsystemet"] == ["67 pct. (2)", "0 pct. (0)", "50 pct. (2)"]
 
 
 def ten_plans(ticked: int) -> dict[str, pd.DataFrame]:

@@ -19,7 +19,7 @@ from evalkit.maaleparametre import konklusioner, sammenfatning
 CONFIG = load_config(ROOT / "forsoeg.yml")
 
 
-@pytest.fixture(scope="module", params=["omvendt", "nul"])
+@pytest.fixture(scope="module", params=["omvendt", "nul", "lille", "standard"])
 def built(request, tmp_path_factory):
     """The final phase built (notebooks, no rendering) from one scenario with seed 7."""
     scenario = request.param

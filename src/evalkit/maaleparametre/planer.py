@@ -185,11 +185,11 @@ def verdict(p: Planer) -> str:
     n = beskyttet.count_text(p.planer_i_alt, t, marks["planer"][TOTAL])
     if p.data_gyldige:
         return (
-            f"Af de {n} planer er {k}{andel} markeret i sagssystemet, så grænsen på {graense} er nået, "
+            f"Af de {n} planer er {k}{andel} markeret i fagsystemet, så grænsen på {graense} er nået, "
             "og registreringen er fyldestgørende nok til at sammenligne grupperne."
         )
     return (
-        f"Kun {k} af de {n} planer{andel} er markeret i sagssystemet, mens grænsen er {graense}, så "
+        f"Kun {k} af de {n} planer{andel} er markeret i fagsystemet, mens grænsen er {graense}, så "
         "registreringen er for ufuldstændig til, at tallene kan bære konklusioner om forskelle mellem grupperne; "
         "de skal kun læses som en beskrivelse af de registrerede planer."
     )
@@ -219,7 +219,7 @@ def table(p: Planer, config: Config) -> Table:
     result.add_row("Forberedende planer", *(beskyttet.count_cell(planer[c], t, marks["planer"][c]) for c in columns))
     result.add_row("Borgere med mindst én plan", *(beskyttet.count_cell(borgere[c], t, marks["borgere"][c]) for c in columns))
     markeret = {**{g: p.grupper[g].markeret for g in GROUPS}, TOTAL: p.markeret_i_alt}
-    result.add_row("Markeret i sagssystemet", *(_ticked(markeret[c], planer[c], marks["markeret"][c]) for c in columns))
+    result.add_row("Markeret i fagsystemet", *(_ticked(markeret[c], planer[c], marks["markeret"][c]) for c in columns))
     for key, label in REHAB.items():
         counts = {g: p.grupper[g].rehab[key] for g in GROUPS}
         counts[TOTAL] = sum(counts.values())
@@ -277,7 +277,7 @@ def figure(p: Planer, config: Config) -> SVG:
     right.set_xlabel("Andel af gruppens planer")
     right.set_title("Rehabiliteringsteamets resultat")
     total = beskyttet.shown_share(p.markeret_i_alt, p.planer_i_alt, 0, marks[TOTAL])
-    finding = None if total is None else (f"Andelen af planerne, der er markeret i sagssystemet, er {formatting.pct(total)}, "
+    finding = None if total is None else (f"Andelen af planerne, der er markeret i fagsystemet, er {formatting.pct(total)}, "
                                           f"mens grænsen for gyldige data er {formatting.pct(p.graense)}")
     return figures.as_svg(fig, finding)
 

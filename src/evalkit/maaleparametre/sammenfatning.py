@@ -639,7 +639,7 @@ def overall(resultater: dict[str, Any], config: Config, main_findings: Sequence[
     planer = resultater.get("planer")
     if planer and available(resultater, "planer") and planer.get("markeret_andel") is not None:
         share = formatting.pct(planer["markeret_andel"])
-        lines.append(f"Forberedende planer: {share} af planerne er markeret i sagssystemet, så registreringen "
+        lines.append(f"Forberedende planer: {share} af planerne er markeret i fagsystemet, så registreringen "
                      + ("kan bære en sammenligning af grupperne." if planer.get("data_gyldige")
                         else "kan ikke bære en konklusion om forskelle mellem grupperne."))
     lines += [f"Kvalitativt: {finding}" for finding in main_findings]
