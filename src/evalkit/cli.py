@@ -125,8 +125,8 @@ def validate(data: Path, config: Path | None) -> None:
 )
 @click.option(
     "--kalibreret", is_flag=True,
-    help="Lav i stedet eksempeldata, der giver præcis 2020-evalueringens offentliggjorte tal (sådan er "
-    "data/eksempel lavet, med startværdi 2018).",
+    help="Lav i stedet eksempeldata, der giver præcis den udgivne slutevaluerings tal (sådan er "
+    "data/eksempel lavet, med standardstartværdien).",
 )
 @click.option(
     "--borgere", type=click.IntRange(min=2), metavar="ANTAL", default=None,
@@ -140,7 +140,7 @@ def simulate(
     """Lav syntetiske data (ingen rigtige personer) med tilfældigt trukne resultater.
 
     Tallene varierer med startværdien og scenariet, så man kan se rapportens tekst følge andre resultater.
-    Med --kalibreret genskabes i stedet 2020-evalueringens offentliggjorte tal."""
+    Med --kalibreret genskabes i stedet den udgivne slutevaluerings tal."""
     from evalkit import paths
 
     if kalibreret and scenarie != "standard":
@@ -162,7 +162,7 @@ def simulate(
 
     generate(output, config_path, seed, scenario=None if kalibreret else scenarie)
     if kalibreret:
-        _say(f"Syntetiske data kalibreret til 2020-evalueringens tal (startværdi {seed}) skrevet til {output}.")
+        _say(f"Syntetiske data kalibreret til den udgivne slutevaluerings tal (startværdi {seed}) skrevet til {output}.")
     else:
         _say(f"Syntetiske data (scenarie {scenarie}, startværdi {seed}) skrevet til {output}.")
 
