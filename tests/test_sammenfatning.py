@@ -208,7 +208,7 @@ def test_headings_state_the_finding_and_turn_with_the_numbers(config):
         weeks=-7.6, net=-14.6e6, trial_sick=10.6, other_sick=9.2)
     found = konklusioner.headings(results, config)
     assert found["afgange-ydelser"] == "Flere i forsøgsafdelingen gik til ressourceforløb og førtidspension"
-    assert found["afgange-job"] == "Afgang til job og uddannelse: ingen statistisk signifikant forskel mellem grupperne"
+    assert found["afgange-job"] == "Afgang til job og uddannelse: ingen statistisk signifikant forskel"
     assert found["uger"] == "Færre uger på kontanthjælp i forsøgsafdelingen"
     assert found["oekonomi"] == "Forsøget kostede kommunen mere, end det sparede på overførsler"
     assert found["personale"] == ("Forsøgsafdelingen havde i januar–december 2019 mere sygefravær og lavere "
@@ -220,7 +220,7 @@ def test_headings_state_the_finding_and_turn_with_the_numbers(config):
         weeks=2.0, net=1.5e6, trial_sick=8.0, other_sick=9.0)
     found = konklusioner.headings(turned, config)
     assert found["afgange-ydelser"] == "Færre i forsøgsafdelingen gik til ressourceforløb"
-    assert found["uger"] == "Tid på kontanthjælp: ingen statistisk signifikant forskel mellem grupperne"
+    assert found["uger"] == "Tid på kontanthjælp: ingen statistisk signifikant forskel"
     assert found["oekonomi"] == "Forsøgets økonomi: usikkert, om besparelsen dækker merudgiften"
     # significant without correction only: the heading says it does not hold after Holm
     smaajob = _results(config, beskaeftigelse=(100, 98), smaajob=(47, 28), ressourceforloeb=(140, 50))
@@ -237,3 +237,17 @@ def test_the_overall_assessment_covers_every_measure(config):
     for start in ("- Tid på kontanthjælp: 7,6 uger færre pr. borger i forsøgsafdelingen", "- Økonomi: nettoresultatet",
                   "- Personale (januar–december 2019): 10,6 sygedage", "- Kvalitativt: Sagerne var bedre oplyst."):
         assert start in text
+
+
+def test_conclusions_with_hidden_outcomes_say_they_cover_only_what_may_be_shown(config):
+    """With an outcome hidden by disclosure control, neither the headline nor the heading concludes about it."""
+    from evalkit.maaleparametre import konklusioner
+
+    results = _results(config, beskaeftigelse=(100, 98), ressourceforloeb=(52, 50), fleksjob=(3, 10))
+    assert sammenfatning.headlines(results, config)[0].startswith(
+        "Ingen af de to udfald, hvis sammenligning kan offentliggøres, viser en forskel")
+    assert konklusioner.headings(results, config)["afgange-ydelser"] == (
+        "Afgang til ressourceforløb, fleksjob og førtidspension: ingen statistisk signifikant forskel for de udfald, "
+        "der kan vises")
+    assert "Grupperne er sammenlignet på tre udfald, og for ét af dem vises sammenligningen ikke" in (
+        sammenfatning.resume(results, config))

@@ -83,7 +83,7 @@ TOPICS = {
     "foerste-afgang": "Tid til første afgang",
     "oekonomi": "Udgifter til overførsler og forsøgets økonomi",
 }
-NO_DIFFERENCE = "ingen statistisk signifikant forskel mellem grupperne"
+NO_DIFFERENCE = "ingen statistisk signifikant forskel"
 NOT_AFTER_HOLM = "forskellen er ikke statistisk signifikant efter Holm-korrektion"
 
 
@@ -99,10 +99,12 @@ def _outcome_heading(resultater: dict[str, Any], config: Config, topic: str, key
     if not entries:
         return topic
     hits = [(key, e) for key, e in entries if significant(e, config, "p_holm")]
+    # a verdict on the section only when disclosure control hides none of its outcomes
+    partly = " for de udfald, der kan vises" if len(entries) < len([k for k, _e in family(resultater, config) if k in keys]) else ""
     if not hits and any(significant(e, config) for _key, e in entries):
-        return f"{topic}: {NOT_AFTER_HOLM}"
+        return f"{topic}: {NOT_AFTER_HOLM}{partly}"
     if not hits:
-        return f"{topic}: {NO_DIFFERENCE}"
+        return f"{topic}: {NO_DIFFERENCE}{partly}"
     group = config.grupper_bestemt["forsoeg"]
     clauses = []
     for word, sign in (("flere", 1), ("færre", -1)):

@@ -149,7 +149,10 @@ def _headline_exits(resultater: dict[str, Any], config: Config) -> str:
         (key, _e), = entries
         return dansk.sentence(f"udfaldet {LABELS[key].lower()} viser {rule}: {pairs}" if hits else
                               f"udfaldet {LABELS[key].lower()} viser ikke {rule}")
-    subject = dansk.how_many(len(hits), len(entries), "sammenlignede udfald", neuter=True)
+    # with outcomes hidden by disclosure control, say that the count is of those that may be shown
+    noun = "udfald, hvis sammenligning kan offentliggøres," if len(entries) < len(family(resultater, config)) else \
+        "sammenlignede udfald"
+    subject = dansk.how_many(len(hits), len(entries), noun, neuter=True)
     return dansk.sentence(f"{subject} viser {rule}" + (f": {pairs}" if hits else ""))
 
 
