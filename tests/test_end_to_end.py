@@ -343,3 +343,10 @@ def test_no_page_opens_with_a_table_note_cut_from_its_table(built):
             lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
             body = [line for line in lines if "·" not in line]  # the running header
             assert not (body and body[0].startswith("Note:")), (document, number, body[0][:60])
+
+
+def test_the_fallbacks_html_has_its_own_page_style(built):
+    """Issue 18, point 2: the page rules moved out of the shared stylesheet still reach the fallback's HTML."""
+    for document in ("midtvejsevaluering", "slutevaluering"):
+        html = (built / f"{document}.html").read_text(encoding="utf-8")
+        assert "max-width: 48em" in html and ".tabelnote" in html, document

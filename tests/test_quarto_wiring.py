@@ -45,8 +45,12 @@ elif ext == ".html":
     import re, yaml
     front = yaml.safe_load(source.read_text(encoding="utf-8").split("---\\n")[1]) or {{}}
     title = re.sub(r"\\\\(.)", r"\\1", front.get("title", ""))  # markdown's escapes, as a reader sees the title
+    # as real Quarto does, the embedded cell's notebook path (the render tree's) and papermill's metadata
+    cell = (f'<div class="quarto-embed-nb-cell" data-notebook="{{Path.cwd()}}/_build/slut/x.ipynb" '
+            f'data-notebook-title="X" data-notebook-cellid="cell-txt-x"><div class="cell" data-tags="[]" '
+            f'data-execution_count="3">tekst</div></div>')
     target.write_text(f"<!doctype html><html><head><title>{{title}}</title></head>"
-                      f"<body><h1>{{title}}</h1><p>stand-in output, not Quarto</p></body></html>")
+                      f"<body><h1>{{title}}</h1><p>stand-in output, not Quarto</p>{{cell}}</body></html>")
 else:
     import typst
     typ = target.with_suffix(".stand-in.typ")
@@ -109,6 +113,10 @@ def test_render_calls_quarto_per_format_from_the_project_and_collects_outputs(st
         "html": project / "reports" / "slutevaluering.html",
         "pdf": project / "reports" / "slutevaluering.pdf",
     }
+    # issue 18, point 3: no path of the render tree and no build-specific attribute is left in the HTML
+    html = outputs["html"].read_text(encoding="utf-8")
+    assert str(project) not in html and "data-notebook" not in html and "data-tags" not in html
+    assert '<div class="quarto-embed-nb-cell"><div class="cell">tekst</div></div>' in html
 
 
 def _tree(tmp_path: Path) -> Path:
@@ -211,3 +219,48 @@ def test_real_quarto_outputs_pass_the_check():
         pytest.skip("shared/quarto-reference is not beside this checkout")
     title = load_config(ROOT / "forsoeg.yml").titel
     verify({"html": reference / "slutevaluering.quarto.html", "pdf": reference / "slutevaluering.quarto.pdf"}, title, "Quarto")
+
+
+def _reference_html() -> str:
+    from conftest import ROOT
+
+    reference = ROOT.parent / "shared" / "quarto-reference" / "slutevaluering.quarto.html"
+    if not reference.is_file():
+        pytest.skip("shared/quarto-reference is not beside this checkout")
+    return reference.read_text(encoding="utf-8")
+
+
+def test_real_quartos_html_loses_every_build_specific_attribute_and_nothing_else():
+    """Issue 18, point 3, on what Quarto 1.10.18 wrote: the render tree's path (there replaced by RENDER-TREE)
+    in about 50 data-notebook attributes, and tags and execution counts whose order changed between builds."""
+    import re
+
+    from evalkit.render.quarto import clean_html
+
+    original = _reference_html()
+    assert original.count("data-notebook=") == 50 and "data-execution_count" in original
+    cleaned = clean_html(original)
+    assert "RENDER-TREE" not in cleaned
+    assert not re.search(r"data-(notebook|tags|execution_count|quarto-private)", cleaned)
+    for mark in ("<table", "<img", "<figcaption", "<h2", 'id="tbl-', 'id="fig-'):
+        assert cleaned.count(mark) == original.count(mark), mark
+    # a second build, whose attributes came out in another order, gives the same bytes
+    swapped = re.sub(r'(data-tags="[^"]*") (data-execution_count="[^"]*")', r"\2 \1", original)
+    assert swapped != original and clean_html(swapped) == cleaned
+
+
+def test_quarto_gets_its_own_page_and_the_fallback_keeps_its_page_style():
+    """Issue 18, points 2, 4 and 6: the shared stylesheet styles only the content (its `body` rule squeezed
+    Quarto's grid to 500 px); Quarto is asked for no format links, the Danish region and PDF/UA-1."""
+    import re
+
+    from conftest import ROOT
+
+    from evalkit.render.pandoc import ASSETS
+
+    shared = (ROOT / "reports" / "evalkit.css").read_text(encoding="utf-8")
+    assert not re.search(r"(^|[\s,}])body\s*\{", shared) and "max-width: 48em" not in shared and "nav#TOC" not in shared
+    assert "max-width: 48em" in (ASSETS / "evalkit-side.css").read_text(encoding="utf-8")
+    formats = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))["format"]
+    assert formats["html"]["format-links"] is False
+    assert formats["typst"]["region"] == "DK" and formats["typst"]["pdf-standard"] == "ua-1"

@@ -96,7 +96,8 @@ class PandocRenderer(Renderer):
             args.append("--toc")
         if options.get("number-sections"):
             args.append("--number-sections")
-        for sheet in options.get("css", []):
+        # the fallback's own page style first, then the project's styles for the content (`_quarto.yml`)
+        for sheet in [str(ASSETS / "evalkit-side.css"), *options.get("css", [])]:
             args += ["--css", sheet]
         self._pandoc(args, cwd=build)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,19 @@ from evalkit.render.qmd import title_block, write_front_matter
 
 # evalkit format name -> Quarto format name and the file Quarto writes next to the source
 QUARTO_FORMATS = {"html": ("html", ".html"), "pdf": ("typst", ".pdf")}
+
+# Attributes Quarto copies from the embedded notebooks into the HTML: the absolute path of the build's
+# temporary tree (`data-notebook`), the notebooks' titles and cell ids, and papermill's `tags` and execution
+# counts, whose order changes from build to build. None of them is content; all are removed.
+BUILD_ATTRIBUTES = re.compile(
+    r'\s(?:data-notebook(?:-title|-cellid)?|data-tags|data-execution_count|data-quarto-private-[\w-]+)="[^"]*"'
+)
+
+
+def clean_html(text: str) -> str:
+    """Quarto's HTML without the build-specific attributes (`BUILD_ATTRIBUTES`), so that it carries no local
+    path and two builds give the same bytes."""
+    return BUILD_ATTRIBUTES.sub("", text)
 
 
 class QuartoRenderer(Renderer):
@@ -45,5 +59,7 @@ class QuartoRenderer(Renderer):
             written = project / source.with_suffix(suffix)
             if not written.is_file():
                 raise BuildError(f"Quarto afsluttede uden fejl, men skrev ikke {written.relative_to(project)}.")
+            if fmt == "html":
+                written.write_text(clean_html(written.read_text(encoding="utf-8")), encoding="utf-8")
             outputs[fmt] = written
         return outputs
