@@ -37,26 +37,28 @@ if os.environ.get("STAND_IN_HANG"):
     Path(os.environ["STAND_IN_HANG"]).write_text(str(child.pid))
     time.sleep(300)
 source = Path(sys.argv[2])
-ext = {{"html": ".html", "typst": ".pdf"}}[sys.argv[sys.argv.index("--to") + 1]]
-target = source.with_suffix(ext)
-if os.environ.get("STAND_IN_GARBAGE"):
-    target.write_text("stand-in output, not Quarto")
-elif ext == ".html":
-    import re, yaml
-    front = yaml.safe_load(source.read_text(encoding="utf-8").split("---\\n")[1]) or {{}}
-    title = re.sub(r"\\\\(.)", r"\\1", front.get("title", ""))  # markdown's escapes, as a reader sees the title
-    # as real Quarto does, the embedded cell's notebook path (the render tree's) and papermill's metadata
-    cell = (f'<div class="quarto-embed-nb-cell" data-notebook="{{Path.cwd()}}/_build/slut/x.ipynb" '
-            f'data-notebook-title="X" data-notebook-cellid="cell-txt-x"><div class="cell" data-tags="[]" '
-            f'data-execution_count="3">tekst</div></div>')
-    target.write_text(f"<!doctype html><html><head><title>{{title}}</title></head>"
-                      f"<body><h1>{{title}}</h1><p>stand-in output, not Quarto</p>{{cell}}</body></html>")
-else:
-    import typst
-    typ = target.with_suffix(".stand-in.typ")
-    typ.write_text("stand-in output, not Quarto")
-    typst.compile(str(typ), output=str(target))
-    typ.unlink()
+to = sys.argv[sys.argv.index("--to") + 1]
+formats = ["html", "typst"] if to == "all" else [to]  # "all": every format _quarto.yml lists
+for fmt in formats:
+    target = source.with_suffix({{"html": ".html", "typst": ".pdf"}}[fmt])
+    if os.environ.get("STAND_IN_GARBAGE"):
+        target.write_text("stand-in output, not Quarto")
+    elif fmt == "html":
+        import re, yaml
+        front = yaml.safe_load(source.read_text(encoding="utf-8").split("---\\n")[1]) or {{}}
+        title = re.sub(r"\\\\(.)", r"\\1", front.get("title", ""))  # markdown's escapes, as a reader sees the title
+        # as real Quarto does, the embedded cell's notebook path (the render tree's) and papermill's metadata
+        cell = (f'<div class="quarto-embed-nb-cell" data-notebook="{{Path.cwd()}}/_build/slut/x.ipynb" '
+                f'data-notebook-title="X" data-notebook-cellid="cell-txt-x"><div class="cell" data-tags="[]" '
+                f'data-execution_count="3">tekst</div></div>')
+        target.write_text(f"<!doctype html><html><head><title>{{title}}</title></head>"
+                          f"<body><h1>{{title}}</h1><p>stand-in output, not Quarto</p>{{cell}}</body></html>")
+    else:
+        import typst
+        typ = target.with_suffix(".stand-in.typ")
+        typ.write_text("stand-in output, not Quarto")
+        typst.compile(str(typ), output=str(target))
+        typ.unlink()
 """
 
 
@@ -95,12 +97,10 @@ def test_render_calls_quarto_per_format_from_the_project_and_collects_outputs(st
                 "date": "2020-12-01", "date-format": "MMMM YYYY", "tilgaengelig-afgange": True}
     outputs = renderer.render(project, Path("reports/slutevaluering.qmd"), metadata, 1617321600)
     calls = json.loads(stand_in.read_text())
-    assert [c["cwd"] for c in calls] == [str(project)] * 2
-    assert [c["epoch"] for c in calls] == ["1617321600"] * 2  # the PDF's fixed creation date, for Typst
-    assert [c["argv"][:4] for c in calls] == [
-        ["render", "reports/slutevaluering.qmd", "--to", "html"],
-        ["render", "reports/slutevaluering.qmd", "--to", "typst"],
-    ]
+    assert [c["cwd"] for c in calls] == [str(project)]
+    assert [c["epoch"] for c in calls] == ["1617321600"]  # the PDF's fixed creation date, for Typst
+    # issue 18, point 5: one Quarto start per document renders both formats
+    assert [c["argv"][:4] for c in calls] == [["render", "reports/slutevaluering.qmd", "--to", "all"]]
     assert all(len(call["argv"]) == 4 for call in calls)  # nothing from the configuration on the command line
     # the title block is in the render tree's front matter, its texts escaped as markdown, the body kept
     front, body = qmd.read_text(encoding="utf-8").split("---\n")[1:]
@@ -143,7 +143,7 @@ def test_build_with_quarto_renders_the_render_tree_and_publishes_what_quarto_wro
     out = tmp_path / "out"
     result = build(data, out, ["slut"], "quarto", allow_broken_premises=True)
     calls = [c for c in json.loads(stand_in.read_text()) if c["argv"][0] == "render"]
-    assert len(calls) == 2
+    assert len(calls) == 1  # one document, both formats in one Quarto start
     tree = set(calls[0]["tree"])
     for expected in ("_quarto.yml", "reports/slutevaluering.qmd", "_build/slut/baseline.ipynb", "_build/slut/afgange.ipynb"):
         assert str(Path(calls[0]["cwd"]) / expected) in tree, expected
@@ -166,7 +166,7 @@ def test_a_hanging_quarto_is_stopped_with_everything_it_started(stand_in, tmp_pa
     monkeypatch.setenv("STAND_IN_HANG", str(tmp_path / "child.pid"))
     project = _tree(tmp_path)
     renderer = select("quarto", timeout=2)
-    with pytest.raises(BuildError, match="Quarto \\(HTML af x.qmd\\) svarede ikke inden for 2 sekunder"):
+    with pytest.raises(BuildError, match="Quarto \\(x.qmd\\) svarede ikke inden for 2 sekunder"):
         renderer.render(project, Path("reports/x.qmd"), {})
     assert _gone(int((tmp_path / "child.pid").read_text()))
 

@@ -1,4 +1,4 @@
-"""The Quarto implementation: `quarto render <source> --to html|typst` in the render tree."""
+"""The Quarto implementation: `quarto render <source> --to all` (HTML and Typst) in the render tree."""
 
 from __future__ import annotations
 
@@ -40,22 +40,23 @@ class QuartoRenderer(Renderer):
         proc = proces.run([self.executable, "--version"], cwd=None, timeout=timeout, what="'quarto --version'")
         return f"Quarto {proc.stdout.strip() or 'ukendt version'}"
 
-    def command(self, source: Path, quarto_format: str) -> list[str]:
-        return [self.executable, "render", source.as_posix(), "--to", quarto_format]
+    def command(self, source: Path) -> list[str]:
+        """One call renders every format the project lists (`--to all`: HTML and Typst in `_quarto.yml`), so
+        Deno, pandoc and the Sass compiler start once per document, not once per format."""
+        return [self.executable, "render", source.as_posix(), "--to", "all"]
 
     def render(self, project: Path, source: Path, metadata: dict[str, Any], timestamp: int | None = None) -> dict[str, Path]:
         # the title block goes into the render tree's copy of the source, escaped, not onto the command line
         write_front_matter(project / source, title_block(metadata))
-        outputs = {}
         env = dict(os.environ)
         if timestamp is not None:
             env["SOURCE_DATE_EPOCH"] = str(timestamp)  # honoured by Typst for the PDF's dates
-        for fmt, (quarto_format, suffix) in QUARTO_FORMATS.items():
-            cmd = self.command(source, quarto_format)
-            proc = proces.run(cmd, cwd=project, env=env, timeout=self.timeout, what=f"Quarto ({fmt.upper()} af {source.name})")
-            if proc.returncode != 0:
-                tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
-                raise BuildError(f"Quarto kunne ikke lave {fmt.upper()} af {source} (exitkode {proc.returncode}):\n{tail}")
+        proc = proces.run(self.command(source), cwd=project, env=env, timeout=self.timeout, what=f"Quarto ({source.name})")
+        if proc.returncode != 0:
+            tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
+            raise BuildError(f"Quarto kunne ikke lave HTML og PDF af {source} (exitkode {proc.returncode}):\n{tail}")
+        outputs = {}
+        for fmt, (_quarto_format, suffix) in QUARTO_FORMATS.items():
             written = project / source.with_suffix(suffix)
             if not written.is_file():
                 raise BuildError(f"Quarto afsluttede uden fejl, men skrev ikke {written.relative_to(project)}.")
