@@ -145,7 +145,8 @@ def test_build_with_quarto_renders_the_render_tree_and_publishes_what_quarto_wro
     calls = [c for c in json.loads(stand_in.read_text()) if c["argv"][0] == "render"]
     assert len(calls) == 1  # one document, both formats in one Quarto start
     tree = set(calls[0]["tree"])
-    for expected in ("_quarto.yml", "reports/slutevaluering.qmd", "_build/slut/baseline.ipynb", "_build/slut/afgange.ipynb"):
+    for expected in ("_quarto.yml", "reports/slutevaluering.qmd", "_build/slut/baseline.ipynb", "_build/slut/afgange.ipynb",
+                     "reports/typst-template.typ", "reports/evalkit-stil.typ"):  # the Typst partial and its style
         assert str(Path(calls[0]["cwd"]) / expected) in tree, expected
     assert "<p>stand-in output, not Quarto</p>" in (out / "slutevaluering.html").read_text()
     assert "stand-in output, not Quarto" in PdfReader(out / "slutevaluering.pdf").pages[0].extract_text()
@@ -264,3 +265,42 @@ def test_quarto_gets_its_own_page_and_the_fallback_keeps_its_page_style():
     formats = yaml.safe_load((ROOT / "_quarto.yml").read_text(encoding="utf-8"))["format"]
     assert formats["html"]["format-links"] is False
     assert formats["typst"]["region"] == "DK" and formats["typst"]["pdf-standard"] == "ua-1"
+
+
+def test_the_typst_partial_gives_quartos_real_typst_output_evalkits_look(tmp_path):
+    """Issue 18, point 4, on the Typst source Quarto 1.10.18 generated from our documents: with evalkit's
+    typst-template.typ in place of Quarto's default `article`, as Quarto's template includes that partial,
+    the PDF compiles as PDF/UA-1 with the fallback's title page, running header, "Side X af Y" and a title
+    per document. (The figures' files, absent from the reference, are blank placeholders with Quarto's alt texts.)"""
+    import re
+    import shutil
+
+    import typst
+    from conftest import ROOT
+
+    from evalkit.render.pandoc import ASSETS, STYLE
+    from evalkit.render.quarto import TYPST_PARTIAL
+
+    reference = ROOT.parent / "shared" / "quarto-reference" / "slutevaluering.quarto.typ"
+    if not reference.is_file():
+        pytest.skip("shared/quarto-reference is not beside this checkout")
+    quarto_typ = reference.read_text(encoding="utf-8")
+    start = quarto_typ.index("#let article(")  # where Quarto's template put its default typst-template.typ
+    end = quarto_typ.index("\n}\n", start) + 3
+    source = quarto_typ[:start] + (ASSETS / TYPST_PARTIAL).read_text(encoding="utf-8") + quarto_typ[end:]
+    for figure in set(re.findall(r'image\("([^"]+)"', source)):  # the figures' files are not in the reference
+        (tmp_path / figure).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / figure).write_text('<svg xmlns="http://www.w3.org/2000/svg" width="100" height="40"/>')
+    (tmp_path / "slutevaluering.typ").write_text(source, encoding="utf-8")
+    shutil.copy(str(ASSETS / STYLE), tmp_path / STYLE)
+    typst.compile(str(tmp_path / "slutevaluering.typ"), output=str(tmp_path / "slutevaluering.pdf"),
+                  root=str(tmp_path), pdf_standards=["ua-1"])
+    reader = PdfReader(tmp_path / "slutevaluering.pdf")
+    assert reader.metadata.title == "Evaluering af forsøg med lavere sagsstammer – Slutevaluering"
+    pages = [page.extract_text() for page in reader.pages]
+    assert "Beskæftigelses- og Integrationsforvaltningen" in pages[0] and "Side" not in pages[0]  # the title page
+    assert "Indhold" in pages[1]
+    total = len(pages)
+    for number, text in enumerate(pages[1:], start=2):
+        assert f"Side {number} af {total}" in text, number
+        assert "Evaluering af forsøg med lavere sagsstammer · Slutevaluering" in text, number

@@ -22,6 +22,7 @@ from evalkit.render import Renderer, proces
 from evalkit.render.qmd import Resolved, quarto_date, resolve
 
 ASSETS = files("evalkit.render") / "assets"
+STYLE = "evalkit-stil.typ"  # the PDF's look, shared with Quarto's Typst output (see quarto.TYPST_PARTIAL)
 
 
 def _options(project: Path, source: Path, front_matter: dict[str, Any], fmt: str) -> dict[str, Any]:
@@ -115,6 +116,7 @@ class PandocRenderer(Renderer):
         if options.get("number-sections"):
             args += ["-V", "section-numbering=1.1"]
         self._pandoc(args, cwd=build)
+        (build / STYLE).write_text((ASSETS / STYLE).read_text(encoding="utf-8"), encoding="utf-8")  # imported by the .typ
         text = typ.read_text(encoding="utf-8")
         # pandoc does not carry alt text into Typst images; add it for screen readers
         for name, alt in resolved.alt_texts.items():

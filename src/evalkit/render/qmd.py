@@ -41,11 +41,11 @@ INCLUDED_KEYS = {PREMISES_KEY, MAIN_FINDINGS_KEY}
 # metadata keys of the computed headings: a heading `## {{< meta overskrift-X >}} {#sec-X}` states a finding
 HEADING_PREFIX = "overskrift-"
 PROJECT_KEYS = {"project", "lang", "format"}
-# `format-links`, `region` and `pdf-standard` are for Quarto; the fallback always does what they ask for
-# (no links to other formats, Danish region and PDF/UA-1 in its Typst template and call)
+# `format-links`, `region`, `pdf-standard` and `template-partials` are for Quarto; the fallback always does what
+# they ask for (no links to other formats, Danish region, PDF/UA-1 and evalkit's Typst look)
 FORMAT_KEYS = {
     "html": {"embed-resources", "toc", "toc-title", "number-sections", "notebook-links", "format-links", "css"},
-    "typst": {"papersize", "toc", "toc-title", "number-sections", "region", "pdf-standard"},
+    "typst": {"papersize", "toc", "toc-title", "number-sections", "region", "pdf-standard", "template-partials"},
 }
 SHORTCODES = {"embed", "include", "meta"}
 CROSSREF_KINDS = {"tbl": "Tabel", "fig": "Figur"}

@@ -9,6 +9,7 @@ from typing import Any
 
 from evalkit.errors import BuildError
 from evalkit.render import Renderer, proces
+from evalkit.render.pandoc import ASSETS, STYLE
 from evalkit.render.qmd import title_block, write_front_matter
 
 # evalkit format name -> Quarto format name and the file Quarto writes next to the source
@@ -20,6 +21,11 @@ QUARTO_FORMATS = {"html": ("html", ".html"), "pdf": ("typst", ".pdf")}
 BUILD_ATTRIBUTES = re.compile(
     r'\s(?:data-notebook(?:-title|-cellid)?|data-tags|data-execution_count|data-quarto-private-[\w-]+)="[^"]*"'
 )
+
+
+# Quarto's Typst partial that gives its PDF evalkit's look (`_quarto.yml`: template-partials), and the style
+# it imports; both are copied next to the documents in the render tree, where Quarto writes its .typ.
+TYPST_PARTIAL = "typst-template.typ"
 
 
 def clean_html(text: str) -> str:
@@ -48,6 +54,8 @@ class QuartoRenderer(Renderer):
     def render(self, project: Path, source: Path, metadata: dict[str, Any], timestamp: int | None = None) -> dict[str, Path]:
         # the title block goes into the render tree's copy of the source, escaped, not onto the command line
         write_front_matter(project / source, title_block(metadata))
+        for name in (TYPST_PARTIAL, STYLE):
+            (project / source.parent / name).write_text((ASSETS / name).read_text(encoding="utf-8"), encoding="utf-8")
         env = dict(os.environ)
         if timestamp is not None:
             env["SOURCE_DATE_EPOCH"] = str(timestamp)  # honoured by Typst for the PDF's dates
