@@ -257,7 +257,7 @@ def test_quarto_gets_its_own_page_and_the_fallback_keeps_its_page_style():
 
     from conftest import ROOT
 
-    from evalkit.render.pandoc import ASSETS
+    from evalkit.render import ASSETS
 
     shared = (ROOT / "reports" / "evalkit.css").read_text(encoding="utf-8")
     assert not re.search(r"(^|[\s,}])body\s*\{", shared) and "max-width: 48em" not in shared and "nav#TOC" not in shared
@@ -278,7 +278,7 @@ def test_the_typst_partial_gives_quartos_real_typst_output_evalkits_look(tmp_pat
     import typst
     from conftest import ROOT
 
-    from evalkit.render.pandoc import ASSETS, STYLE
+    from evalkit.render import ASSETS, STYLE
     from evalkit.render.quarto import TYPST_PARTIAL
 
     reference = ROOT.parent / "shared" / "quarto-reference" / "slutevaluering.quarto.typ"

@@ -1,5 +1,6 @@
-"""What the documents conclude, computed from a phase's published results: the outcome family and the
-verdict on each outcome, and the headings of the sections of results, which state their finding.
+"""What the documents conclude, computed from a phase's results as far as disclosure control lets the
+document show them: the outcome family and the verdict on each outcome, and the headings of the sections
+of results, which state their finding.
 
 Light on purpose (no pandas, statsmodels or matplotlib): the build reads the headings from the merged
 `resultater.json` before rendering, also when every notebook comes from the cache.
@@ -93,8 +94,8 @@ def available(resultater: dict[str, Any], notebook: str) -> bool:
 
 def _outcome_heading(resultater: dict[str, Any], config: Config, topic: str, keys: tuple[str, ...]) -> str:
     """'Flere i forsøgsafdelingen gik til ressourceforløb' when an outcome differs by the verdict rule
-    (significant after Holm), else '<topic>: ingen statistisk signifikant forskel mellem grupperne'; the
-    topic alone when no outcome of the section is compared in public."""
+    (significant after Holm), else '<topic>: ingen statistisk signifikant forskel' (with 'for de udfald, der
+    kan vises' when disclosure control hides some of them); the topic alone when it hides them all."""
     entries = [(key, e) for key, e in shown(resultater, config) if key in keys]
     if not entries:
         return topic
@@ -116,16 +117,16 @@ def _outcome_heading(resultater: dict[str, Any], config: Config, topic: str, key
     return dansk.capitalize(", ".join(clauses))
 
 
-def _significant_direction(entry: dict[str, Any] | None, config: Config, p_key: str = "p") -> int:
+def _significant_direction(entry: dict[str, Any] | None, config: Config) -> int:
     """+1 or −1 by the sign of the difference when it is significant, else 0."""
-    if not entry or entry.get(p_key) is None or entry[p_key] >= config.alpha or not entry.get("forskel"):
+    if not entry or not entry.get("forskel") or not significant(entry, config):
         return 0
     return 1 if entry["forskel"] > 0 else -1
 
 
 def headings(resultater: dict[str, Any], config: Config) -> dict[str, str]:
-    """The heading of each section of results, stating its finding (computed from the phase's published
-    results; the document's metadata `overskrift-<key>`). A section without a comparison keeps its topic."""
+    """The heading of each section of results, stating its finding (the document's metadata
+    `overskrift-<key>`). A section without a comparison keeps its topic."""
     g = config.grupper_bestemt
     found = {key: _outcome_heading(resultater, config, topic, keys) for key, (topic, keys) in OUTCOME_SECTIONS.items()}
     found.update({key: TOPICS[key] for key in ("samtaler", "personale", "planer", "uger", "foerste-afgang", "oekonomi")})

@@ -190,12 +190,8 @@ def figure(lt: Langtidsgruppen, config: Config) -> SVG:
               for g in GROUPS}
     fig = figures.new_figure(1.9)
     ax = fig.subplots()
-    figures.grouped_barh(ax, [f"Ude af kontanthjælp\n{formatting.date(lt.statusdato)}"], shares, config.grupper)
-    for g_index, g in enumerate(GROUPS):
-        value = shares[g][0]
-        if value is not None:
-            ax.annotate(formatting.pct(value, beskyttet.OUTCOME_DECIMALS), (value, (g_index - 0.5) * 0.38),
-                        xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
+    figures.grouped_barh(ax, [f"Ude af kontanthjælp\n{formatting.date(lt.statusdato)}"], shares, config.grupper,
+                         value_decimals=beskyttet.OUTCOME_DECIMALS)
     figures.legend_above(ax)
     figures.percent_axis(ax.xaxis)
     ax.margins(x=0.15)

@@ -318,18 +318,25 @@ def per_year(hp: HrPeriode) -> float:
     return 12 / hp.periode.maaneder
 
 
+def _trial_and_others(hp: HrPeriode) -> tuple[Afdelingstal | None, list[Afdelingstal]]:
+    """The trial department of an HR period (None when it has no figures) and the other departments."""
+    trial = [a for a in hp.afdelinger if a.forsoegsafdeling]
+    return (trial[0] if trial else None), [a for a in hp.afdelinger if not a.forsoegsafdeling]
+
+
 def _trial_against_others(p: Personale, value: Callable[[Afdelingstal, HrPeriode], float], what: str, unit: str) -> str | None:
     """A staff figure's finding for the last HR period: the trial department's value against the range of
-    the others' ('I januar–december 2019: 10,6 sygedage … i forsøgsafdelingen mod 5,6–21,8 i de øvrige afdelinger.')."""
+    the others' ('Januar–december 2019: 10,6 sygedage … i forsøgsafdelingen mod mellem 5,6 og 21,8 i de øvrige
+    afdelinger.')."""
     if not p.perioder:
         return None
     hp = p.perioder[-1]
-    trial = [value(a, hp) for a in hp.afdelinger if a.forsoegsafdeling]
-    others = [value(a, hp) for a in hp.afdelinger if not a.forsoegsafdeling]
-    if not trial or not others:
+    trial, others = _trial_and_others(hp)
+    if trial is None or not others:
         return None
-    return (f"{_capitalised(period_label(hp.periode))}: {one_decimal(trial[0])}{unit} {what} i forsøgsafdelingen mod "
-            f"mellem {one_decimal(min(others))} og {one_decimal(max(others))}{unit} i de øvrige afdelinger.")
+    values = [value(a, hp) for a in others]
+    return (f"{_capitalised(period_label(hp.periode))}: {one_decimal(value(trial, hp))}{unit} {what} i forsøgsafdelingen "
+            f"mod mellem {one_decimal(min(values))} og {one_decimal(max(values))}{unit} i de øvrige afdelinger.")
 
 
 def figure_sick_leave(p: Personale, config: Config) -> SVG:
@@ -430,10 +437,9 @@ def _comparison(value: float, others: list[float]) -> str:
 
 
 def _period_summary(hp: HrPeriode) -> str:
-    trial = [a for a in hp.afdelinger if a.forsoegsafdeling]
-    others = [a for a in hp.afdelinger if not a.forsoegsafdeling]
+    t, others = _trial_and_others(hp)
     label = period_label(hp.periode)
-    if not trial or not others:
+    if t is None or not others:
         totals = [a.total for a in hp.afdelinger]
         rates = [a.ekstern_pct for a in hp.afdelinger]
         return (
@@ -441,7 +447,6 @@ def _period_summary(hp: HrPeriode) -> str:
             f"fuldtidsansat, og den eksterne medarbejderomsætning mellem {one_decimal(min(rates))} og "
             f"{percent_one_decimal(max(rates))}"
         )
-    t = trial[0]
     totals = [a.total for a in others]
     rates = [a.ekstern_pct for a in others]
     return (

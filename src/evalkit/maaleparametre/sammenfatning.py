@@ -200,6 +200,7 @@ def resume(resultater: dict[str, Any], config: Config, main_findings: Sequence[s
     """The resumé: the headline conclusions (`headlines`), then what differs between the groups, by how
     much, and which differences are significant."""
     entries = family(resultater, config)
+    hidden = len(entries) - len(shown(resultater, config))
     periode = resultater["maaleperiode"]
     coarse = holm_coarse(resultater, config)
     lines = [
@@ -210,8 +211,8 @@ def resume(resultater: dict[str, Any], config: Config, main_findings: Sequence[s
         RESUME_HEADINGS[1],
         "",
         f"Grupperne er sammenlignet på {dansk.number(len(entries), neuter=True)} udfald"
-        + (f", og for {dansk.number(len(entries) - len(shown(resultater, config)), neuter=True)} af dem vises "
-           "sammenligningen ikke af hensyn til diskretion" if len(shown(resultater, config)) < len(entries) else "")
+        + (f", og for {dansk.number(hidden, neuter=True)} af dem vises sammenligningen ikke af hensyn til diskretion"
+           if hidden else "")
         + ". Afgangene fra kontanthjælp er målt fra "
         f"{formatting.date(dt.date.fromisoformat(periode['start']))} til {formatting.date(dt.date.fromisoformat(periode['slut']))}.",
         "",
@@ -219,10 +220,11 @@ def resume(resultater: dict[str, Any], config: Config, main_findings: Sequence[s
         "",
         method_text(config),
     ]
-    if mde_sentence(resultater, config):
-        lines += ["", mde_sentence(resultater, config)]
+    mde_text = mde_sentence(resultater, config)
+    if mde_text:
+        lines += ["", mde_text]
     samtaler = resultater.get("samtaler")
-    if samtaler and resultater.get("tilgaengelighed", {}).get("samtaler", True):
+    if samtaler and available(resultater, "samtaler"):
         lines += [
             "",
             f"Andelen af jobsamtaler, der blev holdt til tiden, var "
@@ -424,7 +426,7 @@ def _wrap(label: str, width: int = 22) -> str:
     return textwrap.fill(label.replace("/", "/ "), width, break_long_words=False).replace("/ ", "/")
 
 
-def _forest_finding(rows: list[str], points: list[dict[str, Any] | None], config: Config) -> str:
+def _forest_finding(rows: list[str], points: list[dict[str, Any] | None]) -> str:
     """Which intervals of the first series lie wholly on one side of zero: the differences the data point to."""
     off_zero = [label.lower() for label, point in zip(rows, points)
                 if point and point.get("ci_nedre") is not None and (point["ci_nedre"] > 0 or point["ci_oevre"] < 0)]
@@ -460,7 +462,7 @@ def _forest(rows: list[str], series: list[tuple[str, str, str, list[dict[str, An
     ax.invert_yaxis()
     figures.number_axis(ax.xaxis)
     ax.set_xlabel(f"Forskel i procentpoint ({config.grupper['forsoeg'].lower()} minus {config.grupper['kontrol'].lower()})")
-    return figures.as_svg(fig, _forest_finding(rows, series[finding_from][3], config))
+    return figures.as_svg(fig, _forest_finding(rows, series[finding_from][3]))
 
 
 def figure_forest(resultater: dict[str, Any], config: Config) -> SVG:
@@ -610,8 +612,8 @@ def figure_comparison(resultater: dict[str, Any], earlier: Comparison, config: C
 
 def overall(resultater: dict[str, Any], config: Config, main_findings: Sequence[str] = ()) -> str:
     """The overall picture across all measures, one computed line each (after the exits' assessment):
-    time on kontanthjælp, the first exit, the economy, the interviews, the staff, the plans and the
-    qualitative main findings the analysts wrote."""
+    time on kontanthjælp, the economy, the interviews, the staff, the plans and the qualitative main
+    findings the analysts wrote."""
     g = config.grupper_bestemt
     lines = []
     varighed = resultater.get("varighed", {}) if available(resultater, "varighed") else {}

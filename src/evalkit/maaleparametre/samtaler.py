@@ -18,6 +18,7 @@ from IPython.display import SVG
 from evalkit.config import GROUPS, Config, Fase, Periode
 from evalkit.praesentation import figures, formatting
 from evalkit.praesentation.tables import Table
+from evalkit.statistik.tal import round_half_up
 
 TABLES = ("borgere", "samtaler")
 
@@ -108,12 +109,9 @@ def figure(s: Samtaler, config: Config) -> SVG:
     share as the table prints it)."""
     fig = figures.new_figure(1.9)
     ax = fig.subplots()
-    shares = {g: [None if s.andel(g) is None else round(s.andel(g), 2)] for g in GROUPS}
-    figures.grouped_barh(ax, ["Holdt til tiden"], shares, config.grupper)
-    for i, g in enumerate(GROUPS):
-        if shares[g][0] is not None:
-            ax.annotate(_pct(s, g), (shares[g][0], (i - 0.5) * 0.38), xytext=(3, 0), textcoords="offset points",
-                        va="center", fontsize=8)
+    # whole per cent, rounded as the table rounds it (`_pct`)
+    shares = {g: [None if s.andel(g) is None else float(round_half_up(100 * s.andel(g), 0)) / 100] for g in GROUPS}
+    figures.grouped_barh(ax, ["Holdt til tiden"], shares, config.grupper, value_decimals=0)
     figures.legend_above(ax)
     figures.percent_axis(ax.xaxis)
     ax.set_xlim(0, 1.15)

@@ -64,16 +64,21 @@ HIDDEN_NOTE = f"{HIDDEN}: ikke vist af hensyn til diskretion, som i tabellen"
 
 
 def grouped_barh(ax: Axes, labels: Sequence[str], values: Mapping[str, Sequence[float | None]],
-                 names: Mapping[str, str], height: float = 0.38) -> None:
+                 names: Mapping[str, str], height: float = 0.38, value_decimals: int | None = None) -> None:
     """Horizontal bars, one per group (in its colour) for each label. A value is drawn as it is given, so
     give what the table prints (`beskyttet.shown_share`); None, a value the table hides, gets no bar,
-    only the table's symbol where the bar would begin, and the axes a note on the symbol."""
+    only the table's symbol where the bar would begin, and the axes a note on the symbol. With
+    `value_decimals`, each bar carries its share as text ('26,0 pct.') at its end."""
     groups = list(values)
     hidden = False
     for i, g in enumerate(groups):
         offset = (i - (len(groups) - 1) / 2) * height
         shown = [(pos + offset, v) for pos, v in enumerate(values[g]) if v is not None]
         ax.barh([pos for pos, _ in shown], [v for _, v in shown], height=height, color=GROUP_COLOURS[g])
+        if value_decimals is not None:
+            for pos, v in shown:
+                ax.annotate(formatting.pct(v, value_decimals), (v, pos), xytext=(3, 0), textcoords="offset points",
+                            va="center", fontsize=8)
         for pos, v in enumerate(values[g]):
             if v is None:
                 hidden = True

@@ -10,10 +10,20 @@ from __future__ import annotations
 
 import shutil
 from abc import ABC, abstractmethod
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from evalkit.errors import BuildError
+
+ASSETS = files("evalkit.render") / "assets"
+# the PDF's look, one Typst function that the fallback's template and Quarto's typst-template.typ both call
+STYLE = "evalkit-stil.typ"
+
+
+def copy_asset(name: str, directory: Path) -> None:
+    """Put the asset `name` in `directory`, where a rendered file next to it imports or names it."""
+    (directory / name).write_text((ASSETS / name).read_text(encoding="utf-8"), encoding="utf-8")
 
 
 class Renderer(ABC):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from importlib.metadata import version as package_version
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +17,8 @@ import yaml
 
 from evalkit.errors import BuildError
 from evalkit.praesentation.tekst import escape
-from evalkit.render import Renderer, proces
+from evalkit.render import ASSETS, STYLE, Renderer, copy_asset, proces
 from evalkit.render.qmd import Resolved, quarto_date, resolve
-
-ASSETS = files("evalkit.render") / "assets"
-STYLE = "evalkit-stil.typ"  # the PDF's look, shared with Quarto's Typst output (see quarto.TYPST_PARTIAL)
 
 
 def _options(project: Path, source: Path, front_matter: dict[str, Any], fmt: str) -> dict[str, Any]:
@@ -116,7 +112,7 @@ class PandocRenderer(Renderer):
         if options.get("number-sections"):
             args += ["-V", "section-numbering=1.1"]
         self._pandoc(args, cwd=build)
-        (build / STYLE).write_text((ASSETS / STYLE).read_text(encoding="utf-8"), encoding="utf-8")  # imported by the .typ
+        copy_asset(STYLE, build)  # imported by the .typ
         text = typ.read_text(encoding="utf-8")
         # pandoc does not carry alt text into Typst images; add it for screen readers
         for name, alt in resolved.alt_texts.items():

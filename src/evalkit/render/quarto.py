@@ -8,12 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from evalkit.errors import BuildError
-from evalkit.render import Renderer, proces
-from evalkit.render.pandoc import ASSETS, STYLE
+from evalkit.render import STYLE, Renderer, copy_asset, proces
 from evalkit.render.qmd import title_block, write_front_matter
 
-# evalkit format name -> Quarto format name and the file Quarto writes next to the source
-QUARTO_FORMATS = {"html": ("html", ".html"), "pdf": ("typst", ".pdf")}
+# evalkit format name -> the file Quarto writes next to the source (`--to all`: html and typst in _quarto.yml)
+OUTPUT_SUFFIXES = {"html": ".html", "pdf": ".pdf"}
 
 # Attributes Quarto copies from the embedded notebooks into the HTML: the absolute path of the build's
 # temporary tree (`data-notebook`), the notebooks' titles and cell ids, and papermill's `tags` and execution
@@ -55,7 +54,7 @@ class QuartoRenderer(Renderer):
         # the title block goes into the render tree's copy of the source, escaped, not onto the command line
         write_front_matter(project / source, title_block(metadata))
         for name in (TYPST_PARTIAL, STYLE):
-            (project / source.parent / name).write_text((ASSETS / name).read_text(encoding="utf-8"), encoding="utf-8")
+            copy_asset(name, project / source.parent)
         env = dict(os.environ)
         if timestamp is not None:
             env["SOURCE_DATE_EPOCH"] = str(timestamp)  # honoured by Typst for the PDF's dates
@@ -64,7 +63,7 @@ class QuartoRenderer(Renderer):
             tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
             raise BuildError(f"Quarto kunne ikke lave HTML og PDF af {source} (exitkode {proc.returncode}):\n{tail}")
         outputs = {}
-        for fmt, (_quarto_format, suffix) in QUARTO_FORMATS.items():
+        for fmt, suffix in OUTPUT_SUFFIXES.items():
             written = project / source.with_suffix(suffix)
             if not written.is_file():
                 raise BuildError(f"Quarto afsluttede uden fejl, men skrev ikke {written.relative_to(project)}.")
