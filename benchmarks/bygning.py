@@ -107,7 +107,7 @@ def naive(data: Path, work: Path) -> None:
             _run([str(BIN / "papermill"), str(ROOT / "notebooks" / f"{name}.ipynb"), f"{name}.ipynb", *params,
                   "-k", "python3", "--no-progress-bar", "--cwd", str(out)], cwd=out, env=env)
         fragments = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(out.glob("*.resultater.json"))]
-        merged = resultater.assemble(fase, fragments, config.udfaldsfamilie)
+        merged = resultater.assemble(fase, fragments, config.analyseplan)
         resultater.write_json(pipeline.phase_results_path(work / "_build", fase_key), merged)
         from evalkit.bygning.build import document_metadata
 

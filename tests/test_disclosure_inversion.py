@@ -46,7 +46,7 @@ def _results(config, phase: str, hidden: tuple[int, int], earlier_hidden: tuple[
         "beskaeftigelse": outcome({"forsoeg": 160, "kontrol": 120}, N),
         "foertidspension": outcome({"forsoeg": hidden[0], "kontrol": hidden[1]}, N),
     }}
-    return assemble(config.fase(phase), [fragment], config.udfaldsfamilie)
+    return assemble(config.fase(phase), [fragment], config.analyseplan)
 
 
 def test_the_summary_and_its_tables_do_not_pin_a_hidden_count(config):
@@ -140,7 +140,7 @@ def test_one_hidden_exit_is_not_the_group_less_the_others(config):
         yield afgange.table_other_benefits(result, config).to_markdown()
         yield afgange.summary(result, config, afgange.JOB_AND_EDUCATION + afgange.OTHER_BENEFITS)
         fragment = afgange.to_json(result)
-        yield json.dumps(published_json(assemble(config.fase("slut"), [fragment], config.udfaldsfamilie), 0.05), sort_keys=True)
+        yield json.dumps(published_json(assemble(config.fase("slut"), [fragment], config.analyseplan), 0.05), sort_keys=True)
         yield afgange.figure(result, config).data
 
     # fleksjob 3 in the trial group; it and 'andet' (not in the report's tables) together are 53

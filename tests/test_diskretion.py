@@ -372,7 +372,7 @@ def test_plans_with_few_outcomes(config):
 def _results(config, phase: str, **counts):
     n = {"forsoeg": 900, "kontrol": 900}
     fragment = {"udfald": {key: outcome({"forsoeg": f, "kontrol": k}, n) for key, (f, k) in counts.items()}}
-    return assemble(config.fase(phase), [fragment], config.udfaldsfamilie)
+    return assemble(config.fase(phase), [fragment], config.analyseplan)
 
 
 def test_the_comparison_of_an_outcome_with_few_citizens_is_hidden_with_its_estimates(config):

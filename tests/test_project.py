@@ -88,7 +88,7 @@ def _notebooks():
 def test_each_notebook_has_a_module_of_the_same_name_and_vice_versa():
     # besides the measures: the summary (a notebook of its own), the economics and what measures share
     modules = {p.stem for p in (ROOT / "src" / "evalkit" / "maaleparametre").glob("*.py")} - {"__init__"}
-    assert modules - {"sammenfatning", "konklusioner", "oekonomi", "faelles", "dokument"} == set(maaleparametre.NAMES)
+    assert modules - {"sammenfatning", "konklusioner", "oekonomi", "faelles", "dokument", "analyseplan"} == set(maaleparametre.NAMES)
     assert set(_notebooks()) == set(maaleparametre.NAMES) | {"sammenfatning"}
     assert {"sammenfatning", "oekonomi", "faelles", "dokument"} <= modules
 

@@ -45,7 +45,7 @@ def _results(config) -> dict[str, Any]:
         "foertidspension": diskretion.mark_json(outcome({"forsoeg": 3, "kontrol": 20}, N),
                                                 {"forsoeg": "primaer", "kontrol": "sekundaer"}),
     }}
-    return assemble(config.fase("slut"), [fragment], config.udfaldsfamilie)
+    return assemble(config.fase("slut"), [fragment], config.analyseplan)
 
 
 def test_published_results_hold_null_and_the_reason_where_the_report_hides(config):

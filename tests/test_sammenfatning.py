@@ -12,7 +12,7 @@ from evalkit.maaleparametre.faelles import Comparison, outcome
 def _results(config, **counts):
     n = {"forsoeg": 900, "kontrol": 900}
     fragment = {"udfald": {key: outcome({"forsoeg": f, "kontrol": k}, n) for key, (f, k) in counts.items()}}
-    return assemble(config.fase("slut"), [fragment], config.udfaldsfamilie)
+    return assemble(config.fase("slut"), [fragment], config.analyseplan)
 
 
 def test_verdicts_follow_the_unadjusted_and_the_holm_p_values(config):
@@ -27,7 +27,10 @@ def test_verdicts_follow_the_unadjusted_and_the_holm_p_values(config):
     # p = 0.0085 alone, 0.017 after Holm over three: still significant at 0.05
     assert "Førtidspension:" in text and "også efter Holm-korrektion (p = 0,008; p(Holm) = 0,017)" in text
     assert "Andet" not in text  # a residual category, not in the configured family
-    assert "Forsøget kunne med 80 pct. sandsynlighed påvise en forskel på" in text
+    # the MDE of the primary outcome at Holm's strictest level over the three tested outcomes, both ways
+    assert ("På Holm-korrektionens strengeste niveau (0,0167) kunne forsøget med 80 pct. sandsynlighed påvise en "
+            "stigning på 5,2 procentpoint eller et fald på 4,3 procentpoint i andelen med beskæftigelse, det primære "
+            "udfald") in text
     assessment = sammenfatning.assessment(results, config)
     assert assessment.startswith("To af de tre sammenligninger viser en statistisk signifikant forskel uden korrektion.")
     assert "Forsøgsafdelingen ligger højest for ressourceforløb og førtidspension." in assessment
@@ -52,7 +55,20 @@ def test_effects_table_lists_the_family_with_interval_and_mde(config):
     rows = sammenfatning.table_effects(results, config).rows
     assert [row[0] for row in rows] == ["Beskæftigelse", "Ressourceforløb"]
     assert rows[0][1] == "1,4" and rows[0][3] == "0,32" and rows[0][4] == "0,32"
-    assert rows[0][2] == "\u22121,4 til 4,3" and rows[0][5] == "4,3"  # (1,96 + 0,84) x sqrt(2 x 0,12 x 0,88 / 900)
+    assert rows[0][2] == "\u22121,4 til 4,3"
+    assert rows[0][5] == _hand_mde(89 / 900, 900, 900, 0.05 / 2) == "\u22123,9 / +4,7"
+
+
+def _hand_mde(p: float, n_f: int, n_k: int, level: float, power: float = 0.8) -> str:
+    """The detectable fall and rise on the arcsine scale by hand: h = (z_(1-level/2) + z_power) * sqrt(1/n_f + 1/n_k)."""
+    import math
+
+    from scipy.stats import norm
+
+    h = (norm.ppf(1 - level / 2) + norm.ppf(power)) * math.sqrt(1 / n_f + 1 / n_k)
+    base = math.asin(math.sqrt(p))
+    down, up = p - math.sin(base - h / 2) ** 2, math.sin(base + h / 2) ** 2 - p
+    return f"\u2212{100 * down:.1f} / +{100 * up:.1f}".replace(".", ",")
 
 
 def test_no_significant_difference(config):
@@ -72,7 +88,7 @@ def test_adjusted_table_shows_both_differences(config):
 def test_few_expected_events_bring_the_exact_test_into_the_text_and_table(config):
     n = {"forsoeg": 20, "kontrol": 20}
     fragment = {"udfald": {"foertidspension": outcome({"forsoeg": 6, "kontrol": 0}, n)}}
-    results = assemble(config.fase("slut"), [fragment], config.udfaldsfamilie)
+    results = assemble(config.fase("slut"), [fragment], config.analyseplan)
     entry = results["udfald"]["foertidspension"]
     assert entry["mindste_forventede"] == 3.0  # 6 events in 40: 20 x 6/40 per group
     assert entry["p"] < 0.05 and entry["p_eksakt"] == pytest.approx(0.0202, abs=1e-4)  # Fisher, 6/20 vs 0/20
@@ -101,7 +117,7 @@ def test_no_events_in_either_group_is_stated_not_tested(config):
 def _comparison(config, **counts) -> Comparison:
     n = {"forsoeg": 900, "kontrol": 900}
     fragment = {"udfald": {key: outcome({"forsoeg": f, "kontrol": k}, n) for key, (f, k) in counts.items()}}
-    earlier = assemble(config.fase("midtvejs"), [fragment], config.udfaldsfamilie)
+    earlier = assemble(config.fase("midtvejs"), [fragment], config.analyseplan)
     return Comparison(earlier, {"fil": "midtvejs/resultater.json", "sha256": "ab" * 32})
 
 
@@ -151,23 +167,27 @@ def test_the_resume_opens_with_conclusions_computed_from_the_results(config):
         _results(config, beskaeftigelse=(100, 98), ressourceforloeb=(140, 50), foertidspension=(33, 30)),
         weeks=-7.6, net=-14.6e6, trial_sick=10.6, other_sick=9.2)
     lines = sammenfatning.headlines(results, config)
-    assert lines[0] == ("Kun ét af de tre sammenlignede udfald viser en forskel, der er statistisk signifikant "
+    # the analysis plan's primary outcome first, with the plan's verdict
+    primary = lines.pop(0)
+    assert primary == ("Det primære udfald, beskæftigelse, var 11,1 pct. i forsøgsafdelingen mod 10,9 pct. i "
+                       "kontrolgruppen; forskellen på +0,2 procentpoint er ikke statistisk signifikant efter Holm-korrektion.")
+    assert lines[0] == ("Kun én af de tre sammenlignede destinationer viser en forskel, der er statistisk signifikant "
                         "efter Holm-korrektion for de mange sammenligninger (signifikansniveau 5 pct.): ressourceforløb "
                         "(15,6 pct. i forsøgsafdelingen mod 5,6 pct. i kontrolgruppen).")
     assert "havde i gennemsnit 7,6 uger færre på kontanthjælp end borgerne i kontrolgruppen" in lines[1] and "er statistisk signifikant" in lines[1]
     assert lines[2].startswith("Regnet i kroner kostede forsøget kommunen mere, end det sparede") and "−14,6 mio. kr." in lines[2]
     assert lines[3] == ("I januar–december 2019 havde forsøgsafdelingen 10,6 sygedage pr. fuldtidsansat mod 10,2 i "
                         "gennemsnit i de øvrige afdelinger, og en ekstern medarbejderomsætning på 2,0 pct. mod 8,0 pct.")
-    assert sammenfatning.resume(results, config).startswith("Hovedkonklusioner\n\n- Kun ét af de tre sammenlignede udfald")
-    assert sammenfatning.resume_markdown(results, config).startswith("**Hovedkonklusioner**\n\n- Kun ét af de tre")
+    assert sammenfatning.resume(results, config).startswith("Hovedkonklusioner\n\n- Det primære udfald, beskæftigelse,")
+    assert sammenfatning.resume_markdown(results, config).startswith("**Hovedkonklusioner**\n\n- Det primære udfald")
     # the analysts' qualitative main findings close the conclusions, as written
     with_findings = sammenfatning.headlines(results, config, ["Borgerne oplevede et tættere samarbejde."])
-    assert with_findings[:-1] == lines and with_findings[-1] == "Kvalitativt: Borgerne oplevede et tættere samarbejde."
+    assert with_findings[:-1] == [primary, *lines] and with_findings[-1] == "Kvalitativt: Borgerne oplevede et tættere samarbejde."
 
     turned = _with_duration_money_and_staff(_results(config, beskaeftigelse=(100, 98), ressourceforloeb=(52, 50)),
                                             weeks=2.0, net=1.5e6, trial_sick=8.0, other_sick=9.0)
-    lines = sammenfatning.headlines(turned, config)
-    assert lines[0] == ("Ingen af de to sammenlignede udfald viser en forskel, der er statistisk signifikant efter "
+    lines = sammenfatning.headlines(turned, config)[1:]
+    assert lines[0] == ("Ingen af de to sammenlignede destinationer viser en forskel, der er statistisk signifikant efter "
                         "Holm-korrektion for de mange sammenligninger (signifikansniveau 5 pct.).")
     assert "2,0 uger flere på kontanthjælp end" in lines[1] and "er ikke statistisk signifikant" in lines[1]
     assert lines[2].startswith("Regnet i kroner sparede forsøget kommunen mere, end det kostede")
@@ -245,9 +265,11 @@ def test_conclusions_with_hidden_outcomes_say_they_cover_only_what_may_be_shown(
 
     results = _results(config, beskaeftigelse=(100, 98), ressourceforloeb=(52, 50), fleksjob=(3, 10))
     assert sammenfatning.headlines(results, config)[0].startswith(
-        "Ingen af de to udfald, hvis sammenligning kan offentliggøres, viser en forskel")
+        "Det primære udfald, beskæftigelse,")
+    assert sammenfatning.headlines(results, config)[1].startswith(
+        "Ingen af de to destinationer, hvis sammenligning kan offentliggøres, viser en forskel")
     assert konklusioner.headings(results, config)["afgange-ydelser"] == (
         "Afgang til ressourceforløb, fleksjob og førtidspension: ingen statistisk signifikant forskel for de udfald, "
         "der kan vises")
-    assert "Grupperne er sammenlignet på tre udfald, og for ét af dem vises sammenligningen ikke" in (
+    assert "Grupperne er sammenlignet på tre destinationer for den første afgang fra kontanthjælp, og for én af dem vises sammenligningen ikke" in (
         sammenfatning.resume(results, config))

@@ -38,12 +38,15 @@ def _resume(merged) -> str:
 def test_each_headline_states_the_direction_and_verdict_of_the_numbers(built):
     scenario, merged, _ = built
     holm = [key for key, e in sammenfatning.shown(merged, CONFIG) if e["p_holm"] < CONFIG.alpha]
-    first = sammenfatning.headlines(merged, CONFIG)[0]
+    primary, first = sammenfatning.headlines(merged, CONFIG)[:2]
+    key = CONFIG.analyseplan.primaert_udfald  # the plan's primary outcome opens the conclusions, with its verdict
+    assert primary.startswith(f"Det primære udfald, {sammenfatning.LABELS[key].lower()},")
+    assert ("er statistisk signifikant" in primary) == (merged["udfald"][key]["p_holm"] < CONFIG.alpha)
     n = len(sammenfatning.shown(merged, CONFIG))
     if not holm:
         assert first.startswith("Ingen af de") and ":" not in first
     elif len(holm) == 1:
-        assert first.startswith("Kun ét af de") and len(re.findall(r"pct\. i forsøgsafdelingen mod", first)) == 1
+        assert first.startswith("Kun én af de") and len(re.findall(r"pct\. i forsøgsafdelingen mod", first)) == 1
     elif len(holm) == n:
         assert first.startswith("Alle ")
     else:

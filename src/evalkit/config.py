@@ -21,6 +21,12 @@ WEEKS_PER_YEAR = 52  # a yearly amount per week: / 52; a monthly one: × 12 / 52
 # memory (benchmarks/datakontrol.py), so a file at the limit fits a machine with 16 to 24 GB.
 DEFAULT_FILE_SIZE_LIMIT_MB = 1000
 PER_WEEK = {"uge": 1.0, "maaned": 12 / WEEKS_PER_YEAR, "aar": 1 / WEEKS_PER_YEAR}
+# The outcomes an analysis plan can name: the binary outcomes compared between the groups (data contract,
+# section 4), and the baseline variables an adjusted comparison can use (the balance table's indicators).
+UDFALD = ("beskaeftigelse", "smaajob", "uddannelse", "ressourceforloeb", "fleksjob", "foertidspension",
+          "virksomhedsplacering", "lang_kh_reduktion")
+KOVARIATER = ("kvinde", "alder", "offentlig_forsoergelse_aar", "herkomst_vestlig", "herkomst_ikke-vestlig", "lang_historik")
+ANALYSER = ("ujusteret", "justeret")
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,41 @@ class Maanedsperiode:
 
     def as_json(self) -> dict[str, str]:
         return {"start": self.start.strftime("%Y-%m"), "slut": self.slut.strftime("%Y-%m")}
+
+
+@dataclass(frozen=True)
+class Analyseplan:
+    """The statistical analysis plan, fixed before the results are known (`statistik.analyseplan`): the
+    primary outcome, the family of outcomes whose p-values Holm's method corrects together (it holds the
+    primary outcome), the secondary outcomes (each tested alone at alpha and read as supporting), whether
+    the primary analysis is the unadjusted or the covariate-adjusted comparison, the covariates, alpha,
+    the power for the minimum detectable difference, and the phase whose results are confirmatory."""
+
+    primaert_udfald: str
+    familie: tuple[str, ...]
+    sekundaere_udfald: tuple[str, ...]
+    primaer_analyse: str
+    kovariater: tuple[str, ...]
+    alpha: float
+    styrke: float
+    bekraeftende_fase: str
+
+    @property
+    def justeret(self) -> bool:
+        return self.primaer_analyse == "justeret"
+
+    def as_json(self) -> dict[str, Any]:
+        """The plan as resultater.json records it (and as its SHA-256 is computed from: `canonical`)."""
+        return {
+            "primaert_udfald": self.primaert_udfald,
+            "familie": list(self.familie),
+            "sekundaere_udfald": list(self.sekundaere_udfald),
+            "primaer_analyse": self.primaer_analyse,
+            "kovariater": list(self.kovariater),
+            "alpha": self.alpha,
+            "styrke": self.styrke,
+            "bekraeftende_fase": self.bekraeftende_fase,
+        }
 
 
 @dataclass(frozen=True)
@@ -163,7 +204,7 @@ class Config:
     alpha: float
     styrke: float
     smd_graense: float
-    udfaldsfamilie: tuple[str, ...]
+    analyseplan: Analyseplan
     opfoelgning_uger: int
     lang_historik_aar: int
     diskretionsgraense: int
@@ -180,6 +221,12 @@ class Config:
     # counts the document's disclosure control hides besides each table's own rule, by their id in the
     # document's register (evalkit.maaleparametre.dokument); set by a build for one phase, never configured
     diskretion_plan: frozenset[str] = frozenset()
+
+    @property
+    def udfaldsfamilie(self) -> tuple[str, ...]:
+        """Every outcome the documents compare between the groups, in the plan's order: the Holm family,
+        then the secondary outcomes."""
+        return (*self.analyseplan.familie, *self.analyseplan.sekundaere_udfald)
 
     def with_comparisons(self, faser: list[str]) -> list[str]:
         """`faser` and the phases they compare with, in configuration order (each computed before use)."""
@@ -421,7 +468,7 @@ def load_config(path: str | Path) -> Config:
         alpha=r.number("statistik.alpha", float),
         styrke=r.number("statistik.styrke", float),
         smd_graense=r.number("statistik.smd_graense", float),
-        udfaldsfamilie=tuple(str(k) for k in r.get("statistik.udfaldsfamilie")),
+        analyseplan=_analysis_plan(r, faser_raw),
         opfoelgning_uger=r.number("definitioner.opfoelgning_uger", int),
         lang_historik_aar=r.number("definitioner.lang_historik_aar", int),
         diskretionsgraense=r.number("definitioner.diskretionsgraense", int),
@@ -463,6 +510,45 @@ def _source_documents(r: _Reader) -> tuple[Kildedokument, ...]:
         else:
             raise problem
     return tuple(found)
+
+
+def _analysis_plan(r: _Reader, faser: dict[str, Any]) -> Analyseplan:
+    """`statistik.analyseplan`, checked: known outcomes, the primary outcome in the family, no outcome both
+    in the family and secondary, a known analysis and covariates, a configured confirmatory phase."""
+    base = "statistik.analyseplan"
+
+    def names(key: str, allowed: tuple[str, ...], may_be_empty: bool = False) -> tuple[str, ...]:
+        value = r.get(f"{base}.{key}")
+        if (not isinstance(value, list) or (not value and not may_be_empty) or len(set(value)) != len(value)
+                or any(v not in allowed for v in value)):
+            raise ConfigError(f"Konfigurationsfilen {r.path}: '{base}.{key}' skal være en liste uden gentagelser "
+                              f"med nogle af {', '.join(allowed)}; fandt '{value}'.")
+        return tuple(str(v) for v in value)
+
+    familie = names("familie", UDFALD)
+    sekundaere = names("sekundaere_udfald", UDFALD, may_be_empty=True)
+    primary = r.get(f"{base}.primaert_udfald")
+    if primary not in familie:
+        raise ConfigError(f"Konfigurationsfilen {r.path}: '{base}.primaert_udfald' skal være et af udfaldene i "
+                          f"'{base}.familie' ({', '.join(familie)}); fandt '{primary}'.")
+    both = [k for k in sekundaere if k in familie]
+    if both:
+        raise ConfigError(f"Konfigurationsfilen {r.path}: {', '.join(both)} står både i '{base}.familie' og i "
+                          f"'{base}.sekundaere_udfald'; et udfald hører til ét af stederne.")
+    analysis = r.get(f"{base}.primaer_analyse")
+    if analysis not in ANALYSER:
+        raise ConfigError(f"Konfigurationsfilen {r.path}: '{base}.primaer_analyse' skal være "
+                          f"{' eller '.join(ANALYSER)}; fandt '{analysis}'.")
+    phase = r.get(f"{base}.bekraeftende_fase")
+    if phase not in faser:
+        raise ConfigError(f"Konfigurationsfilen {r.path}: '{base}.bekraeftende_fase' skal være en af faserne "
+                          f"({', '.join(faser)}); fandt '{phase}'.")
+    alpha, power = r.number("statistik.alpha", float), r.number("statistik.styrke", float)
+    for key, value in (("statistik.alpha", alpha), ("statistik.styrke", power)):
+        if not 0 < value < 1:
+            raise ConfigError(f"Konfigurationsfilen {r.path}: '{key}' skal ligge mellem 0 og 1; fandt '{value}'.")
+    return Analyseplan(str(primary), familie, sekundaere, str(analysis), names("kovariater", KOVARIATER),
+                       alpha, power, str(phase))
 
 
 def _staff(r: _Reader) -> dict[str, int]:

@@ -241,6 +241,9 @@ class _Build:
                 else:
                     new.mkdir()
             self.build_dir = self.work / "_build"
+            for fase_key in self.config.with_comparisons(faser):
+                if not self.config.fase(fase_key).sammenlign_med:  # the phase that locks the analysis plan
+                    pipeline.carry_lock(self.output_dir, self.build_dir, fase_key, self.config.analyseplan.as_json())
             self.renderer_version = result.renderer
             tasks = self._tasks(faser)
             scheduler.run(tasks, workers, self.display, self.log.write, self.log.directory / "kerner.log")
@@ -386,7 +389,7 @@ class _Build:
 
     def _assemble(self, fase: Fase, fragments: list[Path]) -> dict[str, Any]:
         loaded = [json.loads(p.read_text(encoding="utf-8")) for p in fragments]
-        return resultater.assemble(fase, loaded, self.config.udfaldsfamilie)
+        return resultater.assemble(fase, loaded, self.config.analyseplan)
 
     def _strip_premises(self, reports: Path) -> dict[Path, tuple[list[praemisser.Premise], str]]:
         """The analysts' files in the render tree that declare premises: their premises and their text,

@@ -44,7 +44,7 @@ class Run:
 def phase_results(run: Run, exclude: str = "sammenfatning") -> dict[str, Any]:
     """The phase's results so far: every measurement notebook's fragment in the output directory."""
     paths = sorted(p for p in run.output_dir.glob("*.resultater.json") if p != fragment_path(run.output_dir, exclude))
-    return assemble(run.fase, [json.loads(p.read_text(encoding="utf-8")) for p in paths], run.config.udfaldsfamilie)
+    return assemble(run.fase, [json.loads(p.read_text(encoding="utf-8")) for p in paths], run.config.analyseplan)
 
 
 def show(available: bool, reason: str, make: Callable[[], Any]) -> Any:
@@ -109,6 +109,16 @@ def main_findings(paths: list[str] | None) -> list[str]:
     from evalkit.bygning.praemisser import main_findings as read
 
     return [finding for path in paths or () for finding in read(Path(path))]
+
+
+def analysis_plan(run: Run, earlier: Comparison | None, carried: str | Path | None) -> dict[str, Any]:
+    """The phase's `analyseplan` section (`evalkit.maaleparametre.analyseplan.record`): the lock comes from
+    the compared phase's results, or from the file the build carried over from the output folder's
+    earlier results (`carried`), or the phase locks its own plan."""
+    from evalkit.maaleparametre import analyseplan
+
+    lock = json.loads(Path(carried).read_text(encoding="utf-8")) if carried else None
+    return analyseplan.record(run.config, run.fase.noegle, earlier.resultater if earlier else None, lock)
 
 
 def load_comparison(path: str | Path | None, config: Config) -> Comparison | None:

@@ -7,12 +7,13 @@ notebooks all come from the cache never loads them.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from evalkit import maaleparametre
 from evalkit.bygning.praemisser import files_with_main_findings
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from evalkit.bygning.kernel import WarmKernel
 
 SUMMARY = "sammenfatning"  # runs after a phase's measurement notebooks and reads their results
+LOCK_FILE = "analyseplan-laast.json"  # the analysis plan locked before this build (`carry_lock`)
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,7 @@ class Job:
     inputs: tuple[Path, ...]
     comparison: Path | None = None  # another phase's resultater.json (the summary of a comparing phase)
     analyst_texts: tuple[Path, ...] = ()  # the analysts' files whose main findings the summary shows
+    carried_lock: Path | None = None  # the analysis plan locked before this build (`analyseplan.LOCK_FILE`)
 
     @property
     def executed(self) -> Path:
@@ -68,7 +71,26 @@ class Job:
             parameters["sammenligning"] = os.path.relpath(self.comparison, self.output_dir)
         if self.analyst_texts:
             parameters["analysetekster"] = [str(path) for path in self.analyst_texts]
+        if self.carried_lock is not None:
+            parameters["laast_analyseplan"] = os.path.relpath(self.carried_lock, self.output_dir)
         return parameters
+
+
+def carry_lock(output_dir: Path, build_dir: Path, fase: str, plan: dict[str, Any]) -> None:
+    """Carry the analysis plan locked before this build over into the phase's build directory: the lock
+    its resultater.json in the output folder records (`analyseplan.laast`), which the build is about to
+    replace. Nothing when there is none, or when it is this build's `plan`: the phase then locks its own
+    plan, and a rebuild with an unchanged plan gives the same notebooks, byte for byte."""
+    earlier = Path(output_dir) / fase / "resultater.json"
+    try:
+        section = json.loads(earlier.read_text(encoding="utf-8")).get("analyseplan") or {}
+    except (OSError, ValueError, AttributeError):
+        return
+    if isinstance(section.get("laast"), dict) and section["laast"] != plan:
+        target = Path(build_dir) / fase / LOCK_FILE
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps({"plan": section["laast"], "fase": section.get("laast_af")}, ensure_ascii=False,
+                                     sort_keys=True) + "\n", encoding="utf-8")
 
 
 def phase_results_path(build_dir: Path, fase: str) -> Path:
@@ -97,7 +119,7 @@ def plan(notebooks_dir: Path, faser: list[str], data_dir: Path, config_path: Pat
             source = notebooks_dir / f"{name}.ipynb"
             if not source.is_file():
                 raise BuildError(f"Notesbogen {source} mangler.")
-            comparison, texts = None, ()
+            comparison, texts, lock = None, (), None
             if name == SUMMARY:
                 document = notebooks_dir.parent / "reports" / f"{config.fase(fase).dokument}.qmd"
                 texts = tuple(files_with_main_findings(document)) if document.is_file() else ()
@@ -105,9 +127,12 @@ def plan(notebooks_dir: Path, faser: list[str], data_dir: Path, config_path: Pat
                 if config.fase(fase).sammenlign_med:
                     comparison = phase_results_path(build_dir, config.fase(fase).sammenlign_med)
                     reads += (comparison,)
+                elif (out / LOCK_FILE).is_file():  # written by the build before planning (`carry_lock`)
+                    lock = out / LOCK_FILE
+                    reads += (lock,)
             else:
                 reads = tuple(find_table_file(data_dir, t) for t in _tables_read(name))
-            job = Job(name, fase, source, data_dir, config_path, out, (source, config_path, *reads), comparison, texts)
+            job = Job(name, fase, source, data_dir, config_path, out, (source, config_path, *reads), comparison, texts, lock)
             measurements.append(job)
         jobs += measurements
     return jobs

@@ -121,7 +121,6 @@ def record(shared: dict[str, Any], config: Config, fase: Fase, comparison: Path 
             "alpha": config.alpha,
             "styrke": config.styrke,
             "smd_graense": config.smd_graense,
-            "udfaldsfamilie": list(config.udfaldsfamilie),
         },
     }
     if comparison is not None:

@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from evalkit.config import Fase
+from evalkit.config import Analyseplan, Fase
 
 # Written by the build into a phase's directory when the document's disclosure control hides counts
 # besides each table's own rule (`evalkit.bygning.diskretion`); a notebook run on its own has none.
@@ -52,9 +52,10 @@ def _merge(into: dict[str, Any], new: dict[str, Any], path: str = "") -> None:
             into[key] = value
 
 
-def assemble(fase: Fase, fragments: list[dict[str, Any]], family: tuple[str, ...] = ()) -> dict[str, Any]:
-    """One phase's resultater.json from its notebooks' fragments, with Holm-adjusted p-values
-    (`p_holm`) over the outcome `family` as far as this phase has those outcomes."""
+def assemble(fase: Fase, fragments: list[dict[str, Any]], plan: Analyseplan | None = None) -> dict[str, Any]:
+    """One phase's resultater.json from its notebooks' fragments, with Holm-adjusted p-values (`p_holm`)
+    over the analysis plan's family as far as this phase has those outcomes: of the unadjusted or the
+    adjusted comparison's p-values, as the plan's primary analysis says."""
     merged: dict[str, Any] = {
         "fase": fase.noegle,
         "maaleperiode": fase.maaleperiode.as_json(),
@@ -64,10 +65,18 @@ def assemble(fase: Fase, fragments: list[dict[str, Any]], family: tuple[str, ...
     udfald = merged.get("udfald", {})
     from evalkit.statistik.andele import holm
 
-    adjusted = holm({key: udfald[key].get("p") for key in family if key in udfald})
+    family = plan.familie if plan else ()
+    adjusted = holm({key: primary_p(udfald[key], plan) for key in family if key in udfald})
     for key, p_holm in adjusted.items():
         udfald[key]["p_holm"] = p_holm
     return merged
+
+
+def primary_p(entry: dict[str, Any], plan: Analyseplan | None) -> float | None:
+    """An outcome's p-value in the plan's primary analysis (the adjusted comparison's, when it is primary)."""
+    if plan is not None and plan.justeret:
+        return (entry.get("justeret") or {}).get("p")
+    return entry.get("p")
 
 
 # The statistics of a comparison of two groups' counts (`faelles.outcome`): hidden with the counts.

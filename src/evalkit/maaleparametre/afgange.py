@@ -34,6 +34,7 @@ from evalkit.maaleparametre.faelles import (
 from evalkit.praesentation import beskyttet, figures, formatting
 from evalkit.praesentation.tables import Table
 from evalkit.statistik import diskretion
+from evalkit.statistik.andele import distribution_test
 
 TABLES = ("borgere", "ydelser")
 
@@ -73,6 +74,7 @@ class Afgange:
     justeret: dict[str, dict | None]  # outcome -> covariate-adjusted comparison
     diskretionsgraense: int
     dokument_plan: frozenset[str] = frozenset()  # hidden by the document's solution (Config.diskretion_plan)
+    alpha: float = 0.05
 
     def andel(self, group: str, outcome: str) -> float:
         return self.antal[group][outcome] / self.n[group]
@@ -122,7 +124,23 @@ def compute(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Afgang
         justeret={o: adjusted_comparison(udfald == o, borgere, config) for o in OUTCOMES if o != STILL_ON_KH},
         diskretionsgraense=config.diskretionsgraense,
         dokument_plan=config.diskretion_plan,
+        alpha=config.alpha,
     )
+
+
+def distribution(a: Afgange) -> dict:
+    """The global test of the outcomes' distribution between the groups (`udfald_fordeling`): every
+    outcome, `andet` and those still on kontanthjælp included, so each citizen counts once. While
+    disclosure control hides a count of the distribution, the statistic, the p-value and the smallest
+    expected count are hidden too (with the group sizes they constrain the hidden counts) and only the
+    p-value's side of alpha is published."""
+    test = distribution_test([a.antal["forsoeg"][o] for o in OUTCOMES], [a.antal["kontrol"][o] for o in OUTCOMES])
+    payload = {**test, "kategorier": [json_key(o) for o in OUTCOMES],
+               "under_alpha": None if test["p"] is None else test["p"] < a.alpha, "metode": "Pearsons chi-i-anden-test"}
+    hidden = any(mark for marks in a.skjulte.values() for mark in marks.values())
+    # the smallest expected count is a margin product: it would give a hidden count away too
+    statistics = ("chi2", "p", "mindste_forventede")
+    return diskretion.mark_json(payload, dict.fromkeys(statistics, diskretion.SECONDARY) if hidden else {})
 
 
 def _note(a: Afgange, config: Config) -> str:
@@ -211,4 +229,4 @@ def to_json(a: Afgange) -> dict:
     udfald["fortsat_kontanthjaelp"] = diskretion.mark_json(
         {g: share(a.antal[g][STILL_ON_KH], a.n[g]) for g in GROUPS}, a.skjult(STILL_ON_KH)
     )
-    return {"udfald": udfald, "opfoelgning_uger": a.lag_weeks}
+    return {"udfald": udfald, "udfald_fordeling": distribution(a), "opfoelgning_uger": a.lag_weeks}

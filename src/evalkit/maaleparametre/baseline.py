@@ -262,12 +262,12 @@ def balance_text(b: Baseline, config: Config) -> str:
         if row["smd"] is not None and abs(row["smd"]) > config.smd_graense
     ]
     limit = formatting.number(config.smd_graense, 1)
+    # CONSORT: after randomisation the differences are chance; they describe, they do not decide the analysis
+    described = (" Tabellen beskriver grupperne: efter en lodtrækning er forskellene tilfældige, og de afgør ikke "
+                 "analysen, som analyseplanen har fastlagt på forhånd.")
     if not flagged:
-        return f"Ingen af baggrundsvariablerne har en standardiseret forskel over {limit}, så grupperne er godt balancerede."
-    return (
-        f"Grupperne er ikke helt ens ved start: {dansk.join(flagged)} har en standardiseret forskel over "
-        f"{limit}."
-    )
+        return f"Ingen af baggrundsvariablerne har en standardiseret forskel over {limit}.{described}"
+    return f"Grupperne er ikke helt ens ved start: {dansk.join(flagged)} har en standardiseret forskel over {limit}.{described}"
 
 
 def figure(b: Baseline, config: Config) -> SVG:

@@ -157,7 +157,6 @@ def _exits_by_merge(ydelser: pd.DataFrame, periode: Periode, lag_weeks: int) -> 
 
 HERKOMST = {"dansk": "Dansk herkomst", "vestlig": "Vestlig herkomst", "ikke-vestlig": "Ikke-vestlig herkomst"}
 # covariates of the adjusted comparisons: every baseline indicator but the reference origin (dansk)
-ADJUSTMENT_VARIABLES = ("kvinde", "alder", "offentlig_forsoergelse_aar", "herkomst_vestlig", "herkomst_ikke-vestlig", "lang_historik")
 BASELINE_COLUMNS = ("gruppe", "koen", "alder", "herkomst", "offentlig_forsoergelse_aar", "kontanthjaelp_siden")
 
 
@@ -191,18 +190,18 @@ def balance_label(variable: str, config: Config) -> str:
 
 def covariates_text(config: Config) -> str:
     """The baseline variables the adjusted comparisons use, in Danish."""
-    names = [balance_label(v, config).lower() for v in ADJUSTMENT_VARIABLES]
+    names = [balance_label(v, config).lower() for v in config.analyseplan.kovariater]
     return dansk.join(names)
 
 
 def adjustment_covariates(borgere: pd.DataFrame, config: Config, ids: pd.Index) -> pd.DataFrame | None:
-    """The covariates of every adjusted comparison (`ADJUSTMENT_VARIABLES`) for the citizens `ids`, one
+    """The covariates of every adjusted comparison (the analysis plan's `kovariater`) for the citizens `ids`, one
     row each in that order (index borger_id). None when the citizens table lacks the baseline columns
     (a partial table, as in small unit tests)."""
     if not set(BASELINE_COLUMNS) <= set(borgere.columns):
         return None
     citizens = borgere.set_index("borger_id").loc[ids]
-    return indicators(citizens.reset_index(), config)[list(ADJUSTMENT_VARIABLES)].set_axis(ids)
+    return indicators(citizens.reset_index(), config)[list(config.analyseplan.kovariater)].set_axis(ids)
 
 
 def adjusted_difference(

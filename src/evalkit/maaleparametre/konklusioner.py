@@ -35,9 +35,48 @@ LABELS = OUTCOME_LABELS
 
 
 def family(resultater: dict[str, Any], config: Config) -> list[tuple[str, dict[str, Any]]]:
-    """The configured outcome family, in configured order, as far as this phase has results."""
+    """The analysis plan's family (the outcomes Holm's method corrects together), in the plan's order, as
+    far as this phase has results; each entry's comparison is the plan's primary analysis (`primary`)."""
+    return _entries(resultater, config, config.analyseplan.familie)
+
+
+def secondary(resultater: dict[str, Any], config: Config) -> list[tuple[str, dict[str, Any]]]:
+    """The plan's secondary outcomes as far as this phase has results (`primary` comparisons)."""
+    return _entries(resultater, config, config.analyseplan.sekundaere_udfald)
+
+
+def compared(resultater: dict[str, Any], config: Config) -> list[tuple[str, dict[str, Any]]]:
+    """Every outcome the documents compare: the family, then the secondary outcomes."""
+    return family(resultater, config) + secondary(resultater, config)
+
+
+def _entries(resultater: dict[str, Any], config: Config, keys: tuple[str, ...]) -> list[tuple[str, dict[str, Any]]]:
     udfald = resultater.get("udfald", {})
-    return [(key, udfald[key]) for key in config.udfaldsfamilie if key in udfald]
+    return [(key, primary(udfald[key], config)) for key in keys if key in udfald]
+
+
+PRIMARY_STATISTICS = ("forskel", "ci_nedre", "ci_oevre", "p")
+
+
+def primary(entry: dict[str, Any], config: Config) -> dict[str, Any]:
+    """The outcome's entry with the comparison of the plan's primary analysis: as it is when that is the
+    unadjusted comparison; with the adjusted difference, interval and p-value (and the unadjusted ones
+    under `ujusteret`) when the plan makes the adjusted comparison primary."""
+    adjusted = entry.get("justeret")
+    if not config.analyseplan.justeret or not adjusted:
+        return entry
+    return {**entry, **{k: adjusted.get(k) for k in PRIMARY_STATISTICS},
+            "ujusteret": {k: entry.get(k) for k in PRIMARY_STATISTICS}}
+
+
+def in_family(key: str, config: Config) -> bool:
+    return key in config.analyseplan.familie
+
+
+def decisive(key: str, entry: dict[str, Any], config: Config) -> bool:
+    """The plan's verdict on an outcome: a family outcome differs when it is significant after Holm's
+    correction, a secondary outcome when it is significant on its own (it is read as supporting)."""
+    return significant(entry, config, "p_holm" if in_family(key, config) else "p")
 
 
 def significant(entry: dict[str, Any], config: Config, p_key: str = "p") -> bool:
@@ -60,6 +99,11 @@ def suppressed(entry: dict[str, Any], config: Config) -> bool:
 def shown(resultater: dict[str, Any], config: Config) -> list[tuple[str, dict[str, Any]]]:
     """The family's outcomes that are compared in public."""
     return [(key, e) for key, e in family(resultater, config) if not suppressed(e, config)]
+
+
+def shown_secondary(resultater: dict[str, Any], config: Config) -> list[tuple[str, dict[str, Any]]]:
+    """The secondary outcomes that are compared in public."""
+    return [(key, e) for key, e in secondary(resultater, config) if not suppressed(e, config)]
 
 
 # Each section of results: its topic (the heading when there is nothing to conclude) and, for the
@@ -93,16 +137,16 @@ def available(resultater: dict[str, Any], notebook: str) -> bool:
 
 
 def _outcome_heading(resultater: dict[str, Any], config: Config, topic: str, keys: tuple[str, ...]) -> str:
-    """'Flere i forsøgsafdelingen gik til ressourceforløb' when an outcome differs by the verdict rule
-    (significant after Holm), else '<topic>: ingen statistisk signifikant forskel' (with 'for de udfald, der
-    kan vises' when disclosure control hides some of them); the topic alone when it hides them all."""
-    entries = [(key, e) for key, e in shown(resultater, config) if key in keys]
+    """'Flere i forsøgsafdelingen gik til ressourceforløb' when an outcome differs by the plan's verdict rule
+    (`decisive`), else '<topic>: ingen statistisk signifikant forskel' (with 'for de udfald, der kan vises'
+    when disclosure control hides some of them); the topic alone when it hides them all."""
+    entries = [(key, e) for key, e in shown(resultater, config) + shown_secondary(resultater, config) if key in keys]
     if not entries:
         return topic
-    hits = [(key, e) for key, e in entries if significant(e, config, "p_holm")]
+    hits = [(key, e) for key, e in entries if decisive(key, e, config)]
     # a verdict on the section only when disclosure control hides none of its outcomes
-    partly = " for de udfald, der kan vises" if len(entries) < len([k for k, _e in family(resultater, config) if k in keys]) else ""
-    if not hits and any(significant(e, config) for _key, e in entries):
+    partly = " for de udfald, der kan vises" if len(entries) < len([k for k, _e in compared(resultater, config) if k in keys]) else ""
+    if not hits and any(significant(e, config) for key, e in entries if in_family(key, config)):
         return f"{topic}: {NOT_AFTER_HOLM}{partly}"
     if not hits:
         return f"{topic}: {NO_DIFFERENCE}{partly}"

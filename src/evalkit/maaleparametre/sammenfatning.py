@@ -24,9 +24,14 @@ from evalkit.maaleparametre.faelles import Comparison, covariates_text
 from evalkit.maaleparametre.konklusioner import (
     LABELS,
     available,
+    compared,
     counts,
+    decisive,
     family,
+    in_family,
+    secondary,
     shown,
+    shown_secondary,
     significant,
     staff_comparison,
     suppressed,
@@ -35,7 +40,7 @@ from evalkit.praesentation import beskyttet, dansk, figures, formatting, tekst
 from evalkit.praesentation.formatting import p_cell, p_text
 from evalkit.praesentation.tables import Table
 from evalkit.statistik import diskretion
-from evalkit.statistik.andele import MIN_EXPECTED, mde
+from evalkit.statistik.andele import MIN_EXPECTED, mde_both
 
 NO_COMPARISON = "Denne fase sammenlignes ikke med en tidligere fase."
 NO_BUILD = tekst.Markup(f"Oprindelsen registreres, når rapporten bygges med {tekst.code('evalkit build')}.")
@@ -71,11 +76,14 @@ def _holm_cell(entry: dict[str, Any], config: Config, coarse: bool) -> str:
     return _holm_text(entry, config, coarse).removeprefix("p(Holm) ").removeprefix("= ")
 
 
-def _verdict(entry: dict[str, Any], config: Config, coarse: bool = False) -> str:
+def _verdict(key: str, entry: dict[str, Any], config: Config, coarse: bool = False) -> str:
     if entry.get("p") is None:
         return "kan ikke testes, fordi enten ingen eller alle i begge grupper har udfaldet"
+    p = p_text(entry.get("p"))
+    if not in_family(key, config):  # a secondary outcome is tested alone (the analysis plan)
+        return f"{'statistisk signifikant' if significant(entry, config) else 'ikke statistisk signifikant'} ({p})"
     plain, adjusted = significant(entry, config), significant(entry, config, "p_holm")
-    p, p_holm = p_text(entry.get("p")), _holm_text(entry, config, coarse)
+    p_holm = _holm_text(entry, config, coarse)
     if plain and adjusted:
         return f"statistisk signifikant, også efter Holm-korrektion ({p}; {p_holm})"
     if plain:
@@ -105,24 +113,32 @@ def _line(key: str, entry: dict[str, Any], config: Config, coarse: bool) -> str:
     return (
         f"{LABELS[key]}: {formatting.pct(f['andel'], 1)} i {config.grupper_bestemt['forsoeg']} mod "
         f"{formatting.pct(k['andel'], 1)} i {config.grupper_bestemt['kontrol']} "
-        f"({formatting.pct_points(entry['forskel'])}); {_verdict(entry, config, coarse)}.{_small_numbers_caveat(entry)}"
+        f"({formatting.pct_points(entry['forskel'])}); {_verdict(key, entry, config, coarse)}.{_small_numbers_caveat(entry)}"
     )
 
 
 def method_text(config: Config) -> str:
-    return (
-        "En forskel kaldes statistisk signifikant, når en tosidet z-test for to andele (med fælles varians) "
-        f"giver en p-værdi under {formatting.number(config.alpha, 2)}. Fordi flere udfald sammenlignes på "
-        "én gang, vises også p-værdier korrigeret med Holms metode over hele familien af udfald; en forskel, "
-        "der kun er signifikant uden korrektion, skal læses med forsigtighed."
+    plan = config.analyseplan
+    analysis = ("den justerede sammenligning (en lineær sandsynlighedsmodel med baggrundsvariablerne)" if plan.justeret
+                else "en tosidet z-test for to andele (med fælles varians)")
+    text = (
+        f"En forskel kaldes statistisk signifikant, når {analysis} giver en p-værdi under "
+        f"{formatting.number(config.alpha, 2)}; det er analyseplanens primære analyse. Fordi planen sammenligner "
+        f"{dansk.number(len(plan.familie))} destinationer på én gang, vises også p-værdier korrigeret med Holms "
+        "metode over dem; en forskel, der kun er signifikant uden korrektion, skal læses med forsigtighed."
     )
+    if plan.sekundaere_udfald:
+        text += (f" {dansk.capitalize(dansk.join([LABELS[k].lower() for k in plan.sekundaere_udfald]))} er sekundære "
+                 "udfald: de testes hver for sig og læses som understøttende.")
+    return text
 
 
 def headlines(resultater: dict[str, Any], config: Config, main_findings: Sequence[str] = ()) -> list[str]:
     """The résumé's opening conclusions, each computed from the phase's results: the exits with the
     verdict rule named, the time on kontanthjælp, the net economic result with its interval, and the
     staff (those the phase has); then the qualitative main findings as the analysts wrote them."""
-    found = [_headline_exits(resultater, config)]
+    found = [_headline_primary(resultater, config), _headline_exits(resultater, config),
+             _headline_secondary(resultater, config)]
     varighed = resultater.get("varighed", {}).get("uger_paa_kontanthjaelp")
     if resultater.get("tilgaengelighed", {}).get("varighed") and varighed and varighed.get("forskel") is not None:
         found.append(_headline_weeks(varighed, config))
@@ -150,10 +166,44 @@ def _headline_exits(resultater: dict[str, Any], config: Config) -> str:
         return dansk.sentence(f"udfaldet {LABELS[key].lower()} viser {rule}: {pairs}" if hits else
                               f"udfaldet {LABELS[key].lower()} viser ikke {rule}")
     # with outcomes hidden by disclosure control, say that the count is of those that may be shown
-    noun = "udfald, hvis sammenligning kan offentliggøres," if len(entries) < len(family(resultater, config)) else \
-        "sammenlignede udfald"
-    subject = dansk.how_many(len(hits), len(entries), noun, neuter=True)
+    noun = "destinationer, hvis sammenligning kan offentliggøres," if len(entries) < len(family(resultater, config)) else \
+        "sammenlignede destinationer"
+    subject = dansk.how_many(len(hits), len(entries), noun)
     return dansk.sentence(f"{subject} viser {rule}" + (f": {pairs}" if hits else ""))
+
+
+def _headline_primary(resultater: dict[str, Any], config: Config) -> str:
+    """The analysis plan's primary outcome: the groups' shares and the plan's verdict."""
+    key = config.analyseplan.primaert_udfald
+    entry = dict(family(resultater, config)).get(key)
+    if entry is None:
+        return ""
+    name = f"Det primære udfald, {LABELS[key].lower()},"
+    if suppressed(entry, config):
+        return f"{name} vises ikke af hensyn til diskretion."
+    g = config.grupper_bestemt
+    verdict = ("er statistisk signifikant efter Holm-korrektion" if decisive(key, entry, config)
+               else "er ikke statistisk signifikant efter Holm-korrektion")
+    return (f"{name} var {formatting.pct(entry['forsoeg']['andel'], 1)} i {g['forsoeg']} mod "
+            f"{formatting.pct(entry['kontrol']['andel'], 1)} i {g['kontrol']}; forskellen på "
+            f"{formatting.pct_points(entry['forskel'])} {verdict}.")
+
+
+def _headline_secondary(resultater: dict[str, Any], config: Config) -> str:
+    """The secondary outcomes (read as supporting): which differ on their own, with their shares, and which not."""
+    entries = shown_secondary(resultater, config)
+    if not entries:
+        return ""
+    g = config.grupper_bestemt
+    hits = [f"{LABELS[key].lower()} ({formatting.pct(e['forsoeg']['andel'], 1)} i {g['forsoeg']} mod "
+            f"{formatting.pct(e['kontrol']['andel'], 1)} i {g['kontrol']})" for key, e in entries if decisive(key, e, config)]
+    others = [LABELS[key].lower() for key, e in entries if not decisive(key, e, config)]
+    if not hits:
+        subject = f"det sekundære udfald, {others[0]}," if len(others) == 1 else f"de sekundære udfald, {dansk.join(others)},"
+        return dansk.sentence(f"{subject} viser ingen statistisk signifikant forskel")
+    text = (f"blandt de sekundære udfald, der læses som understøttende, er forskellen statistisk signifikant for "
+            f"{dansk.join(hits)}")
+    return dansk.sentence(text + (f", men ikke for {dansk.join(others)}" if others else ""))
 
 
 def _headline_weeks(entry: dict[str, Any], config: Config) -> str:
@@ -210,16 +260,23 @@ def resume(resultater: dict[str, Any], config: Config, main_findings: Sequence[s
         "",
         RESUME_HEADINGS[1],
         "",
-        f"Grupperne er sammenlignet på {dansk.number(len(entries), neuter=True)} udfald"
-        + (f", og for {dansk.number(hidden, neuter=True)} af dem vises sammenligningen ikke af hensyn til diskretion"
+        f"Grupperne er sammenlignet på {dansk.number(len(entries))} destinationer for den første afgang fra "
+        "kontanthjælp"
+        + (f", og for {dansk.number(hidden)} af dem vises sammenligningen ikke af hensyn til diskretion"
            if hidden else "")
-        + ". Afgangene fra kontanthjælp er målt fra "
+        + ". Afgangene er målt fra "
         f"{formatting.date(dt.date.fromisoformat(periode['start']))} til {formatting.date(dt.date.fromisoformat(periode['slut']))}.",
         "",
         *(f"- {_line(key, entry, config, coarse)}" for key, entry in entries),
-        "",
-        method_text(config),
     ]
+    global_test = distribution_sentence(resultater, config)
+    if global_test:
+        lines += ["", global_test]
+    others = secondary(resultater, config)
+    if others:
+        lines += ["", "Sekundære udfald, som analyseplanen tester hver for sig:", "",
+                  *(f"- {_line(key, entry, config, coarse)}" for key, entry in others)]
+    lines += ["", method_text(config) + " " + phase_role(resultater, config)]
     mde_text = mde_sentence(resultater, config)
     if mde_text:
         lines += ["", mde_text]
@@ -241,6 +298,40 @@ def resume_markdown(resultater: dict[str, Any], config: Config, main_findings: S
     """`resume` as the document shows it: every line escaped, the two headings in bold."""
     lines = resume(resultater, config, main_findings).split("\n")
     return tekst.Markup("\n".join(tekst.bold(line) if line in RESUME_HEADINGS else tekst.escape(line) for line in lines))
+
+
+def phase_role(resultater: dict[str, Any], config: Config) -> str:
+    """Whether this phase is the analysis plan's confirmatory one, and how its period relates to the other
+    phases' (the periods of a trial's phases overlap: each starts when the trial starts)."""
+    own = config.fase(resultater["fase"])
+    confirmatory = config.fase(config.analyseplan.bekraeftende_fase)
+    if own.noegle == confirmatory.noegle:
+        return f"Efter analyseplanen er {own.navn.lower()}en den bekræftende evaluering."
+    inside = confirmatory.maaleperiode.start <= own.maaleperiode.start and own.maaleperiode.slut <= confirmatory.maaleperiode.slut
+    return (f"Efter analyseplanen er det {confirmatory.navn.lower()}en, der er bekræftende; {own.navn.lower()}en gør "
+            "status undervejs" + (f", og dens måleperiode er en del af {confirmatory.navn.lower()}ens." if inside else "."))
+
+
+def distribution_sentence(resultater: dict[str, Any], config: Config) -> str:
+    """The global test of the destinations' distribution between the groups (`udfald_fordeling`), with its
+    p-value, or only its side of alpha while disclosure control hides a count of the distribution."""
+    test = resultater.get("udfald_fordeling")
+    if not test or test.get("frihedsgrader") is None:
+        return ""
+    categories = dansk.number(test["frihedsgrader"] + 1, neuter=True)
+    if test.get("p") is None and test.get("under_alpha") is None:
+        return ""
+    coarse = bool(test.get("diskretion"))
+    result = f"p {'<' if test['under_alpha'] else '≥'} {formatting.number(config.alpha, 2)}" if coarse else p_text(test["p"])
+    differs = test["under_alpha"] if coarse else test["p"] < config.alpha
+    whole = f"Tages alle {categories} udfald under ét, destinationerne, andet og fortsat kontanthjælp,"
+    verdict = "er fordelingen forskellig i de to grupper" if differs else \
+        "kan en forskel i fordelingen mellem de to grupper ikke påvises"
+    text = (f"{whole} {verdict} (chi-i-anden-test med {dansk.number(test['frihedsgrader'])} frihedsgrader, {result}); "
+            "testen ledsager de enkelte sammenligninger.")
+    if test.get("mindste_forventede") is not None and test["mindste_forventede"] < MIN_EXPECTED:
+        text += " Enkelte udfald er så sjældne, at testen kun er en tilnærmelse."
+    return text
 
 
 def assessment(resultater: dict[str, Any], config: Config) -> str:
@@ -295,7 +386,22 @@ def assessment(resultater: dict[str, Any], config: Config) -> str:
         text += " Efter Holm-korrektion for de mange sammenligninger er forskellen ikke længere signifikant."
     else:
         text += " Efter Holm-korrektion for de mange sammenligninger er ingen af forskellene signifikante."
-    return text + withheld
+    return text + withheld + _assessment_secondary(resultater, config)
+
+
+def _assessment_secondary(resultater: dict[str, Any], config: Config) -> str:
+    entries = shown_secondary(resultater, config)
+    if not entries:
+        return ""
+    hits = [(key, e) for key, e in entries if decisive(key, e, config)]
+    g = config.grupper_bestemt
+    if not hits:
+        names = dansk.join([LABELS[k].lower() for k, _e in entries])
+        subject = f"det sekundære udfald, {names}," if len(entries) == 1 else f"de sekundære udfald, {names},"
+        return " " + dansk.sentence(f"{subject} viser ingen statistisk signifikant forskel")
+    parts = [f"{LABELS[k].lower()} ({'højest' if e['forskel'] > 0 else 'lavest'} i {g['forsoeg']})" for k, e in hits]
+    return " " + dansk.sentence(f"af de sekundære udfald viser {dansk.join(parts)} en statistisk signifikant forskel, "
+                                "som læses som understøttende")
 
 
 def to_json(resultater: dict[str, Any], config: Config, earlier: Comparison | None = None) -> dict[str, Any]:
@@ -307,6 +413,8 @@ def to_json(resultater: dict[str, Any], config: Config, earlier: Comparison | No
             "alpha": config.alpha,
             "signifikante_uden_justering": [key for key, e in entries if significant(e, config)],
             "signifikante_holm": [key for key, e in entries if significant(e, config, "p_holm")],
+            "primaert_udfald": config.analyseplan.primaert_udfald,
+            "signifikante_sekundaere": [key for key, e in shown_secondary(resultater, config) if significant(e, config)],
             "faa_forventede": [key for key, e in entries if few_expected(e)],
             "skjult_af_diskretion": [key for key, e in family(resultater, config) if suppressed(e, config)],
         }
@@ -316,20 +424,41 @@ def to_json(resultater: dict[str, Any], config: Config, earlier: Comparison | No
     return payload
 
 
-def _mde(entry: dict[str, Any], config: Config) -> float | None:
+def mde_level(key: str, resultater: dict[str, Any], config: Config) -> float:
+    """The significance level an outcome's difference must reach under the plan: for a family outcome the
+    strictest step of Holm's method, alpha divided by the number of the family's outcomes with a test (the
+    level the smallest p-value meets); alpha for a secondary outcome."""
+    if not in_family(key, config):
+        return config.alpha
+    tested = [e for _k, e in family(resultater, config) if e.get("p") is not None]
+    return config.alpha / max(len(tested), 1)
+
+
+def _mde(key: str, entry: dict[str, Any], resultater: dict[str, Any], config: Config) -> tuple[float | None, float | None]:
+    """The smallest difference downwards and upwards the trial could detect with the plan's power at
+    `mde_level`, two-sided, from the group sizes and the control group's share."""
     f, k = entry["forsoeg"], entry["kontrol"]
-    if not f["n"] or not k["n"] or k["andel"] in (None, 0.0, 1.0):
-        return None
-    return mde(f["n"], k["n"], k["andel"], alpha=config.alpha, power=config.styrke)
+    if not f["n"] or not k["n"] or k["andel"] is None:
+        return None, None
+    return mde_both(f["n"], k["n"], k["andel"], alpha=mde_level(key, resultater, config), power=config.styrke)
 
 
 def _pp(value: float | None) -> str:
     return "–" if value is None else formatting.number(100 * value, 1)
 
 
+def _mde_cell(values: tuple[float | None, float | None]) -> str:
+    """'−5,2 / +5,7': the detectable difference downwards and upwards, in percentage points."""
+    down, up = values
+    if down is None and up is None:
+        return "–"
+    return " / ".join("–" if v is None else formatting.signed(100 * v, 1) for v in (-down if down else None, up))
+
+
 def table_effects(resultater: dict[str, Any], config: Config) -> Table:
-    """Every outcome of the family: difference with Newcombe's interval, p, Holm's p and the MDE
-    (the groups' shares are in each measure's own table)."""
+    """Every compared outcome (the plan's family, then its secondary outcomes): the primary analysis's
+    difference with its interval, p, Holm's p (family only) and the minimum detectable difference both
+    ways at the level the plan uses (the groups' shares are in each measure's own table)."""
     table = Table(
         [
             "Udfald",
@@ -337,26 +466,37 @@ def table_effects(resultater: dict[str, Any], config: Config) -> Table:
             f"{formatting.number(100 * (1 - config.alpha))} % konfidensinterval",
             "p",
             "p (Holm)",
-            "Mindste påviselige forskel",
+            "Mindste påviselige forskel (ned / op)",
         ],
-        widths=[30, 10, 18, 10, 10, 14],  # the outcome's name on one or two lines
+        widths=[28, 9, 17, 9, 10, 17],  # the outcome's name on one or two lines
     )
     coarse = holm_coarse(resultater, config)
-    for key, e in family(resultater, config):
+    for key, e in compared(resultater, config):
+        label = LABELS[key] + ("" if in_family(key, config) else SECONDARY_MARK)
         if suppressed(e, config):
-            table.add_row(LABELS[key], *[beskyttet.HIDDEN] * 5)
+            table.add_row(label, *[beskyttet.HIDDEN] * 5)
             continue
         ci = "–" if e.get("ci_nedre") is None else f"{_pp(e['ci_nedre'])} til {_pp(e['ci_oevre'])}"
         mark = SMALL_NUMBERS_MARK if few_expected(e) else ""
-        table.add_row(LABELS[key], _pp(e.get("forskel")), ci, p_cell(e.get("p")) + mark, _holm_cell(e, config, coarse),
-                      _pp(_mde(e, config)))
+        holm_cell = _holm_cell(e, config, coarse) if in_family(key, config) else ""
+        table.add_row(label, _pp(e.get("forskel")), ci, p_cell(e.get("p")) + mark, holm_cell,
+                      _mde_cell(_mde(key, e, resultater, config)))
+    plan = config.analyseplan
+    entries = family(resultater, config)
+    level = formatting.number(mde_level(plan.familie[0], resultater, config), 4)
+    analysis = ("Forskel, interval og p er fra den justerede sammenligning (lineær sandsynlighedsmodel med robuste "
+                "standardfejl), som analyseplanen gør til den primære analyse." if plan.justeret else
+                "Konfidensintervallet er Newcombes hybride score-interval, og p er fra en tosidet z-test for to andele.")
     table.add_note(
-        "Note: Forskelle i procentpoint: forsøgsafdelingens andel minus kontrolgruppens. Konfidensintervallet er Newcombes "
-        "hybride score-interval, p er fra en tosidet z-test for to andele, og p (Holm) er korrigeret for alle "
-        f"{len(family(resultater, config))} sammenligninger i tabellen. Mindste påviselige forskel er den forskel, "
-        f"forsøget med {formatting.pct(config.styrke)} sandsynlighed kunne påvise på signifikansniveauet "
-        f"{formatting.number(config.alpha, 2)} med de givne gruppestørrelser og kontrolgruppens andel."
+        f"Note: Forskelle i procentpoint: forsøgsafdelingens andel minus kontrolgruppens. {analysis} p (Holm) er korrigeret for de {dansk.number(len(entries))} destinationer i analyseplanens familie. "
+        f"Mindste påviselige forskel er den mindste forskel nedad og opad, som forsøget med {formatting.pct(config.styrke)} "
+        f"sandsynlighed kunne påvise med de givne gruppestørrelser og kontrolgruppens andel, i en tosidet test på det "
+        f"niveau, analyseplanen bruger: for destinationerne Holm-korrektionens strengeste niveau "
+        f"({formatting.number(config.alpha, 2)}/{len([e for _k, e in entries if e.get('p') is not None])} = {level})"
+        + (f", for de sekundære udfald {formatting.number(config.alpha, 2)}." if plan.sekundaere_udfald else ".")
     )
+    if secondary(resultater, config):
+        table.add_note(f"{SECONDARY_MARK} Sekundært udfald: testes for sig selv og indgår ikke i Holm-korrektionen.")
     small = [(key, e) for key, e in shown(resultater, config) if few_expected(e)]
     if small:
         exact = dansk.join([f"{p_cell(e.get('p_eksakt'))} for {LABELS[key].lower()}" for key, e in small])
@@ -367,6 +507,8 @@ def table_effects(resultater: dict[str, Any], config: Config) -> Table:
     return beskyttet.annotate(table, config.diskretionsgraense, extra=HIDDEN_COMPARISON_NOTE if coarse else "")
 
 
+SECONDARY_MARK = "*"  # marks a secondary outcome of the analysis plan
+
 HIDDEN_COMPARISON_NOTE = (
     "For et udfald, hvor gruppernes antal er skjult, vises heller ikke forskellen, konfidensintervallet, "
     "p-værdierne eller den mindste påviselige forskel, fordi de sammen med gruppernes størrelse ville afsløre "
@@ -376,19 +518,22 @@ HIDDEN_COMPARISON_NOTE = (
 
 
 def mde_sentence(resultater: dict[str, Any], config: Config) -> str:
-    """What the trial could detect, in words a reviewer understands, for the family's first outcome whose
-    shares may be published."""
-    entries = shown(resultater, config)
-    if not entries:
+    """What the trial could detect, in words a reviewer understands, for the plan's primary outcome (when
+    its shares may be published), at the level the plan uses and in both directions."""
+    key = config.analyseplan.primaert_udfald
+    entry = dict(shown(resultater, config)).get(key)
+    if entry is None:
         return ""
-    key, entry = entries[0]
-    value = _mde(entry, config)
-    if value is None:
+    down, up = _mde(key, entry, resultater, config)
+    if down is None or up is None:
         return ""
+    level = mde_level(key, resultater, config)
     return (
-        f"Forsøget kunne med {formatting.pct(config.styrke)} sandsynlighed påvise en forskel på "
-        f"{formatting.number(100 * value, 1)} procentpoint eller mere i andelen med {LABELS[key].lower()}; "
-        "tabellen med effekterne viser tallet for hvert udfald."
+        f"På Holm-korrektionens strengeste niveau ({formatting.number(level, 4)}) kunne forsøget med "
+        f"{formatting.pct(config.styrke)} sandsynlighed påvise en stigning på {formatting.number(100 * up, 1)} "
+        f"procentpoint eller et fald på {formatting.number(100 * down, 1)} procentpoint i andelen med "
+        f"{LABELS[key].lower()}, det primære udfald; mindre forskelle kan forsøget let overse. Tabellen med "
+        "effekterne viser tallene for hvert udfald."
     )
 
 
@@ -402,8 +547,9 @@ def table_adjusted(resultater: dict[str, Any], config: Config) -> Table:
     """Each outcome's difference without and with adjustment for the baseline variables."""
     table = Table(["Udfald", "Forskel uden justering (KI)", "Justeret forskel (KI)", "p, justeret"], widths=[32, 24, 24, 12])
     hidden = False
-    for key, e in family(resultater, config):
-        if suppressed(e, config):
+    for key, primary_entry in compared(resultater, config):
+        e = resultater["udfald"][key]  # both comparisons as computed, whichever the plan makes primary
+        if suppressed(primary_entry, config):
             hidden = True
             table.add_row(LABELS[key], *[beskyttet.HIDDEN] * 3)
             continue
@@ -412,9 +558,9 @@ def table_adjusted(resultater: dict[str, Any], config: Config) -> Table:
     table.add_note(
         "Note: Forskelle i procentpoint med konfidensinterval i parentes. Den justerede forskel er fra en lineær "
         "sandsynlighedsmodel estimeret med mindste kvadraters metode og robuste standardfejl (HC2), med "
-        f"{covariates_text(config)} som forklarende variabler. Justeringen tager højde for de forskelle mellem "
-        "grupperne ved start, som lodtrækningen tilfældigt har efterladt. For gruppen med lang "
-        "kontanthjælpshistorik indgår historikken ikke, fordi alle i gruppen har den."
+        f"{covariates_text(config)} som forklarende variabler, som analyseplanen fastlægger dem. Den "
+        f"{'justerede' if config.analyseplan.justeret else 'ujusterede'} sammenligning er planens primære analyse. "
+        "For gruppen med lang kontanthjælpshistorik indgår historikken ikke, fordi alle i gruppen har den."
     )
     if hidden:
         table.add_note(f"{beskyttet.HIDDEN}: vises ikke af hensyn til diskretion, ligesom i tabellen med effekterne.")
@@ -467,9 +613,10 @@ def _forest(rows: list[str], series: list[tuple[str, str, str, list[dict[str, An
 
 def figure_forest(resultater: dict[str, Any], config: Config) -> SVG:
     """Forest plot: each outcome's difference with its confidence interval, without and with adjustment."""
-    entries = [(key, e) for key, e in shown(resultater, config) if e.get("ci_nedre") is not None]
+    entries = [(key, resultater["udfald"][key]) for key, _e in shown(resultater, config) + shown_secondary(resultater, config)
+               if resultater["udfald"][key].get("ci_nedre") is not None]
     return _forest(
-        [LABELS[key] for key, _e in entries],
+        [LABELS[key] + ("" if in_family(key, config) else SECONDARY_MARK) for key, _e in entries],
         [
             ("Uden justering", "o", figures.CONTRAST_COLOURS[0], [e for _key, e in entries]),
             ("Justeret for baggrundsvariabler", "D", figures.CONTRAST_COLOURS[1], [e.get("justeret") for _key, e in entries]),
@@ -496,16 +643,16 @@ def comparison_json(earlier: Comparison, config: Config) -> dict[str, Any]:
             "maaleperiode": earlier.resultater["maaleperiode"],
             "kilde": earlier.kilde,
             "udfald": diskretion.mark_json(
-                {key: {k: e.get(k) for k in COMPARED} for key, e in family(earlier.resultater, config)},
-                {key: diskretion.SECONDARY if suppressed(e, config) else None for key, e in family(earlier.resultater, config)},
+                {key: {k: e.get(k) for k in COMPARED} for key, e in compared(earlier.resultater, config)},
+                {key: diskretion.SECONDARY if suppressed(e, config) else None for key, e in compared(earlier.resultater, config)},
             ),
         }
     }
 
 
 def _both(resultater: dict[str, Any], earlier: Comparison, config: Config) -> list[tuple[str, dict, dict]]:
-    now = dict(family(resultater, config))
-    return [(key, e, now[key]) for key, e in family(earlier.resultater, config) if key in now]
+    now = dict(compared(resultater, config))
+    return [(key, e, now[key]) for key, e in compared(earlier.resultater, config) if key in now]
 
 
 def _names(keys: list[str]) -> str:
@@ -564,9 +711,11 @@ def comparison_text(resultater: dict[str, Any], earlier: Comparison, config: Con
     return "\n\n".join([periods, verdicts, origin])
 
 
-def _p_pair(entry: dict[str, Any], config: Config, coarse: bool) -> str:
+def _p_pair(key: str, entry: dict[str, Any], config: Config, coarse: bool) -> str:
     if suppressed(entry, config):
         return beskyttet.HIDDEN
+    if not in_family(key, config):  # a secondary outcome has no Holm p-value
+        return p_cell(entry.get("p"))
     return f"{p_cell(entry.get('p'))} ({_holm_cell(entry, config, coarse)})"
 
 
@@ -582,12 +731,13 @@ def table_comparison(resultater: dict[str, Any], earlier: Comparison, config: Co
                   widths=[26, 20, 16, 20, 16])
     coarse = holm_coarse(earlier.resultater, config), holm_coarse(resultater, config)
     for key, e0, e1 in _both(resultater, earlier, config):
-        table.add_row(LABELS[key], _shown_ci_text(e0, config), _p_pair(e0, config, coarse[0]),
-                      _shown_ci_text(e1, config), _p_pair(e1, config, coarse[1]))
+        table.add_row(LABELS[key] + ("" if in_family(key, config) else SECONDARY_MARK), _shown_ci_text(e0, config),
+                      _p_pair(key, e0, config, coarse[0]), _shown_ci_text(e1, config), _p_pair(key, e1, config, coarse[1]))
     table.add_note(
         "Note: Forskelle i procentpoint (forsøgsafdelingen minus kontrolgruppen) med Newcombes "
         f"{formatting.number(100 * (1 - config.alpha))} %-konfidensinterval i parentes; p fra z-testen og i parentes "
-        f"korrigeret med Holms metode inden for hver evaluering. Perioderne er forskellige: {before.navn.lower()}en "
+        f"korrigeret med Holms metode inden for hver evaluering ({SECONDARY_MARK} sekundært udfald: uden korrektion). "
+        f"Perioderne er forskellige: {before.navn.lower()}en "
         f"måler til {formatting.date(before.maaleperiode.slut)}, {now.navn.lower()}en til "
         f"{formatting.date(now.maaleperiode.slut)}."
     )

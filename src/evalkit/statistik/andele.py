@@ -16,8 +16,10 @@ reach the machine-readable results.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
-from scipy.stats import fisher_exact
+import numpy as np
+from scipy.stats import chi2_contingency, fisher_exact
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
@@ -103,6 +105,22 @@ def smallest_expected(antal_f: int, n_f: int, antal_k: int, n_k: int) -> float |
     return min(n * column / total for n in (n_f, n_k) for column in (events, total - events))
 
 
+def distribution_test(counts_f: Sequence[int], counts_k: Sequence[int]) -> dict[str, float | int | None]:
+    """Pearson's chi-square test that the two groups are distributed alike over mutually exclusive
+    categories (a 2 × K table of counts, each citizen in one category): {'chi2', 'frihedsgrader', 'p',
+    'mindste_forventede'} from scipy's `chi2_contingency` (no continuity correction, which applies to
+    2 × 2 only). A category without citizens in either group is left out; None where the test is
+    undefined (fewer than two categories left, or an empty group)."""
+    table = np.array([list(counts_f), list(counts_k)], dtype=float)
+    if table.ndim != 2 or (table < 0).any():
+        raise ValueError("counts must be two equally long sequences of non-negative counts")
+    table = table[:, table.sum(axis=0) > 0]
+    if table.shape[1] < 2 or (table.sum(axis=1) == 0).any():
+        return {"chi2": None, "frihedsgrader": None, "p": None, "mindste_forventede": None}
+    chi2, p, dof, expected = chi2_contingency(table, correction=False)
+    return {"chi2": _finite(chi2), "frihedsgrader": int(dof), "p": _finite(p), "mindste_forventede": float(expected.min())}
+
+
 def holm(p_values: dict[str, float | None]) -> dict[str, float | None]:
     """Holm step-down adjusted p-values, same keys and order as `p_values`.
 
@@ -130,20 +148,30 @@ def mde(n_f: int, n_k: int, p_control: float, alpha: float = 0.05, power: float 
     None when it cannot be computed: an empty group, or no share above p_control is detectable with
     this power (e.g. p_control = 1, or groups so small that even p_f = 1 would not suffice).
     """
+    return mde_both(n_f, n_k, p_control, alpha, power)[1]
+
+
+def mde_both(n_f: int, n_k: int, p_control: float, alpha: float = 0.05, power: float = 0.8) -> tuple[float | None, float | None]:
+    """(downwards, upwards): the smallest decrease p_control − p_f and increase p_f − p_control (both
+    positive) that a two-sided test at level `alpha` detects with `power` (`mde`'s method, the arcsine
+    scale turned both ways: p_f = sin²(asin(√p_control) ∓ h/2)). On the share scale the two differ, since
+    a share near 0 or 1 has less room on one side. Each is None where it cannot be computed."""
     if not 0 <= p_control <= 1:
         raise ValueError(f"p_control must lie in [0, 1], not {p_control}")
     if not 0 < alpha < 1 or not 0 < power < 1:
         raise ValueError(f"alpha and power must lie in (0, 1), not {alpha} and {power}")
     if n_f < 1 or n_k < 1:
-        return None
+        return None, None
     h = _finite(
         NormalIndPower().solve_power(
             effect_size=None, nobs1=n_f, ratio=n_k / n_f, alpha=alpha, power=power, alternative="two-sided"
         )
     )
     if h is None or h <= 0:
-        return None
-    angle = math.asin(math.sqrt(p_control)) + h / 2
-    if angle > math.pi / 2:
-        return None
-    return math.sin(angle) ** 2 - p_control
+        return None, None
+    base = math.asin(math.sqrt(p_control))
+    up, down = base + h / 2, base - h / 2
+    return (
+        None if down < 0 else p_control - math.sin(down) ** 2,
+        None if up > math.pi / 2 else math.sin(up) ** 2 - p_control,
+    )
