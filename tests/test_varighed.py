@@ -395,7 +395,7 @@ def test_the_net_result_is_held_against_zero_by_its_interval_with_the_share_of_r
     assert "priserne pr. uge er præcis som antaget" in text and "udgifter efter måleperioden" in text and "refusion" in text
     assert "sandsynlighed" not in text
     table = oekonomi.table_sensitivity(r, config)
-    assert table.columns[4] == "Gentagelser med positivt nettoresultat" and table.rows[0][4] == cell
+    assert table.columns[4] == "Andel gentagelser med overskud" and table.rows[0][4] == cell
 
 
 def test_summary_costs_passes_the_weeks_interval_of_the_phase(config):

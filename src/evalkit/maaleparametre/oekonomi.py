@@ -362,10 +362,10 @@ def table_sensitivity(r: Oekonomiresultat, config: Config) -> Table:
             f"Forskel pr. borger, kr. ({level}\u00a0% KI)",
             "Merudgift, mio. kr.",
             f"Nettoresultat, mio. kr. ({level}\u00a0% KI)",
-            "Gentagelser med positivt nettoresultat",
+            "Andel gentagelser med overskud",
             "Break-even, uger pr. borger",
         ],
-        widths=[24, 22, 11, 21, 11, 11],
+        widths=[22, 22, 10, 21, 12, 13],
     )
 
     def mio(value: float) -> str:
@@ -387,8 +387,8 @@ def table_sensitivity(r: Oekonomiresultat, config: Config) -> Table:
         "kommunen. Forskellen pr. borger er forsøgsafdelingen minus kontrolgruppen med bootstrapinterval "
         f"({_bootstrap_text(config)}). "
         "Nettoresultatet er besparelsen på overførsler for hele forsøgsafdelingen minus forsøgets merudgift; et "
-        "negativt tal betyder, at forsøget kostede mere, end det sparede. Gentagelser med positivt nettoresultat er "
-        "andelen af bootstrapgentagelserne, hvor nettoresultatet var over nul. Intervallerne og andelen dækker kun "
+        "negativt tal betyder, at forsøget kostede mere, end det sparede. Andel gentagelser med overskud er andelen "
+        "af bootstrapgentagelserne, hvor nettoresultatet var over nul. Intervallerne og andelen dækker kun "
         "variationen mellem borgerne; usikkerheden om priserne viser rækkerne med andre antagelser. Break-even er det antal uger "
         "færre på kontanthjælp pr. borger i forsøgsafdelingen, der ville have betalt merudgiften, hvis ugerne i "
         "stedet var blevet til selvforsørgelse."
