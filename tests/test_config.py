@@ -35,3 +35,20 @@ def test_staff_must_be_whole_numbers_by_role(tmp_path, staff):
     path.write_text(text[:start] + f"  medarbejdere: {staff}" + text[end:], encoding="utf-8")
     with pytest.raises(ConfigError, match="forsoeg.medarbejdere"):
         load_config(path)
+
+
+@pytest.mark.parametrize("antal", [2000, 9999, "10000", 10000.0, True])
+def test_fewer_than_ten_thousand_bootstrap_replicates_are_refused(tmp_path, antal):
+    data = yaml.safe_load((ROOT / "forsoeg.yml").read_text(encoding="utf-8"))
+    data["oekonomi"]["bootstrap_antal"] = antal
+    path = tmp_path / "forsoeg.yml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ConfigError, match=f"'oekonomi.bootstrap_antal' skal være et helt tal på mindst 10.000, fandt '{antal}'"):
+        load_config(path)
+    data["oekonomi"]["bootstrap_antal"] = 10_000
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert load_config(path).oekonomi.bootstrap_antal == 10_000
+
+
+def test_the_configuration_asks_for_at_least_ten_thousand_bootstrap_replicates(config):
+    assert config.oekonomi.bootstrap_antal >= 10_000

@@ -262,6 +262,37 @@ def test_both_documents_show_duration_and_costs_from_their_results(built):
         assert costs["antagelser"]["investering_kr"] == (9_500_000 if fase == "midtvejs" else 19_000_000) + 300_000
 
 
+def test_the_economics_text_states_the_share_of_resamples_and_break_even_against_the_interval(built):
+    """Issue 19, part 4: the net result's share of positive bootstrap replicates and break-even held against
+    the interval of the measured weeks, in each document as in its resultater.json."""
+    for fase, doc in (("midtvejs", "midtvejsevaluering"), ("slut", "slutevaluering")):
+        result = json.loads((built / fase / "resultater.json").read_text())
+        costs, weeks = result["oekonomi"], result["varighed"]["uger_paa_kontanthjaelp"]
+        text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(built / f"{doc}.pdf").pages))
+        text = text.replace(NBSP, " ").replace("- ", "-")
+        antal = formatting.count(costs["antagelser"]["bootstrap_antal"])
+        share = costs["sandsynlighed_netto_positiv"]
+        assert antal == "10.000" and 0 <= share <= 1
+        stated = {0: f"I ingen af de {antal} bootstrapgentagelser", 1: f"I alle {antal} bootstrapgentagelser"}
+        assert stated.get(share, f"I {formatting.pct(share)} af de {antal} bootstrapgentagelser") in text, fase
+        be = formatting.number(costs["break_even_uger_pr_borger"], 1)
+        interval = f"konfidensinterval {formatting.number(-weeks['ci_oevre'], 1)} til {formatting.number(-weeks['ci_nedre'], 1)} uger færre"
+        assert interval in text, fase
+        if costs["break_even_i_interval"]:
+            assert f"Break-even på {be} uger ligger inden for intervallet, så data kan ikke afgøre" in text, fase
+        elif -weeks["ci_oevre"] > costs["break_even_uger_pr_borger"]:
+            assert f"er større end break-even på {be} uger" in text, fase
+        else:
+            assert f"er mindre end break-even på {be} uger" in text, fase
+        # the example data: the final phase's interval (4,3 to 10,9 weeks fewer) holds break-even (8,3)
+        assert costs["break_even_i_interval"] is (fase == "slut")
+        rows = _rows(_tables(built / f"{doc}.html"), "tbl-oekonomi-foelsomhed")
+        for entry in costs["foelsomhed"]:
+            cell = rows[entry["navn"]][3]
+            p_ = entry["sandsynlighed_netto_positiv"]
+            assert cell == formatting.pct(p_) or (cell.startswith(("under", "over")) and 0 < p_ < 1), (fase, entry["navn"], cell)
+
+
 def test_both_documents_state_the_trials_frame_from_the_configuration(built):
     """Issue 17, point 3: the caseloads, the staff, the money and why each period ends where it does."""
     config = load_config(ROOT / "forsoeg.yml")

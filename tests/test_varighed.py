@@ -234,6 +234,182 @@ def test_the_cost_interval_is_the_same_on_every_run(config):
     assert first.netto_ci[0] <= first.netto() <= first.netto_ci[1]
 
 
+def test_bootstrap_resamples_citizens_with_replacement_whether_their_rows_are_shared_or_their_own():
+    """Rows shared by many citizens are one category of the multinomial, the rest are drawn citizen by
+    citizen: the resampled means must still have the bootstrap's mean and variance (variance / n)."""
+    rng = np.random.default_rng(3)
+    shared = np.repeat([[5.0, 0, 0], [0, 5, 0], [1, 1, 3]], [40, 25, 10], axis=0)  # three rows many share
+    own = rng.integers(0, 6, (30, 3)).astype(float)  # rows nearly every citizen has alone
+    group = np.vstack([shared, own])
+    boot = oekonomi.bootstrap_means({"forsoeg": group, "kontrol": own}, 40_000, 11)
+    for g, rows in (("forsoeg", group), ("kontrol", own)):
+        assert np.allclose(boot[g].mean(axis=0), rows.mean(axis=0), atol=0.01)
+        assert np.allclose(boot[g].var(axis=0), rows.var(axis=0) / len(rows), rtol=0.03)
+
+
+def test_bootstrap_memory_bound_gives_the_same_resamples_in_smaller_chunks(monkeypatch):
+    rng = np.random.default_rng(4)
+    weeks = {"forsoeg": rng.integers(0, 3, (60, 9)).astype(float), "kontrol": rng.integers(0, 3, (50, 9)).astype(float)}
+    whole = oekonomi.bootstrap_means(weeks, 250, 5)
+    monkeypatch.setattr(oekonomi, "BOOTSTRAP_CELLS", 1)  # one resample a chunk
+    small = oekonomi.bootstrap_means(weeks, 250, 5)
+    assert all(small[g].shape == (250, 9) for g in weeks)
+    assert np.allclose(small["forsoeg"].mean(axis=0), whole["forsoeg"].mean(axis=0), atol=0.1)
+
+
+def _weeks_frame(groups: dict[str, list[dict[str, int]]]) -> tuple[pd.DataFrame, pd.Series]:
+    """Weeks per status (one row per citizen) and each citizen's group, as `oekonomi.compute` takes them."""
+    rows = [(g, {s: weeks.get(s, 0) for s in varighed.YDELSER}) for g, citizens in groups.items() for weeks in citizens]
+    frame = pd.DataFrame([r for _, r in rows], index=[f"B{i}" for i in range(len(rows))])
+    return frame, pd.Series([g for g, _ in rows], index=frame.index)
+
+
+def _with_investment(config, evaluering: float):
+    """The configuration with no salary and `evaluering` as the whole investment."""
+    o = dataclasses.replace(config.oekonomi, investering_pr_aar=0.0, evaluering_kr=evaluering)
+    return dataclasses.replace(config, oekonomi=o)
+
+
+@pytest.mark.parametrize(("investment", "share"), [(0.0, 1.0), (10_000_000.0, 0.0)])
+def test_share_with_a_positive_net_result_when_every_resample_is_the_same(config, investment, share):
+    # every citizen of a group has the same weeks, so every resample is the group itself
+    weeks, gruppe = _weeks_frame({"forsoeg": [{JOB: 5}] * 10, "kontrol": [{KH: 5}] * 8})
+    changed = _with_investment(config, investment)
+    r = oekonomi.compute(weeks, gruppe, changed, fase_with(changed, FIVE_WEEKS))
+    kh = config.oekonomi.kr_pr_uge[KH]
+    assert r.central.forskel == pytest.approx(-5 * kh) and r.central.ci == pytest.approx((-5 * kh, -5 * kh))
+    assert r.central.netto() == pytest.approx(10 * 5 * kh - investment)
+    # each scenario: all resamples on the same side of zero as its net result (without the evaluation,
+    # which here is the whole investment, the trial cost nothing)
+    expected = [1.0 if s.netto() > 0 else 0.0 for s in r.scenarier]
+    assert expected[0] == share and expected[-1] == 1.0
+    assert [s.andel_netto_positiv for s in r.scenarier] == expected
+    payload = oekonomi.to_json(r, changed)
+    assert payload["sandsynlighed_netto_positiv"] == share
+    assert [e["sandsynlighed_netto_positiv"] for e in payload["foelsomhed"]] == expected
+
+
+def test_share_with_a_positive_net_result_is_that_of_the_resamples(config):
+    """Checked against the same resamples, net result computed directly with numpy, in every scenario."""
+    forsoeg = [{KH: 5 - i % 4, JOB: i % 4} for i in range(12)] + [{KH: 2, RES: 3}] * 3
+    kontrol = [{KH: 5 - i % 2, SYG: i % 2} for i in range(14)]
+    weeks, gruppe = _weeks_frame({"forsoeg": forsoeg, "kontrol": kontrol})
+    prices = np.array([config.oekonomi.kr_pr_uge[s] for s in varighed.YDELSER])
+    point = weeks[(gruppe == "forsoeg").to_numpy()].to_numpy() @ prices
+    point = point.mean() - (weeks[(gruppe == "kontrol").to_numpy()].to_numpy() @ prices).mean()
+    changed = _with_investment(config, -point * 15)  # the investment the measured saving just pays: net result 0
+    r = oekonomi.compute(weeks, gruppe, changed, fase_with(changed, FIVE_WEEKS))
+    assert r.central.netto() == pytest.approx(0, abs=1e-6)
+    o = changed.oekonomi
+    arrays = {g: weeks[(gruppe == g).to_numpy()].to_numpy(dtype=float) for g in ("forsoeg", "kontrol")}
+    boot = oekonomi.bootstrap_means(arrays, o.bootstrap_antal, o.bootstrap_seed)
+    for s in r.scenarier:
+        vector = np.array([s.kr_pr_uge[c] for c in varighed.YDELSER])
+        net = -((boot["forsoeg"] - boot["kontrol"]) @ vector) * 15 - s.investering
+        assert s.andel_netto_positiv == np.mean(net > 0), s.noegle
+        low, high = np.quantile(net, [changed.alpha / 2, 1 - changed.alpha / 2])
+        assert s.netto_ci == pytest.approx((low, high)), s.noegle
+    assert 0.3 < r.central.andel_netto_positiv < 0.7  # a net result of zero: about half the resamples above it
+
+
+# ------------------------------------------------------------------------------------- break-even
+
+
+def _hand_made(config, uger_kh_andre: float = 0.0, netto_ci: tuple[float, float] = (-2e6, -1e6), share: float = 0.0):
+    """A central scenario whose break-even is 5 weeks: investment 1 mio. kr., 100 citizens in forsøg,
+    2.000 kr. a week on kontanthjælp. `uger_kh_andre`: forsøg's extra weeks on the other public benefits."""
+    prices = {s: 0.0 for s in varighed.YDELSER} | {KH: 2000.0}
+    # the difference per citizen at the interval's bounds gives the net interval: netto = -forskel · 100 − 1 mio.
+    ci = tuple((-net - 1e6) / 100 for net in reversed(netto_ci))
+    central = oekonomi.Scenarie("central", "Centrale antagelser", prices, 1_000_000.0, 100,
+                                {"forsoeg": 10_000.0, "kontrol": 10_000.0 + 15_000.0}, ci, share)
+    uger = {s: {"forsoeg": 0.0, "kontrol": 0.0} for s in varighed.YDELSER} | {RES: {"forsoeg": uger_kh_andre, "kontrol": 0.0}}
+    return oekonomi.Oekonomiresultat(config.fase("slut"), {"forsoeg": 100, "kontrol": 100}, uger, 700_000.0, 300_000.0,
+                                     (central,))
+
+
+def _welch(low: float, high: float) -> dict[str, float]:
+    return {"forskel": (low + high) / 2, "ci_nedre": low, "ci_oevre": high, "p": 0.01}
+
+
+BREAK_EVEN_CASES = [
+    (-8.0, -4.0, oekonomi.INSIDE, "Break-even på 5,0 uger ligger inden for intervallet, så data kan ikke afgøre"),
+    (-9.0, -6.0, oekonomi.BEYOND, "Selv intervallets mindste forkortelse, 6,0 uger, er større end break-even på 5,0 uger"),
+    (-4.5, -1.0, oekonomi.SHORT, "Selv intervallets største forkortelse, 4,5 uger, er mindre end break-even på 5,0 uger"),
+    (1.0, 3.0, oekonomi.SHORT, "Intervallet rummer ingen forkortelse, så break-even på 5,0 uger blev ikke nået"),
+]
+
+
+@pytest.mark.parametrize(("low", "high", "position", "words"), BREAK_EVEN_CASES)
+def test_break_even_is_held_against_the_interval_not_the_point(config, low, high, position, words):
+    r = _hand_made(config)
+    assert r.central.break_even_uger == pytest.approx(5.0)
+    welch_ = _welch(low, high)
+    assert oekonomi.break_even_position(r.central.break_even_uger, welch_) == position
+    text = oekonomi.summary(r, config, welch_)
+    assert words in text
+    assert not any(other in text for *_, other in BREAK_EVEN_CASES if other != words)
+    assert "som næste afsnit viser" not in text  # forsøg had no extra weeks on the other benefits
+    assert oekonomi.to_json(r, config, welch_)["break_even_i_interval"] is (position == oekonomi.INSIDE)
+
+
+def test_break_even_at_the_bound_is_inside_and_without_an_interval_nothing_is_claimed(config):
+    r = _hand_made(config)
+    assert oekonomi.break_even_position(5.0, _welch(-7.0, -5.0)) == oekonomi.INSIDE
+    assert oekonomi.break_even_position(5.0, {"forskel": -6.0, "ci_nedre": None, "ci_oevre": None}) is None
+    assert oekonomi.break_even_position(None, _welch(-7.0, -5.0)) is None
+    text = oekonomi.summary(r, config, {"forskel": -6.0, "ci_nedre": None, "ci_oevre": None, "p": None})
+    assert "Målt var det 6,0 uger færre pr. borger." in text and "intervallet" not in text.split("(break-even).")[1]
+    assert oekonomi.to_json(r, config, None)["break_even_i_interval"] is None
+
+
+def test_the_weeks_interval_is_worded_as_fewer_or_more_weeks(config):
+    r = _hand_made(config, uger_kh_andre=2.0)
+    text = oekonomi.summary(r, config, _welch(-8.04, -4.3))
+    assert "Målt var det 6,2 uger færre pr. borger (95\u00a0%-konfidensinterval 4,3 til 8,0 uger færre)." in text
+    assert "som næste afsnit viser" in text  # forsøg had more weeks on the other benefits: not all self-support
+    text = oekonomi.summary(r, config, _welch(-2.0, 1.0))
+    assert "(95\u00a0%-konfidensinterval fra 2,0 uger færre til 1,0 uger flere)" in text
+
+
+@pytest.mark.parametrize(
+    ("netto_ci", "share", "verdict", "shares", "cell"),
+    [
+        ((-2e6, -1e6), 0.0, "Hele intervallet ligger under nul: forsøget kostede mere", "I ingen af de 10.000 bootstrapgentagelser",
+         "0 pct."),
+        ((-1e6, 2e6), 0.3914, "Intervallet spænder over nul, så data kan ikke afgøre", "I 39 pct. af de 10.000 bootstrapgentagelser",
+         "39 pct."),
+        ((-1e6, 2e6), 0.0004, "Intervallet spænder over nul", "I under 1 pct. af de 10.000 bootstrapgentagelser", "under 1 pct."),
+        ((1e6, 2e6), 0.9996, "Hele intervallet ligger over nul: forsøget sparede mere", "I over 99 pct. af de 10.000 bootstrapgentagelser",
+         "over 99 pct."),
+        ((1e6, 2e6), 1.0, "Hele intervallet ligger over nul: forsøget sparede mere", "I alle 10.000 bootstrapgentagelser", "100 pct."),
+    ],
+)
+def test_the_net_result_is_held_against_zero_by_its_interval_with_the_share_of_resamples(config, netto_ci, share, verdict, shares,
+                                                                                         cell):
+    r = _hand_made(config, netto_ci=netto_ci, share=share)
+    assert r.central.netto_ci == pytest.approx(netto_ci)
+    text = oekonomi.summary(r, config, _welch(-8.0, -4.0))
+    assert verdict in text and f"{shares} (nye lodtrækninger med tilbagelægning af borgerne i hver gruppe) var nettoresultatet positivt" in text
+    # what the interval leaves out, said where it is given
+    assert "priserne pr. uge er præcis som antaget" in text and "udgifter efter måleperioden" in text and "refusion" in text
+    assert "sandsynlighed" not in text
+    table = oekonomi.table_sensitivity(r, config)
+    assert table.columns[4] == "Andel gentagelser med overskud" and table.rows[0][4] == cell
+
+
+def test_summary_costs_passes_the_weeks_interval_of_the_phase(config):
+    ydelser = panel({f"F{i}": [KH] * (5 - i % 3) + [JOB] * (i % 3) for i in range(8)} | {f"K{i}": [KH] * 5 for i in range(6)})
+    borgere = citizens({f"F{i}": "forsoeg" for i in range(8)} | {f"K{i}": "kontrol" for i in range(6)})
+    v = varighed.compute({"borgere": borgere, "ydelser": ydelser}, config, fase_with(config, FIVE_WEEKS))
+    hand = dataclasses.replace(v, oekonomi=_hand_made(config),
+                               uger=dataclasses.replace(v.uger, sammenligning=_welch(-9.0, -6.0)))
+    assert "Selv intervallets mindste forkortelse, 6,0 uger" in varighed.summary_costs(hand, config)
+    assert varighed.to_json(hand, config)["oekonomi"]["break_even_i_interval"] is False
+    inside = dataclasses.replace(hand, uger=dataclasses.replace(v.uger, sammenligning=_welch(-8.0, -4.0)))
+    assert varighed.to_json(inside, config)["oekonomi"]["break_even_i_interval"] is True
+
+
 # --------------------------------------------------------------------------------------- config
 
 
@@ -265,7 +441,7 @@ def test_every_amount_in_the_configuration_names_its_source(config):
         (lambda o: o["investering"].update(aar="2018"), "'oekonomi.investering.aar' skal være en liste af årstal"),
         (lambda o: o["foelsomhed"].update(skaleres=["pension"]), "'oekonomi.foelsomhed.skaleres' skal være en liste af ydelseskoder"),
         (lambda o: o["foelsomhed"].update(faktorer=[1, -1]), "'oekonomi.foelsomhed.faktorer' skal være en liste af tal"),
-        (lambda o: o.update(bootstrap_antal=10), "'oekonomi.bootstrap_antal' skal være et helt tal på mindst 100"),
+        (lambda o: o.update(bootstrap_antal=2000), "'oekonomi.bootstrap_antal' skal være et helt tal på mindst 10.000, fandt '2000'"),
         (lambda o: o.pop("bootstrap_seed"), "mangler nøglen 'oekonomi.bootstrap_seed'"),
     ],
 )

@@ -506,15 +506,15 @@ def to_json(v: Varighed, config: Config) -> dict:
                 "rmst_p": rmst["p"],
             },
         },
-        "oekonomi": oekonomi.to_json(v.oekonomi, config),
+        "oekonomi": oekonomi.to_json(v.oekonomi, config, u.sammenligning),
     }
     return finite(payload)
 
 
 def summary_costs(v: Varighed, config: Config) -> str:
     """The transfer costs against the investment (`evalkit.maaleparametre.oekonomi.summary`), with the measured difference
-    in weeks on kontanthjælp for the break-even comparison."""
-    return oekonomi.summary(v.oekonomi, config, v.uger.sammenligning["forskel"])
+    in weeks on kontanthjælp and its interval for the break-even comparison."""
+    return oekonomi.summary(v.oekonomi, config, v.uger.sammenligning)
 
 
 def _km_finding(v: Varighed, config: Config) -> str | None:
