@@ -190,8 +190,16 @@ def test_the_resume_opens_with_conclusions_computed_from_the_results(config):
     assert lines[0] == ("Ingen af de to sammenlignede destinationer viser en forskel, der er statistisk signifikant efter "
                         "Holm-korrektion for de mange sammenligninger (signifikansniveau 5 pct.).")
     assert "2,0 uger flere på kontanthjælp end" in lines[1] and "er ikke statistisk signifikant" in lines[1]
-    assert lines[2].startswith("Regnet i kroner sparede forsøget kommunen mere, end det kostede")
+    # a positive point estimate whose interval spans zero decides nothing (issue 19, point 4)
+    assert lines[2].startswith("Regnet i kroner kan det ikke afgøres, om forsøget sparede kommunen mere, end det kostede")
     assert "intervallet rummer både et overskud og et underskud" in lines[2]
+    surplus = _with_duration_money_and_staff(_results(config, beskaeftigelse=(100, 98)), weeks=2.0, net=6e6,
+                                             trial_sick=8.0, other_sick=9.0)
+    surplus["oekonomi"].update(sandsynlighed_netto_positiv=0.9913)
+    surplus["oekonomi"]["antagelser"]["bootstrap_antal"] = 10_000
+    money = sammenfatning.headlines(surplus, config)[-2]
+    assert money.startswith("Regnet i kroner sparede forsøget kommunen mere, end det kostede")
+    assert money.endswith("og i 99 pct. af de 10.000 bootstrapgentagelser var nettoresultatet positivt.")
 
 
 def test_the_assessment_and_the_comparison_read_right_for_one_and_for_none(config):

@@ -429,7 +429,7 @@ def _share(share: float) -> str:
     return text
 
 
-def _share_of_resamples(share: float, antal: int) -> str:
+def share_of_resamples(share: float, antal: int) -> str:
     """'ingen af de 10.000', 'alle 10.000' or '12 pct. af de 10.000' (bootstrapgentagelser follows)."""
     if share == 0:
         return f"ingen af de {formatting.count(antal)}"
@@ -527,7 +527,7 @@ def summary(r: Oekonomiresultat, config: Config, uger_kh: Mapping[str, float | N
     else:
         second += (
             f" ({level}-bootstrapinterval {_ci(c.netto_ci, formatting.mio_kr)}). {_net_verdict(c)} "
-            f"I {_share_of_resamples(c.andel_netto_positiv, config.oekonomi.bootstrap_antal)} bootstrapgentagelser "
+            f"I {share_of_resamples(c.andel_netto_positiv, config.oekonomi.bootstrap_antal)} bootstrapgentagelser "
             "(nye lodtrækninger med tilbagelægning af borgerne i hver gruppe) var nettoresultatet positivt. Intervallerne "
             "og andelen bygger alene på variationen mellem borgerne i de to grupper: de regner med, at priserne pr. uge "
             "er præcis som antaget (følsomhedstabellen viser, hvad andre priser giver), og de rummer hverken udgifter "

@@ -20,6 +20,7 @@ from typing import Any
 from IPython.display import SVG
 
 from evalkit.config import Config, Fase
+from evalkit.maaleparametre import oekonomi
 from evalkit.maaleparametre.faelles import Comparison, covariates_text
 from evalkit.maaleparametre.konklusioner import (
     LABELS,
@@ -219,15 +220,26 @@ def _headline_weeks(entry: dict[str, Any], config: Config) -> str:
 
 
 def _headline_money(oek: dict[str, Any]) -> str:
+    """The net result for the municipality with its interval; the verdict is the interval's (a point
+    estimate alone decides nothing), with the bootstrap's share of replicates with a surplus."""
     net, low, high = oek["netto_kr"], oek.get("netto_ci_nedre"), oek.get("netto_ci_oevre")
     cost = oek["antagelser"]["investering_kr"]
-    verdict = "kostede forsøget kommunen mere, end det sparede" if net < 0 else "sparede forsøget kommunen mere, end det kostede"
+    if low is not None and high is not None and low < 0 < high:
+        verdict = "kan det ikke afgøres, om forsøget sparede kommunen mere, end det kostede"
+    elif (high if high is not None else net) < 0:
+        verdict = "kostede forsøget kommunen mere, end det sparede"
+    else:
+        verdict = "sparede forsøget kommunen mere, end det kostede"
     text = (f"Regnet i kroner {verdict}: sparede overførsler minus forsøgets merudgift på "
             f"{formatting.mio_kr(cost)} giver {formatting.mio_kr(net)}")
     if low is not None and high is not None:
         text += f" (95 pct.-interval {formatting.mio_kr(low)} til {formatting.mio_kr(high)})"
         if low < 0 < high:
             text += "; intervallet rummer både et overskud og et underskud"
+    share = oek.get("sandsynlighed_netto_positiv")
+    if share is not None:
+        text += (f", og i {oekonomi.share_of_resamples(share, oek['antagelser']['bootstrap_antal'])} "
+                 "bootstrapgentagelser var nettoresultatet positivt")
     return text + "."
 
 
