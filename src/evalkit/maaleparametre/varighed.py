@@ -187,7 +187,10 @@ class FoersteAfgang:
         another destination group is hidden (`diskretion.suppress_linked`)."""
         threshold, competing = self.diskretionsgraense, self.konkurrerende
         counts = {(d, g): competing.afgange[d][g] for d in DESTINATIONS for g in GROUPS}
-        counts.update({(NO_EXIT, g): self.n[g] - sum(competing.afgange[d][g] for d in DESTINATIONS) for g in GROUPS})
+        # those without an exit are never published, so they are no small count to protect: only whether
+        # there are any matters (a margin hides a zero count last), and a small number of them counts as many
+        without = {g: self.n[g] - sum(competing.afgange[d][g] for d in DESTINATIONS) for g in GROUPS}
+        counts.update({(NO_EXIT, g): max(without[g], threshold) if without[g] else 0 for g in GROUPS})
         few_without = [(d, g) for d in DESTINATIONS for g in GROUPS
                        if any(diskretion.is_small(x, threshold) for x in (self.n[g] - counts[(d, g)], self.n[g]))]
         marks = diskretion.suppress_linked(
@@ -281,7 +284,7 @@ def _first_exit(times: pd.DataFrame, borgere: pd.DataFrame, config: Config, peri
         if covariates is None
         else cox(analysed["uger"], analysed["afgang"], treated, covariates, alpha=config.alpha),
         schoenfeld_p=overlevelse.schoenfeld_p(analysed["uger"], analysed["afgang"], treated),
-        konkurrerende=_competing(analysed, treated, covariates, config.alpha),
+        konkurrerende=competing_risks(analysed, treated, covariates, config.alpha),
         diskretionsgraense=config.diskretionsgraense,
         dokument_plan=config.diskretion_plan,
     )
@@ -296,8 +299,12 @@ def destination_causes(analysed: pd.DataFrame) -> np.ndarray:
     return np.where(analysed["afgang"].to_numpy() == 1, code, konkurrerende.CENSORED)
 
 
-def _competing(analysed: pd.DataFrame, treated: np.ndarray, covariates: pd.DataFrame | None, alpha: float) -> Konkurrerende:
-    """The first exit by destination group: cumulative incidences per trial group and cause-specific Cox."""
+def competing_risks(
+    analysed: pd.DataFrame, treated: np.ndarray, covariates: pd.DataFrame | None, alpha: float
+) -> Konkurrerende:
+    """The first exit by destination group for the analysed citizens (rows of `exit_times`; `treated` 1 for
+    forsøg): cumulative incidences per trial group and cause-specific Cox models with their proportional
+    hazards check."""
     causes = destination_causes(analysed)
     time = analysed["uger"].to_numpy(float)
     trial = analysed["gruppe"].to_numpy()
@@ -761,8 +768,8 @@ def _proportional_hazards_text(v: Varighed, visible: list[str]) -> str:
     """The proportional hazards check of the all-cause and each shown cause-specific model, with what a
     rejection means."""
     c = v.afgang.konkurrerende
-    models = [(f"den samlede model for {ALL_EXITS}", v.afgang.schoenfeld_p)]
-    models += [(f"afgang til {DESTINATION_NAMES[d]}", c.schoenfeld_p[d]) for d in visible]
+    models = [(f"modellen for {ALL_EXITS}", v.afgang.schoenfeld_p)]
+    models += [(f"modellen for afgang til {DESTINATION_NAMES[d]}", c.schoenfeld_p[d]) for d in visible]
     tested = [(name, p) for name, p in models if p is not None]
     if not tested:
         return ""
@@ -783,17 +790,13 @@ def _proportional_hazards_text(v: Varighed, visible: list[str]) -> str:
 
 
 def table_competing(v: Varighed, config: Config) -> Table:
-    """Per destination group the share with a first exit there by the period's end in each group (cumulative
-    incidence) and the cause-specific hazard ratios with the proportional hazards check; last the model of
-    all exits, for comparison."""
+    """A column per destination group: the share of each group with a first exit there by the period's end
+    (cumulative incidence) and the cause-specific hazard ratios with the proportional hazards check; last
+    the model of all exits, for comparison."""
     a, c, shown = v.afgang, v.afgang.konkurrerende, _shown(v)
     level = _level(v)
-    table = Table(
-        ["Første afgang til", f"{config.grupper['forsoeg']}, andel ved periodens slut",
-         f"{config.grupper['kontrol']}, andel ved periodens slut", f"Hazard ratio ({level} KI)", "p",
-         f"Justeret hazard ratio ({level} KI)", "Proportionale hazarder, p"],
-        widths=[24, 15, 15, 15, 8, 15, 10],
-    )
+    table = Table(["Første afgang til", *(TABLE_DESTINATIONS[d] for d in DESTINATIONS), dansk.capitalize(ALL_EXITS)],
+                  widths=[28, 18, 18, 18, 18])
 
     def incidence(d: str, g: str) -> str:
         value, lower, upper = shown.at_end[d][g]
@@ -807,14 +810,16 @@ def table_competing(v: Varighed, config: Config) -> Table:
     def ratio(entry: dict[str, Any] | None) -> str:
         return "–" if not entry or entry["hr"] is None else f"{_ratio(entry['hr'])} ({_interval(entry, _ratio)})"
 
-    for d in DESTINATIONS:
-        if d in shown.hidden:
-            stats = [beskyttet.HIDDEN] * 4
-        else:
-            stats = [ratio(c.hr[d]), p_cell(c.hr[d]["p"]), ratio(c.hr_justeret[d]), p_cell(c.schoenfeld_p[d])]
-        table.add_row(TABLE_DESTINATIONS[d], *(incidence(d, g) for g in GROUPS), *stats)
-    table.add_row(dansk.capitalize(ALL_EXITS), "", "", ratio(a.hr), p_cell(a.hr["p"]), ratio(a.hr_justeret),
-                  p_cell(a.schoenfeld_p))
+    def statistics(label: str, per_destination, all_exits: str) -> None:
+        cells = [beskyttet.HIDDEN if d in shown.hidden else per_destination(d) for d in DESTINATIONS]
+        table.add_row(label, *cells, all_exits)
+
+    for g in GROUPS:
+        statistics(f"{config.grupper[g]}, andel ved periodens slut ({level} KI)", lambda d, g=g: incidence(d, g), "")
+    statistics(f"Hazard ratio ({level} KI)", lambda d: ratio(c.hr[d]), ratio(a.hr))
+    statistics("p", lambda d: p_cell(c.hr[d]["p"]), p_cell(a.hr["p"]))
+    statistics(f"Justeret hazard ratio ({level} KI)", lambda d: ratio(c.hr_justeret[d]), ratio(a.hr_justeret))
+    statistics("Test af proportionale hazarder, p", lambda d: p_cell(c.schoenfeld_p[d]), p_cell(a.schoenfeld_p))
     table.add_note(
         "Note: Borgerne på kontanthjælp i periodens første uge. Andelen ved periodens slut er den kumulative incidens "
         "(Aalen–Johansen) af en første afgang til destinationen, med konfidensinterval i procent; de tre "
