@@ -36,6 +36,7 @@ Definitions:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -203,7 +204,9 @@ class FoersteAfgang:
                                                lambda g, d=d: share_count_ids(("konkurrerende", d, g), "afgange"))
                 for d in DESTINATIONS}
 
-    def _analysed_and_document(self, marks: dict[str, diskretion.Mark], ids) -> dict[str, diskretion.Mark]:
+    def _analysed_and_document(
+        self, marks: dict[str, diskretion.Mark], ids: Callable[[str], list[str]]
+    ) -> dict[str, diskretion.Mark]:
         """A share's `marks` per group, also hidden where the analysed count is or the document's solution
         hides the count of the share (`ids(group)`, see `share_count_ids`)."""
         analysed = self.skjult_analyseret()
