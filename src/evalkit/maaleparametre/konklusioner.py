@@ -138,6 +138,13 @@ def _significant_direction(entry: dict[str, Any] | None, config: Config) -> int:
     return 1 if entry["forskel"] > 0 else -1
 
 
+def hazard_direction(hr: float | None, p: float | None, alpha: float) -> int:
+    """+1 (faster in forsøg) or −1 (slower) for a hazard ratio whose p-value is below alpha, else 0."""
+    if hr is None or p is None or p >= alpha or hr == 1:
+        return 0
+    return 1 if hr > 1 else -1
+
+
 def headings(resultater: dict[str, Any], config: Config) -> dict[str, str]:
     """The heading of each section of results, stating its finding (the document's metadata
     `overskrift-<key>`). A section without a comparison keeps its topic."""
@@ -195,8 +202,9 @@ def _first_exit_heading(varighed: dict[str, Any], config: Config) -> str:
              if not e.get("diskretion") and e.get("hr") is not None and e.get("hr_p") is not None}
     if not shown:
         return topic
-    faster = [key for key, e in shown.items() if e["hr_p"] < config.alpha and e["hr"] > 1]
-    slower = [key for key, e in shown.items() if e["hr_p"] < config.alpha and e["hr"] < 1]
+    direction = {key: hazard_direction(e["hr"], e["hr_p"], config.alpha) for key, e in shown.items()}
+    faster = [key for key in shown if direction[key] > 0]
+    slower = [key for key in shown if direction[key] < 0]
     if not faster and not slower:
         partly = " for de destinationer, der kan vises" if len(shown) < len(entries) else ""
         return f"{topic}: {NO_DIFFERENCE}{partly}"

@@ -61,7 +61,12 @@ from evalkit.maaleparametre.faelles import (
     finite,
     with_document,
 )
-from evalkit.maaleparametre.konklusioner import DESTINATION_GROUPS, DESTINATION_NAMES, OTHER_DESTINATIONS
+from evalkit.maaleparametre.konklusioner import (
+    DESTINATION_GROUPS,
+    DESTINATION_NAMES,
+    OTHER_DESTINATIONS,
+    hazard_direction,
+)
 from evalkit.praesentation import beskyttet, dansk, figures, formatting
 from evalkit.praesentation.formatting import p_cell, p_text
 from evalkit.praesentation.tables import Table
@@ -691,10 +696,8 @@ def _hr_stats(entry: dict[str, Any], level: str = "") -> str:
 
 
 def _significant(entry: dict[str, Any] | None, alpha: float) -> int:
-    """+1 (faster in forsøg), −1 (slower) or 0 (no significant difference, or none estimated)."""
-    if not entry or entry.get("hr") is None or entry.get("p") is None or entry["p"] >= alpha:
-        return 0
-    return 1 if entry["hr"] > 1 else -1
+    """`konklusioner.hazard_direction` of a Cox fit (`faelles.cox`); 0 when none was fitted."""
+    return hazard_direction(entry["hr"], entry["p"], alpha) if entry else 0
 
 
 def summary_competing(v: Varighed, config: Config) -> str:

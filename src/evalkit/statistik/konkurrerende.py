@@ -19,8 +19,8 @@ no event of any cause, S(t_i−) its value just before t_i.
   sums over t_i <= t. A time where everyone at risk has an event adds nothing to the first sum
   (S is 0 from then on, so F_j(t) − F_j(t_i) is 0).
 - Bands: pointwise, on the log(−log) scale as for the Kaplan–Meier curve
-  (`evalkit.statistik.overlevelse.band`): F^exp(±z·se/(F·|log F|)), which keeps them inside (0, 1);
-  the band is [0, 0] before the first event of the cause and [1, 1] where F is 1.
+  (`evalkit.statistik.overlevelse.loglog_limits`): F^exp(±z·se/(F·|log F|)), which keeps them inside
+  (0, 1); the band is [0, 0] before the first event of the cause and [1, 1] where F is 1.
 
 Wherever a statistic is undefined (no one at risk, F is 0 or 1 so the band has no width to estimate)
 the functions return None instead of NaN.
@@ -31,7 +31,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import norm
+
+from evalkit.statistik.overlevelse import loglog_limits
 
 CENSORED = 0
 
@@ -89,7 +90,7 @@ def value_at(incidence: Incidence, t: float) -> float | None:
 
 def band(incidence: Incidence, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
     """Pointwise (1 − alpha) confidence limits of F_j at each time (log-log transformed)."""
-    return _limits(incidence.cif, incidence.variance, alpha)
+    return loglog_limits(incidence.cif, np.sqrt(incidence.variance), alpha)
 
 
 def interval_at(incidence: Incidence, t: float, alpha: float = 0.05) -> tuple[float | None, float | None]:
@@ -101,17 +102,5 @@ def interval_at(incidence: Incidence, t: float, alpha: float = 0.05) -> tuple[fl
     f, variance = incidence.cif[passed][-1], incidence.variance[passed][-1]
     if not (0 < f < 1 and np.isfinite(variance)):
         return None, None
-    lower, upper = _limits(np.array([f]), np.array([variance]), alpha)
+    lower, upper = loglog_limits(np.array([f]), np.sqrt(np.array([variance])), alpha)
     return float(lower[0]), float(upper[0])
-
-
-def _limits(f: np.ndarray, variance: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
-    z = norm.ppf(1 - alpha / 2)
-    lower, upper = np.zeros_like(f), np.zeros_like(f)
-    inside = (f > 0) & (f < 1) & np.isfinite(variance)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        scale = np.sqrt(variance[inside]) / (f[inside] * np.abs(np.log(f[inside])))
-    lower[inside] = f[inside] ** np.exp(z * scale)
-    upper[inside] = f[inside] ** np.exp(-z * scale)
-    lower[f >= 1], upper[f >= 1] = 1.0, 1.0
-    return lower, upper

@@ -62,15 +62,21 @@ def survival_at(km: SurvfuncRight, t: float) -> float:
 
 def band(km: SurvfuncRight, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
     """Pointwise (1 − alpha) confidence limits of S at each event time (log-log transformed)."""
+    return loglog_limits(km.surv_prob, km.surv_prob_se, alpha)
+
+
+def loglog_limits(value: np.ndarray, se: np.ndarray, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+    """Pointwise (1 − alpha) limits of probabilities `value` with standard errors `se` on the log(−log)
+    scale, value^exp(±z·se/(value·|log value|)), which keeps them inside (0, 1); [1, 1] where the value
+    is 1 and [0, 0] where it is 0 or its standard error is not finite."""
     z = norm.ppf(1 - alpha / 2)
-    s, se = km.surv_prob, km.surv_prob_se
-    lower, upper = np.zeros_like(s), np.zeros_like(s)
-    inside = (s > 0) & (s < 1) & np.isfinite(se)
+    lower, upper = np.zeros_like(value), np.zeros_like(value)
+    inside = (value > 0) & (value < 1) & np.isfinite(se)
     with np.errstate(divide="ignore", invalid="ignore"):
-        scale = se[inside] / (s[inside] * np.abs(np.log(s[inside])))
-    lower[inside] = s[inside] ** np.exp(z * scale)
-    upper[inside] = s[inside] ** np.exp(-z * scale)
-    lower[s >= 1], upper[s >= 1] = 1.0, 1.0
+        scale = se[inside] / (value[inside] * np.abs(np.log(value[inside])))
+    lower[inside] = value[inside] ** np.exp(z * scale)
+    upper[inside] = value[inside] ** np.exp(-z * scale)
+    lower[value >= 1], upper[value >= 1] = 1.0, 1.0
     return lower, upper
 
 
