@@ -293,6 +293,38 @@ def test_the_economics_text_states_the_share_of_resamples_and_break_even_against
             assert cell == formatting.pct(p_) or (cell.startswith(("under", "over")) and 0 < p_ < 1), (fase, entry["navn"], cell)
 
 
+def test_final_document_splits_the_first_exit_by_destination_as_its_notebook_computed(built):
+    """Issue 19: the competing risks of the first exit, in resultater.json, the table, the text and the figure."""
+    from evalkit.maaleparametre import konklusioner, varighed
+
+    full = json.loads((built.with_name(f"{built.name}-intern") / "slut" / "resultater.json").read_text(encoding="utf-8"))
+    public = json.loads((built / "slut" / "resultater.json").read_text(encoding="utf-8"))
+    computed, shown = full["varighed"]["konkurrerende"], public["varighed"]["konkurrerende"]
+    assert set(shown) == {"tau_uger", *konklusioner.DESTINATION_GROUPS}
+    assert shown == computed  # the example data hide nothing here: the published numbers are the notebook's
+    assert isinstance(public["varighed"]["foerste_afgang"]["schoenfeld_p"], float)
+    html = (built / "slutevaluering.html").read_text(encoding="utf-8")
+    assert 'id="tbl-konkurrerende"' in html and 'id="fig-konkurrerende"' in html
+    table = _tables(built / "slutevaluering.html")["tbl-konkurrerende"]
+    header, rows = table[0], {row[0]: row[1:] for row in table[1:]}
+    level = f"95{NBSP}% KI"
+    for key, label in varighed.TABLE_DESTINATIONS.items():
+        column = header.index(label) - 1
+        entry = shown[key]
+        assert rows[f"Forsøgsafdeling, andel ved periodens slut ({level})"][column].startswith(
+            formatting.pct(entry["forsoeg"]["kumulativ_incidens"]) + " (")
+        assert rows[f"Kontrolgruppe, andel ved periodens slut ({level})"][column].startswith(
+            formatting.pct(entry["kontrol"]["kumulativ_incidens"]) + " (")
+        assert rows[f"Hazard ratio ({level})"][column].startswith(formatting.number(entry["hr"], 2) + " (")
+    assert rows[f"Hazard ratio ({level})"][-1].startswith(formatting.number(public["varighed"]["foerste_afgang"]["hr"], 2))
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(built / "slutevaluering.pdf").pages))
+    text = text.replace("\u00ad", "").replace(NBSP, " ")
+    ydelser = shown["ydelser"]
+    assert f"hazard ratio {formatting.number(ydelser['hr'], 2)};" in text
+    assert "alle afgange uanset destination" in text and "er det ikke i sig selv et godt resultat" in text
+    assert "Andet omfatter sygedagpenge og andre ydelser og også en første afgang, hvis destination er ukendt" in text
+
+
 def test_both_documents_state_the_trials_frame_from_the_configuration(built):
     """Issue 17, point 3: the caseloads, the staff, the money and why each period ends where it does."""
     config = load_config(ROOT / "forsoeg.yml")

@@ -256,6 +256,34 @@ def test_headings_state_the_finding_and_turn_with_the_numbers(config):
         "Afgang til job og uddannelse: forskellen er ikke statistisk signifikant efter Holm-korrektion")
 
 
+def test_the_first_exit_heading_states_the_finding_per_destination(config):
+    """Issue 19: the first exit's heading reads "faster" per destination group (cause-specific hazard ratios)."""
+    from evalkit.maaleparametre import konklusioner
+
+    def results(job: tuple[float, float], ydelser: tuple[float, float], hidden: str | None = None):
+        entries = {"job_uddannelse": {"hr": job[0], "hr_p": job[1]}, "ydelser": {"hr": ydelser[0], "hr_p": ydelser[1]},
+                   "andet": {"hr": 1.0, "hr_p": 0.9}}
+        if hidden:
+            entries[hidden] = {**entries[hidden], "hr": None, "diskretion": {"hr": "sekundaer"}}
+        return {"tilgaengelighed": {"varighed": True}, "varighed": {
+            "foerste_afgang": {"hr": 1.4, "logrank_p": 0.0001}, "konkurrerende": {"tau_uger": 52.0, **entries}}}
+
+    heading = konklusioner.headings(results((1.04, 0.73), (2.54, 1e-9)), config)["foerste-afgang"]
+    assert heading == ("Hurtigere afgang til ressourceforløb, fleksjob og førtidspension i forsøgsafdelingen, ikke til "
+                       "job og uddannelse")
+    assert konklusioner.headings(results((0.6, 0.01), (1.1, 0.5)), config)["foerste-afgang"] == (
+        "Langsommere afgang til job og uddannelse i forsøgsafdelingen, ikke til ressourceforløb, fleksjob og førtidspension")
+    assert konklusioner.headings(results((1.8, 0.001), (2.0, 0.001)), config)["foerste-afgang"] == (
+        "Hurtigere afgang til job og uddannelse og til ressourceforløb, fleksjob og førtidspension i forsøgsafdelingen")
+    assert konklusioner.headings(results((1.1, 0.4), (1.2, 0.3)), config)["foerste-afgang"] == (
+        "Tid til første afgang: ingen statistisk signifikant forskel")
+    assert konklusioner.headings(results((1.1, 0.4), (2.0, 0.001), hidden="ydelser"), config)["foerste-afgang"] == (
+        "Tid til første afgang: ingen statistisk signifikant forskel for de destinationer, der kan vises")
+    # results without the split: the all-cause comparison, as before
+    old = {"tilgaengelighed": {"varighed": True}, "varighed": {"foerste_afgang": {"hr": 1.4, "logrank_p": 0.0001}}}
+    assert konklusioner.headings(old, config)["foerste-afgang"] == "Hurtigere første afgang fra kontanthjælp i forsøgsafdelingen"
+
+
 def test_the_overall_assessment_covers_every_measure(config):
     """Issue 17, point 1: "Samlet vurdering" ties the exits to time, money, staff and the qualitative findings."""
     results = _with_duration_money_and_staff(_results(config, beskaeftigelse=(100, 98), ressourceforloeb=(140, 50)),

@@ -68,6 +68,19 @@ def test_each_headline_states_the_direction_and_verdict_of_the_numbers(built):
         assert headings["uger"].startswith("Færre" if weeks["forskel"] < 0 else "Flere")
     else:
         assert headings["uger"].endswith("ingen statistisk signifikant forskel")
+    # the first exit per destination group: each significant cause-specific hazard ratio in its direction
+    competing = {key: e for key, e in merged["varighed"]["konkurrerende"].items()
+                 if key in konklusioner.DESTINATION_GROUPS and not e.get("diskretion")}
+    heading = headings["foerste-afgang"]
+    for key, e in competing.items():
+        name = konklusioner.DESTINATION_NAMES[key]
+        if e["hr_p"] < CONFIG.alpha:
+            word = "Hurtigere" if e["hr"] > 1 else "angsommere"
+            assert re.search(f"{word} afgang (til [^,]+ og )?til {re.escape(name)}", heading), (key, heading)
+        else:
+            assert f"til {name} i" not in heading and not heading.startswith(f"Hurtigere afgang til {name}"), (key, heading)
+    if not any(e["hr_p"] < CONFIG.alpha for e in competing.values()):
+        assert "ingen statistisk signifikant forskel" in heading
 
 
 def test_the_assessment_counts_and_names_the_significant_differences(built):

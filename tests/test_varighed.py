@@ -469,8 +469,13 @@ def test_notebook_writes_both_sections_and_its_text_uses_them(tmp_path):
     outputs = labelled_outputs(nb)
     assert set(outputs) == {
         "txt-varighed-uger", "tbl-varighed", "txt-varighed-afgang", "fig-varighed",
+        "txt-konkurrerende", "tbl-konkurrerende", "fig-konkurrerende",
         "txt-oekonomi", "tbl-oekonomi-antagelser", "tbl-oekonomi", "tbl-oekonomi-foelsomhed", "fig-oekonomi",
     }
+    ydelser = fragment["varighed"]["konkurrerende"]["ydelser"]
+    assert formatting.number(ydelser["hr"], 2) in outputs["txt-konkurrerende"]
+    assert formatting.pct(ydelser["forsoeg"]["kumulativ_incidens"]) in outputs["tbl-konkurrerende"]
+    assert outputs["fig-konkurrerende"].startswith("<svg") and isinstance(first["schoenfeld_p"], float)
     assert formatting.number(weeks["forsoeg"]["gennemsnit"], 1) in outputs["txt-varighed-uger"]
     assert formatting.number(first["hr"], 2) in outputs["txt-varighed-afgang"]
     assert formatting.mio_kr(costs["netto_kr"]) in outputs["txt-oekonomi"]

@@ -10,8 +10,9 @@ what a reader can work with (`register.revealed`).
 
 Counted here: the groups and the flow, the distributions of Tabel 1 and 2, the outcomes (the exits add
 up to the group with those still on kontanthjælp; each binary outcome with those without it), the
-placement types, the long-term group, the analysed citizens and first exits within a year of the
-duration analysis, and the plans. Not counts of citizens, and not registered: interviews, staff figures,
+placement types, the long-term group, the analysed citizens, first exits within a year and first exits
+to each destination group by the period's end (the cumulative incidence) of the duration analysis, and
+the plans. Not counts of citizens, and not registered: interviews, staff figures,
 weeks, kroner and the Kaplan–Meier curves (drawn in steps of at least the threshold's number of exits).
 """
 
@@ -197,21 +198,33 @@ def _duration(reg: Register, varighed: dict[str, Any]) -> None:
                           tal["ikke_kontanthjaelp_startuge"], _mark(tal, "ikke_kontanthjaelp_startuge"))
         reg.sums(path("grupper", g, "n"), [analysed, left_out])
         reg.sums(path("flow", g, "kontanthjaelp_startuge"), [analysed])
-        share = tal.get("andel_afgang_52_uger")
-        value = None if share is None or tal["n"] is None else round(share * tal["n"])
-        mark = _mark(tal, "andel_afgang_52_uger")
-        year = _count(reg, path("varighed", "foerste_afgang", g, "afgang_52_uger"), value, mark)
-        without = _count(reg, path("varighed", "foerste_afgang", g, "uden_afgang_52_uger"),
-                         None if value is None else tal["n"] - value, mark)
-        reg.sums(analysed, [year, without])  # the share is Kaplan–Meier's: exact with no one censored
-        if mark == PRIMARY:
-            reg.one_small(year, without)
+        _share(reg, analysed, ("foerste_afgang", g), "afgang_52_uger", tal.get("andel_afgang_52_uger"), tal["n"],
+               _mark(tal, "andel_afgang_52_uger"))
+        for destination, entry in varighed.get("konkurrerende", {}).items():
+            if isinstance(entry, dict) and g in entry:
+                # the destination groups with those without an exit add up to the analysed citizens too, but
+                # from shares with censoring the counts are not whole: the measure protects that margin itself
+                _share(reg, analysed, ("konkurrerende", destination, g), "afgange", entry[g]["kumulativ_incidens"],
+                       tal["n"], _mark(entry[g], "kumulativ_incidens"))
     for g in GROUPS:
         if g in varighed.get("uger_paa_kontanthjaelp", {}):
             entry = varighed["uger_paa_kontanthjaelp"][g]
             size = _count(reg, path("varighed", "uger_paa_kontanthjaelp", g, "n"), entry["n"], _mark(entry, "n"))
             reg.keep(size)
             reg.sums(path("grupper", g, "n"), [size])
+
+
+def _share(reg: Register, analysed: str, keys: tuple[str, ...], name: str, share: float | None, n: int | None,
+           mark: Mark) -> None:
+    """A published share of the analysed citizens (varighed/`keys`) as the counts a reader reads from it: those
+    with the outcome (`name`), round(share · n), and those without it ('uden_' + `name`), which add up to
+    the analysed citizens. The share is Kaplan–Meier's or Aalen–Johansen's: exact with no one censored."""
+    value = None if share is None or n is None else round(share * n)
+    with_it = _count(reg, path("varighed", *keys, name), value, mark)
+    without = _count(reg, path("varighed", *keys, f"uden_{name}"), None if value is None else n - value, mark)
+    reg.sums(analysed, [with_it, without])
+    if mark == PRIMARY:
+        reg.one_small(with_it, without)
 
 
 def _plans(reg: Register, planer: dict[str, Any]) -> None:

@@ -128,6 +128,20 @@ TOPICS = {
     "foerste-afgang": "Tid til første afgang",
     "oekonomi": "Udgifter til overførsler og forsøgets økonomi",
 }
+# The destination groups of the first exit from kontanthjælp (the competing risks of `varighed`): the
+# destinations of the two sections of exits, and every other one (sygedagpenge, andet, a destination
+# that is unknown, kontanthjælp again) as "andet".
+OTHER_DESTINATIONS = "andet"
+DESTINATION_GROUPS = {
+    "job_uddannelse": OUTCOME_SECTIONS["afgange-job"][1],
+    "ydelser": OUTCOME_SECTIONS["afgange-ydelser"][1],
+    OTHER_DESTINATIONS: (),
+}
+DESTINATION_NAMES = {  # "afgang til …"
+    "job_uddannelse": "job og uddannelse",
+    "ydelser": "ressourceforløb, fleksjob og førtidspension",
+    OTHER_DESTINATIONS: "andre destinationer",
+}
 NO_DIFFERENCE = "ingen statistisk signifikant forskel"
 NOT_AFTER_HOLM = "forskellen er ikke statistisk signifikant efter Holm-korrektion"
 
@@ -168,6 +182,13 @@ def _significant_direction(entry: dict[str, Any] | None, config: Config) -> int:
     return 1 if entry["forskel"] > 0 else -1
 
 
+def hazard_direction(hr: float | None, p: float | None, alpha: float) -> int:
+    """+1 (faster in forsøg) or −1 (slower) for a hazard ratio whose p-value is below alpha, else 0."""
+    if hr is None or p is None or p >= alpha or hr == 1:
+        return 0
+    return 1 if hr > 1 else -1
+
+
 def headings(resultater: dict[str, Any], config: Config) -> dict[str, str]:
     """The heading of each section of results, stating its finding (the document's metadata
     `overskrift-<key>`). A section without a comparison keeps its topic."""
@@ -193,12 +214,7 @@ def headings(resultater: dict[str, Any], config: Config) -> dict[str, str]:
     direction = _significant_direction(varighed.get("uger_paa_kontanthjaelp"), config)
     found["uger"] = (f"{'Færre' if direction < 0 else 'Flere'} uger på kontanthjælp i {g['forsoeg']}" if direction
                      else f"Tid på kontanthjælp: {NO_DIFFERENCE}")
-    first = varighed.get("foerste_afgang") or {}
-    if first.get("hr") is not None and first.get("logrank_p") is not None:
-        found["foerste-afgang"] = (
-            f"{'Hurtigere' if first['hr'] > 1 else 'Langsommere'} første afgang fra kontanthjælp i {g['forsoeg']}"
-            if first["logrank_p"] < config.alpha else f"Tid til første afgang: {NO_DIFFERENCE}"
-        )
+    found["foerste-afgang"] = _first_exit_heading(varighed, config)
     oek = resultater.get("oekonomi", {}) if varighed else {}
     if oek.get("netto_ci_oevre") is not None and oek.get("netto_ci_nedre") is not None:
         if oek["netto_ci_oevre"] < 0:
@@ -208,6 +224,44 @@ def headings(resultater: dict[str, Any], config: Config) -> dict[str, str]:
         else:
             found["oekonomi"] = "Forsøgets økonomi: usikkert, om besparelsen dækker merudgiften"
     return {key: tekst.escape(text) for key, text in found.items()}
+
+
+def _first_exit_heading(varighed: dict[str, Any], config: Config) -> str:
+    """The first exit's heading by destination group (`varighed.konkurrerende`): faster or slower exit to
+    each group whose cause-specific hazard ratio differs significantly, and the main groups without a
+    difference ('Hurtigere afgang til ressourceforløb, fleksjob og førtidspension i forsøgsafdelingen, ikke
+    til job og uddannelse'); a group hidden by disclosure control is left out. Results without the
+    split fall back on the log-rank test of all exits; the topic when nothing can be shown."""
+    topic, group = TOPICS["foerste-afgang"], config.grupper_bestemt["forsoeg"]
+    competing = varighed.get("konkurrerende") or {}
+    entries = {key: competing[key] for key in DESTINATION_GROUPS if key in competing}
+    if not entries:
+        first = varighed.get("foerste_afgang") or {}
+        if first.get("hr") is None or first.get("logrank_p") is None:
+            return topic
+        if first["logrank_p"] >= config.alpha:
+            return f"{topic}: {NO_DIFFERENCE}"
+        return f"{'Hurtigere' if first['hr'] > 1 else 'Langsommere'} første afgang fra kontanthjælp i {group}"
+    shown = {key: e for key, e in entries.items()
+             if not e.get("diskretion") and e.get("hr") is not None and e.get("hr_p") is not None}
+    if not shown:
+        return topic
+    direction = {key: hazard_direction(e["hr"], e["hr_p"], config.alpha) for key, e in shown.items()}
+    faster = [key for key in shown if direction[key] > 0]
+    slower = [key for key in shown if direction[key] < 0]
+    if not faster and not slower:
+        partly = " for de destinationer, der kan vises" if len(shown) < len(entries) else ""
+        return f"{topic}: {NO_DIFFERENCE}{partly}"
+
+    def to(keys: list[str], conjunction: str = "og") -> str:
+        return dansk.join([f"til {DESTINATION_NAMES[key]}" for key in keys], conjunction)
+
+    clauses = [f"{word} afgang {to(keys)}" for word, keys in (("hurtigere", faster), ("langsommere", slower)) if keys]
+    heading = f"{dansk.capitalize(' og '.join(clauses))} i {group}"
+    same = [key for key in shown if key not in faster + slower and key != OTHER_DESTINATIONS]
+    if same and not (faster and slower):
+        heading += f", ikke {to(same, 'eller')}"
+    return heading
 
 
 def heading_metadata(resultater: dict[str, Any], config: Config) -> dict[str, str]:

@@ -18,6 +18,15 @@ Definitions:
   with an exit after 52 weeks (1 − S(52); None when the period is shorter), the log-rank p-value and
   Cox hazard ratios (forsøg against kontrol; above 1: faster exit in forsøg), unadjusted and adjusted
   for the baseline covariates of `faelles.adjustment_covariates` (see `evalkit.statistik.overlevelse`).
+- Competing risks: the first exit (the same event, time and censoring) split by the destination group
+  of its destination in the follow-up week (`konklusioner.DESTINATION_GROUPS`: job and education;
+  ressourceforløb, fleksjob and førtidspension; every other destination, also an unknown one or
+  kontanthjælp again, as "andet"). Per destination group and trial group the cumulative incidence
+  (Aalen–Johansen, `evalkit.statistik.konkurrerende`) with pointwise bands, read at tau; per destination
+  group the cause-specific Cox hazard ratio (event: a first exit to that group, a first exit to another
+  censored at its time), unadjusted and adjusted as above. For the all-cause model and each
+  cause-specific one the proportional hazards check of the treatment coefficient
+  (`overlevelse.schoenfeld_p`).
 - Restricted mean time to first exit up to tau = weeks from the start week to the end week, i.e. the
   mean of min(T, tau), per group; its difference with a normal interval from the Greenwood
   (delta-method) variances of the two groups.
@@ -27,12 +36,14 @@ Definitions:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from IPython.display import SVG
+from matplotlib.lines import Line2D
 from scipy.stats import norm
 
 from evalkit.config import GROUPS, Config, Fase, Periode
@@ -50,15 +61,25 @@ from evalkit.maaleparametre.faelles import (
     finite,
     with_document,
 )
+from evalkit.maaleparametre.konklusioner import (
+    DESTINATION_GROUPS,
+    DESTINATION_NAMES,
+    OTHER_DESTINATIONS,
+    hazard_direction,
+)
 from evalkit.praesentation import beskyttet, dansk, figures, formatting
 from evalkit.praesentation.formatting import p_cell, p_text
 from evalkit.praesentation.tables import Table
-from evalkit.statistik import diskretion, overlevelse
+from evalkit.statistik import diskretion, konkurrerende, overlevelse
 from evalkit.statistik.regression import welch
 
 TABLES = ("borgere", "ydelser")
 
 YEAR_WEEKS = 52  # the share with an exit is also read after one year
+DESTINATIONS = tuple(DESTINATION_GROUPS)
+_GROUP_OF_DESTINATION = {code: key for key, codes in DESTINATION_GROUPS.items() for code in codes}
+NO_EXIT = "ingen_afgang"  # the analysed citizens without a first exit: not published, the rest of the margin
+ALL_EXITS = "alle afgange uanset destination"
 
 
 def status_weeks(borgere: pd.DataFrame, ydelser: pd.DataFrame, periode: Periode) -> pd.DataFrame:
@@ -79,15 +100,17 @@ def status_weeks(borgere: pd.DataFrame, ydelser: pd.DataFrame, periode: Periode)
 
 def exit_times(borgere: pd.DataFrame, ydelser: pd.DataFrame, periode: Periode, lag_weeks: int) -> pd.DataFrame:
     """One row per citizen (index borger_id, in the order of borgere): `gruppe`, `med` (on kontanthjælp in
-    the start week, i.e. analysed), `uger` (time to the first exit or to censoring) and `afgang` (1 for an
-    exit, 0 for censored). See the module docstring."""
+    the start week, i.e. analysed), `uger` (time to the first exit or to censoring), `afgang` (1 for an
+    exit, 0 for censored) and `destination` (the first exit's status in the follow-up week; NaN without
+    an exit or when unknown). See the module docstring."""
     start = pd.Timestamp(first_monday(periode.start))
     end = pd.Timestamp(week_monday(periode.slut))
     at_start = ydelser[ydelser["uge"] == start].set_index("borger_id")["ydelse"]
-    exits = find_exits(ydelser, periode, lag_weeks).groupby("borger_id")["uge"].min()
+    # sorted by citizen and week, so the first row of each citizen is the first exit (with its destination)
+    exits = find_exits(ydelser, periode, lag_weeks).drop_duplicates("borger_id").set_index("borger_id")
     last = panel.last_weeks(ydelser)
     ids = borgere["borger_id"]
-    exit_week = exits.reindex(ids)
+    exit_week = exits["uge"].reindex(ids)
     censor_week = last.reindex(ids).clip(upper=end)
     week = exit_week.fillna(censor_week)
     frame = pd.DataFrame(
@@ -96,6 +119,7 @@ def exit_times(borgere: pd.DataFrame, ydelser: pd.DataFrame, periode: Periode, l
             "med": (at_start.reindex(ids) == KONTANTHJAELP).to_numpy(),
             "uger": ((week - start).dt.days / 7).to_numpy(),
             "afgang": exit_week.notna().astype(int).to_numpy(),
+            "destination": exits["destination"].reindex(ids).to_numpy(),
         },
         index=ids.to_numpy(),
     )
@@ -108,6 +132,17 @@ class UgerPaaKontanthjaelp:
     gennemsnit: dict[str, float | None]
     n: dict[str, int]
     sammenligning: dict[str, float | None]  # welch(): forskel, ci_nedre, ci_oevre, p
+
+
+@dataclass(frozen=True)
+class Konkurrerende:
+    """The first exit split by its destination group (competing risks), each dict by destination group."""
+
+    afgange: dict[str, dict[str, int]]  # per trial group: first exits to the destination group
+    incidens: dict[str, dict[str, konkurrerende.Incidence | None]]  # per trial group (None: an empty group)
+    hr: dict[str, dict[str, Any]]  # cause-specific Cox, as `faelles.cox`
+    hr_justeret: dict[str, dict[str, Any] | None]
+    schoenfeld_p: dict[str, float | None]
 
 
 @dataclass(frozen=True)
@@ -126,6 +161,8 @@ class FoersteAfgang:
     logrank_p: float | None
     hr: dict[str, Any]
     hr_justeret: dict[str, Any] | None
+    schoenfeld_p: float | None  # the proportional hazards check of the unadjusted model
+    konkurrerende: Konkurrerende
     diskretionsgraense: int
     dokument_plan: frozenset[str] = frozenset()  # hidden by the document's solution (Config.diskretion_plan)
 
@@ -144,11 +181,42 @@ class FoersteAfgang:
         with, or without, such an exit are few (`diskretion.suppress_outcome`), or the analysed count is."""
         counts = {g: self.afgange_aar[g] or 0 for g in GROUPS}
         marks = diskretion.suppress_outcome(counts, self.n, self.diskretionsgraense)
+        return self._analysed_and_document(marks, lambda g: share_count_ids(("foerste_afgang", g), "afgang_52_uger"))
+
+    def skjult_konkurrerende(self) -> dict[str, dict[str, diskretion.Mark]]:
+        """marks[destination group][trial group] of the cumulative incidence at tau, and with it of the
+        curve and, where either group's is hidden, the destination group's hazard ratios. Hidden as a
+        compared outcome: the first exits to the destination group, or the analysed without one, are few
+        in a group (then the other group's too). The destination groups and those still without a first
+        exit add up to the analysed citizens, whose count is shown; the last is not published, so it is
+        what a single hidden destination group's count needs hidden besides it, unless it is 0: then
+        another destination group is hidden (`diskretion.suppress_linked`)."""
+        threshold, competing = self.diskretionsgraense, self.konkurrerende
+        counts = {(d, g): competing.afgange[d][g] for d in DESTINATIONS for g in GROUPS}
+        # those without an exit are never published, so they are no small count to protect: only whether
+        # there are any matters (a margin hides a zero count last), and a small number of them counts as many
+        without = {g: self.n[g] - sum(competing.afgange[d][g] for d in DESTINATIONS) for g in GROUPS}
+        counts.update({(NO_EXIT, g): max(without[g], threshold) if without[g] else 0 for g in GROUPS})
+        few_without = [(d, g) for d in DESTINATIONS for g in GROUPS
+                       if any(diskretion.is_small(x, threshold) for x in (self.n[g] - counts[(d, g)], self.n[g]))]
+        marks = diskretion.suppress_linked(
+            counts, threshold,
+            sums=[[(key, g) for key in (*DESTINATIONS, NO_EXIT)] for g in GROUPS],
+            compared=[[(d, g) for g in GROUPS if self.n[g]] for d in DESTINATIONS],
+            primary=few_without, prefer=[(NO_EXIT, g) for g in GROUPS],
+        )
+        return {d: self._analysed_and_document({g: marks[(d, g)] for g in GROUPS},
+                                               lambda g, d=d: share_count_ids(("konkurrerende", d, g), "afgange"))
+                for d in DESTINATIONS}
+
+    def _analysed_and_document(
+        self, marks: dict[str, diskretion.Mark], ids: Callable[[str], list[str]]
+    ) -> dict[str, diskretion.Mark]:
+        """A share's `marks` per group, also hidden where the analysed count is or the document's solution
+        hides the count of the share (`ids(group)`, see `share_count_ids`)."""
         analysed = self.skjult_analyseret()
         marks = {g: marks[g] or (diskretion.SECONDARY if analysed[g]["n"] else None) for g in GROUPS}
-        return with_document(marks, self.dokument_plan, lambda g: [
-            count_id("varighed", "foerste_afgang", g, key) for key in ("afgang_52_uger", "uden_afgang_52_uger")
-        ])
+        return with_document(marks, self.dokument_plan, ids)
 
     def rmst_forskel(self, alpha: float) -> dict[str, float | None]:
         """The difference in restricted mean time forsøg − kontrol, its normal interval and p-value."""
@@ -162,6 +230,12 @@ class FoersteAfgang:
             z = norm.ppf(1 - alpha / 2)
             result.update(ci_nedre=diff - z * se, ci_oevre=diff + z * se, p=float(2 * norm.sf(abs(diff / se))))
         return result
+
+
+def share_count_ids(keys: tuple[str, ...], name: str) -> list[str]:
+    """The count ids (`faelles.count_id`) of a share of the analysed citizens under varighed/`keys`: those
+    with the outcome (`name`) and those without it ('uden_' + `name`), as `dokument` registers them."""
+    return [count_id("varighed", *keys, key) for key in (name, f"uden_{name}")]
 
 
 @dataclass(frozen=True)
@@ -217,9 +291,41 @@ def _first_exit(times: pd.DataFrame, borgere: pd.DataFrame, config: Config, peri
         hr_justeret=None
         if covariates is None
         else cox(analysed["uger"], analysed["afgang"], treated, covariates, alpha=config.alpha),
+        schoenfeld_p=overlevelse.schoenfeld_p(analysed["uger"], analysed["afgang"], treated),
+        konkurrerende=competing_risks(analysed, treated, covariates, config.alpha),
         diskretionsgraense=config.diskretionsgraense,
         dokument_plan=config.diskretion_plan,
     )
+
+
+def destination_causes(analysed: pd.DataFrame) -> np.ndarray:
+    """Each analysed citizen's cause for `konkurrerende`: 0 without a first exit, else 1 + the position of
+    its destination group in `DESTINATIONS` (a destination outside the named groups, unknown included, is
+    "andet")."""
+    group = analysed["destination"].map(_GROUP_OF_DESTINATION).fillna(OTHER_DESTINATIONS)
+    code = group.map({d: i + 1 for i, d in enumerate(DESTINATIONS)}).to_numpy(int)
+    return np.where(analysed["afgang"].to_numpy() == 1, code, konkurrerende.CENSORED)
+
+
+def competing_risks(
+    analysed: pd.DataFrame, treated: np.ndarray, covariates: pd.DataFrame | None, alpha: float
+) -> Konkurrerende:
+    """The first exit by destination group for the analysed citizens (rows of `exit_times`; `treated` 1 for
+    forsøg): cumulative incidences per trial group and cause-specific Cox models with their proportional
+    hazards check."""
+    causes = destination_causes(analysed)
+    time = analysed["uger"].to_numpy(float)
+    trial = analysed["gruppe"].to_numpy()
+    afgange, incidens, hr, adjusted, schoenfeld = {}, {}, {}, {}, {}
+    for code, d in enumerate(DESTINATIONS, start=1):
+        event = (causes == code).astype(int)  # a first exit elsewhere is censored at its time
+        afgange[d] = {g: int(event[trial == g].sum()) for g in GROUPS}
+        incidens[d] = {g: konkurrerende.cumulative_incidence(time[trial == g], causes[trial == g], code)
+                       if (trial == g).any() else None for g in GROUPS}
+        hr[d] = cox(time, event, treated, alpha=alpha)
+        adjusted[d] = None if covariates is None else cox(time, event, treated, covariates, alpha=alpha)
+        schoenfeld[d] = overlevelse.schoenfeld_p(time, event, treated)
+    return Konkurrerende(afgange=afgange, incidens=incidens, hr=hr, hr_justeret=adjusted, schoenfeld_p=schoenfeld)
 
 
 def compute(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Varighed:
@@ -343,7 +449,7 @@ def summary_exit(v: Varighed, config: Config) -> str:
     parts.append(f"Log-rank-testen for ens forløb i de to grupper giver {p_text(a.logrank_p)}.")
     if a.hr["hr"] is not None:
         hr = (
-            f"Hazard ratio for afgang ({g[f]} i forhold til {g[k]}) er "
+            f"Hazard ratio for første afgang, {ALL_EXITS} ({g[f]} i forhold til {g[k]}), er "
             f"{formatting.number(a.hr['hr'], 2)} ({_level(v)}-konfidensinterval "
             f"{_interval(a.hr, _ratio)})"
         )
@@ -352,7 +458,11 @@ def summary_exit(v: Varighed, config: Config) -> str:
                 f" og {formatting.number(a.hr_justeret['hr'], 2)} "
                 f"({_interval(a.hr_justeret, _ratio)}) justeret for baggrundsvariablerne"
             )
-        parts.append(hr + f"; et tal over 1 betyder, at borgerne i {g[f]} kom hurtigere væk fra kontanthjælp.")
+        parts.append(
+            hr + f"; et tal over 1 betyder, at borgerne i {g[f]} samlet set kom hurtigere væk fra kontanthjælp. Da alle "
+            "destinationer tæller med, er det ikke i sig selv et godt resultat: en afgang til førtidspension tæller "
+            "lige så meget som en afgang til job. Afgangene delt efter destination følger nedenfor."
+        )
     rmst = a.rmst_forskel(v.alpha)
     if rmst["forskel"] is not None:
         parts.append(
@@ -396,7 +506,8 @@ def table(v: Varighed, config: Config) -> Table:
         _weeks(a.rmst[k]),
         "–" if rmst["forskel"] is None else f"{formatting.signed(rmst['forskel'], 1)} ({_interval(rmst)})", p_cell(rmst["p"]),
     )
-    for label, entry in (("Hazard ratio for afgang, ujusteret", a.hr), ("Hazard ratio for afgang, justeret", a.hr_justeret)):
+    for label, entry in ((f"Hazard ratio for første afgang, {ALL_EXITS}, ujusteret", a.hr),
+                         (f"Hazard ratio for første afgang, {ALL_EXITS}, justeret", a.hr_justeret)):
         if entry is not None:
             value = "–" if entry["hr"] is None else f"{_ratio(entry['hr'])} ({_interval(entry, _ratio)})"
             table.add_row(label, "", "", value, p_cell(entry["p"]))
@@ -407,27 +518,47 @@ def table(v: Varighed, config: Config) -> Table:
         "borgerne på kontanthjælp i periodens første uge; borgere uden afgang er censureret ved periodens sidste "
         "uge eller deres sidste uge i data. Mediantiden er den første uge, hvor under halvdelen stadig er uden "
         "afgang (Kaplan–Meier). Den begrænsede middeltid er arealet under Kaplan–Meier-kurven op til periodens "
-        "slut; intervallet bygger på Greenwoods variansformel. Hazard ratio er fra Cox' model; over 1 betyder "
-        f"hurtigere afgang i forsøgsafdelingen. Den justerede model har {covariates_text(config)} som forklarende "
-        "variabler."
+        "slut; intervallet bygger på Greenwoods variansformel. Hazard ratio er fra Cox' model for første afgang, "
+        f"uanset hvortil; over 1 betyder hurtigere afgang i forsøgsafdelingen. Den justerede model har "
+        f"{covariates_text(config)} som forklarende variabler."
     )
     return beskyttet.annotate(table, threshold)
 
 
-def km_points(km, tau: float, alpha: float, threshold: int) -> tuple[np.ndarray, ...]:
-    """The Kaplan–Meier curve and its band as the figure draws them, from time 0 to `tau`: only steps
-    that gather at least `threshold` exits (`diskretion.coarse_steps`), each value rounded to a whole
-    per cent, so that no drop shows 1 to threshold − 1 citizens and the band's decimals do not tell how
-    the exits between two drawn steps were spread over the weeks."""
-    inside = km.surv_times <= tau
-    kept = diskretion.coarse_steps(km.n_events[inside], threshold)
-    lower, upper = overlevelse.band(km, alpha)
+def step_points(times: np.ndarray, events: np.ndarray, curve: tuple[np.ndarray, np.ndarray, np.ndarray], start: float,
+                tau: float, threshold: int) -> tuple[np.ndarray, ...]:
+    """A step curve and its band (`curve`: values, lower, upper at `times`, with `events` events at each)
+    as a figure draws them, from time 0 (value `start`) to `tau`: only steps that gather at least
+    `threshold` events (`diskretion.coarse_steps`), each value rounded to a whole per cent, so that no
+    step shows 1 to threshold − 1 citizens and the band's decimals do not tell how the events between two
+    drawn steps were spread over the weeks. Returns (times, values, lower, upper)."""
+    inside = times <= tau
+    kept = diskretion.coarse_steps(events[inside], threshold)
 
     def drawn(values: np.ndarray) -> np.ndarray:
-        return np.concatenate([[1.0], np.round(values[inside][kept], 2)])
+        return np.concatenate([[start], np.round(values[inside][kept], 2)])
 
-    times = np.concatenate([[0.0], km.surv_times[inside][kept], [tau]])
-    return times, drawn(km.surv_prob), drawn(lower), drawn(upper)
+    return (np.concatenate([[0.0], times[inside][kept], [tau]]), *(drawn(values) for values in curve))
+
+
+def km_points(km, tau: float, alpha: float, threshold: int) -> tuple[np.ndarray, ...]:
+    """The Kaplan–Meier curve and its band as the figure draws them (`step_points`)."""
+    return step_points(km.surv_times, km.n_events, (km.surv_prob, *overlevelse.band(km, alpha)), 1.0, tau, threshold)
+
+
+def incidence_points(incidence: konkurrerende.Incidence, tau: float, alpha: float, threshold: int) -> tuple[np.ndarray, ...]:
+    """A cumulative incidence curve and its band as the figure draws them (`step_points`, in steps of
+    first exits to the destination group)."""
+    curve = (incidence.cif, *konkurrerende.band(incidence, alpha))
+    return step_points(incidence.times, incidence.cause_events, curve, 0.0, tau, threshold)
+
+
+def _draw_steps(ax, points: tuple[np.ndarray, ...], colour: str, label: str) -> None:
+    """A curve of `step_points` with its band, in one group's colour."""
+    times, values, lower, upper = points
+    ax.step(times, np.append(values, values[-1]), where="post", color=colour, label=label, linewidth=1.4)
+    ax.fill_between(times, np.append(lower, lower[-1]), np.append(upper, upper[-1]), step="post",
+                    color=colour, alpha=0.2, linewidth=0)
 
 
 def figure(v: Varighed, config: Config) -> SVG:
@@ -440,13 +571,8 @@ def figure(v: Varighed, config: Config) -> SVG:
         km = a.km[g]
         if km is None:
             continue
-        times, surv, lower, upper = km_points(km, a.tau, v.alpha, config.diskretionsgraense)
-        colour = figures.GROUP_COLOURS[g]
-        ax.step(times, np.append(surv, surv[-1]), where="post", color=colour, label=config.grupper[g], linewidth=1.4)
-        ax.fill_between(times, np.append(lower, lower[-1]), np.append(upper, upper[-1]), step="post",
-                        color=colour, alpha=0.2, linewidth=0)
-    figures.note_hidden(ax, f"Kurverne er tegnet i trin på mindst {config.diskretionsgraense} afgange og i hele "
-                            "procent af hensyn til diskretion")
+        _draw_steps(ax, km_points(km, a.tau, v.alpha, config.diskretionsgraense), figures.GROUP_COLOURS[g], config.grupper[g])
+    figures.note_hidden(ax, _steps_note(config))
     ax.set_xlim(0, max(a.tau, 1))
     ax.set_ylim(0, 1.02)
     figures.number_axis(ax.xaxis)
@@ -455,6 +581,11 @@ def figure(v: Varighed, config: Config) -> SVG:
     ax.set_ylabel("Andel endnu uden afgang")
     ax.legend(loc="upper right", frameon=False)
     return figures.as_svg(fig, _km_finding(v, config))
+
+
+def _steps_note(config: Config) -> str:
+    return (f"Kurverne er tegnet i trin på mindst {config.diskretionsgraense} afgange og i hele procent af hensyn til "
+            "diskretion")
 
 
 def to_json(v: Varighed, config: Config) -> dict:
@@ -504,7 +635,9 @@ def to_json(v: Varighed, config: Config) -> dict:
                 "rmst_ci_nedre": rmst["ci_nedre"],
                 "rmst_ci_oevre": rmst["ci_oevre"],
                 "rmst_p": rmst["p"],
+                "schoenfeld_p": a.schoenfeld_p,
             },
+            "konkurrerende": competing_json(v),
         },
         "oekonomi": oekonomi.to_json(v.oekonomi, config, u.sammenligning),
     }
@@ -523,3 +656,260 @@ def _km_finding(v: Varighed, config: Config) -> str | None:
     if any(a.andel_afgang_aar[g] is None for g in GROUPS) or any(a.skjult_aar().values()):
         return None
     return figures.pair_finding(f"Første afgang inden for {YEAR_WEEKS} uger", a.andel_afgang_aar, config.grupper_bestemt, 0)
+
+
+# ------------------------------------------------------------------- the first exit by destination
+
+TABLE_DESTINATIONS = {
+    "job_uddannelse": "Job, småjob og uddannelse",
+    "ydelser": "Ressourceforløb, fleksjob og førtidspension",
+    OTHER_DESTINATIONS: "Andet, ukendt eller kontanthjælp igen",
+}
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """What the documents show of the first exit by destination group, after disclosure control."""
+
+    marks: dict[str, dict[str, diskretion.Mark]]  # FoersteAfgang.skjult_konkurrerende
+    hidden: list[str]  # destination groups whose incidences and hazard ratios are not shown
+    at_end: dict[str, dict[str, tuple[float | None, float | None, float | None]]]  # (F(tau), lower, upper), true values
+
+    def value(self, d: str, g: str) -> float | None:
+        """F(tau) of destination group `d` in trial group `g` as the documents may show it (None: hidden or none)."""
+        return None if self.marks[d][g] else self.at_end[d][g][0]
+
+
+def _shown(v: Varighed) -> _Shown:
+    a = v.afgang
+    marks = a.skjult_konkurrerende()
+    at_end = {d: {g: (None, None, None) if fit is None else
+                  (konkurrerende.value_at(fit, a.tau), *konkurrerende.interval_at(fit, a.tau, v.alpha))
+                  for g, fit in a.konkurrerende.incidens[d].items()} for d in DESTINATIONS}
+    return _Shown(marks, [d for d in DESTINATIONS if any(marks[d].values())], at_end)
+
+
+def _hr_stats(entry: dict[str, Any], level: str = "") -> str:
+    """'hazard ratio 2,41; 95 %-konfidensinterval 1,85 til 3,13; p < 0,001' (without `level`: '…; 1,85 til 3,13; …')."""
+    interval = f"{level}-konfidensinterval {_interval(entry, _ratio)}" if level else _interval(entry, _ratio)
+    return f"hazard ratio {_ratio(entry['hr'])}; {interval}; {p_text(entry['p'])}"
+
+
+def _significant(entry: dict[str, Any] | None, alpha: float) -> int:
+    """`konklusioner.hazard_direction` of a Cox fit (`faelles.cox`); 0 when none was fitted."""
+    return hazard_direction(entry["hr"], entry["p"], alpha) if entry else 0
+
+
+def summary_competing(v: Varighed, config: Config) -> str:
+    """The first exit by destination group: which groups the trial reached faster or slower (cause-specific
+    hazard ratios), adjusted, the cumulative incidence at the period's end and the proportional hazards
+    check; every number and verdict computed."""
+    a, c, shown = v.afgang, v.afgang.konkurrerende, _shown(v)
+    g = config.grupper_bestemt
+    visible = [d for d in DESTINATIONS if d not in shown.hidden]
+    fitted = [d for d in visible if c.hr[d]["hr"] is not None and c.hr[d]["p"] is not None]
+    first = [True]  # the first hazard ratio in the text names its interval
+
+    def to(keys: list[str]) -> str:
+        items = []
+        for d in keys:
+            items.append(f"til {DESTINATION_NAMES[d]} ({_hr_stats(c.hr[d], _level(v) if first[0] else '')})")
+            first[0] = False
+        return dansk.join(items)
+
+    parts = []
+    faster = [d for d in fitted if _significant(c.hr[d], v.alpha) > 0]
+    slower = [d for d in fitted if _significant(c.hr[d], v.alpha) < 0]
+    same = [d for d in fitted if d not in faster + slower]
+    clauses = []
+    if faster:
+        clauses.append(f"borgerne i {g['forsoeg']} fik hurtigere en første afgang {to(faster)}")
+    if slower:
+        subject = "de" if faster else f"borgerne i {g['forsoeg']}"
+        clauses.append(f"{subject} fik langsommere en første afgang {to(slower)}")
+    main = " og ".join(clauses)
+    if same:  # the word order of a subordinate clause after "mens"
+        verb = "der ikke var nogen" if main else "der var ikke nogen"
+        no_difference = f"{verb} statistisk signifikant forskel mellem grupperne for afgang {to(same)}"
+        main = f"{main}, mens {no_difference}" if main else no_difference
+    if main:
+        parts.append(dansk.sentence(main))
+    if len(fitted) < len(visible):
+        names = [DESTINATION_NAMES[d] for d in visible if d not in fitted]
+        parts.append(f"For afgang til {dansk.join(names)} kan hazard ratio ikke beregnes.")
+    adjusted = [d for d in fitted if c.hr_justeret[d] and c.hr_justeret[d]["hr"] is not None]
+    if adjusted:
+        values = [f"{_ratio(c.hr_justeret[d]['hr'])} for afgang til {DESTINATION_NAMES[d]}" for d in adjusted]
+        text = f"Justeret for baggrundsvariablerne er hazard ratio {dansk.join(values)}"
+        changed = [d for d in adjusted if _significant(c.hr_justeret[d], v.alpha) != _significant(c.hr[d], v.alpha)]
+        if not changed:
+            text += ", med samme konklusion om statistisk signifikans"
+        for d in changed:
+            verdict = "" if _significant(c.hr_justeret[d], v.alpha) else "ikke "
+            text += f"; justeret er forskellen for afgang til {DESTINATION_NAMES[d]} {verdict}statistisk signifikant"
+        parts.append(text + ".")
+    ends = [d for d in visible if all(shown.value(d, x) is not None for x in GROUPS)]
+    if ends:
+        pair = {d: [formatting.pct(shown.value(d, x)) for x in GROUPS] for d in ends}
+        f_pct, k_pct = pair[ends[0]]
+        parts.append(
+            f"Ved periodens slut, {formatting.number(a.tau)} uger efter dens første uge, havde {f_pct} af borgerne i "
+            f"{g['forsoeg']} og {k_pct} i {g['kontrol']} haft en første afgang til {DESTINATION_NAMES[ends[0]]}."
+        )
+        rest = [f"for afgang til {DESTINATION_NAMES[d]} {'var andelene ' if i == 0 else ''}{pair[d][0]} og {pair[d][1]}"
+                for i, d in enumerate(ends[1:])]
+        if rest:
+            parts.append(dansk.sentence(", ".join(rest)))
+    if shown.hidden:
+        names = [DESTINATION_NAMES[d] for d in shown.hidden]
+        parts.append(
+            f"For afgang til {dansk.join(names)} vises andelene og hazard ratio ikke af hensyn til diskretion, da de "
+            f"ellers kunne vise tal for færre end {config.diskretionsgraense} borgere."
+        )
+    parts.append(_proportional_hazards_text(v, visible))
+    return " ".join(part for part in parts if part)
+
+
+def _proportional_hazards_text(v: Varighed, visible: list[str]) -> str:
+    """The proportional hazards check of the all-cause and each shown cause-specific model, with what a
+    rejection means."""
+    c = v.afgang.konkurrerende
+    models = [(f"modellen for {ALL_EXITS}", v.afgang.schoenfeld_p)]
+    models += [(f"modellen for afgang til {DESTINATION_NAMES[d]}", c.schoenfeld_p[d]) for d in visible]
+    tested = [(name, p) for name, p in models if p is not None]
+    if not tested:
+        return ""
+    text = ("Cox' model antager, at forholdet mellem grupperne er det samme gennem hele perioden (proportionale "
+            "hazarder); det er testet med Schoenfeld-residualer mod tidens rang.")
+    failing = [(name, p) for name, p in tested if p < v.alpha]
+    holding = [p for _name, p in tested if p >= v.alpha]
+    spread = (f"p = {p_cell(holding[0])}" if len(holding) == 1
+              else f"p fra {p_cell(min(holding))} til {p_cell(max(holding))}") if holding else ""
+    if not failing:
+        return f"{text} Testen afviser det ikke for nogen af modellerne ({spread}), så der er ikke tegn på, at forholdet " \
+               "ændrede sig over perioden."
+    text += (f" Testen afviser det for {dansk.join([f'{name} ({p_text(p)})' for name, p in failing])}: her ændrede "
+             "forholdet sig over perioden, og hazard ratio er et gennemsnit over perioden, ikke en fast forskel uge for uge.")
+    if holding:
+        text += f" For de øvrige modeller afviser testen det ikke ({spread})."
+    return text
+
+
+def table_competing(v: Varighed, config: Config) -> Table:
+    """A column per destination group: the share of each group with a first exit there by the period's end
+    (cumulative incidence) and the cause-specific hazard ratios with the proportional hazards check; last
+    the model of all exits, for comparison."""
+    a, c, shown = v.afgang, v.afgang.konkurrerende, _shown(v)
+    level = _level(v)
+    table = Table(["Første afgang til", *(TABLE_DESTINATIONS[d] for d in DESTINATIONS), dansk.capitalize(ALL_EXITS)],
+                  widths=[28, 18, 18, 18, 18])
+
+    def incidence(d: str, g: str) -> str:
+        value, lower, upper = shown.at_end[d][g]
+        if shown.marks[d][g]:
+            return beskyttet.HIDDEN
+        if value is None:
+            return "–"
+        ci = "" if lower is None else f" ({formatting.number(100 * lower)} til {formatting.number(100 * upper)})"
+        return formatting.pct(value) + ci
+
+    def ratio(entry: dict[str, Any] | None) -> str:
+        return "–" if not entry or entry["hr"] is None else f"{_ratio(entry['hr'])} ({_interval(entry, _ratio)})"
+
+    def statistics(label: str, per_destination, all_exits: str) -> None:
+        cells = [beskyttet.HIDDEN if d in shown.hidden else per_destination(d) for d in DESTINATIONS]
+        table.add_row(label, *cells, all_exits)
+
+    for g in GROUPS:
+        statistics(f"{config.grupper[g]}, andel ved periodens slut ({level} KI)", lambda d, g=g: incidence(d, g), "")
+    statistics(f"Hazard ratio ({level} KI)", lambda d: ratio(c.hr[d]), ratio(a.hr))
+    statistics("p", lambda d: p_cell(c.hr[d]["p"]), p_cell(a.hr["p"]))
+    statistics(f"Justeret hazard ratio ({level} KI)", lambda d: ratio(c.hr_justeret[d]), ratio(a.hr_justeret))
+    statistics("Test af proportionale hazarder, p", lambda d: p_cell(c.schoenfeld_p[d]), p_cell(a.schoenfeld_p))
+    table.add_note(
+        "Note: Borgerne på kontanthjælp i periodens første uge. Andelen ved periodens slut er den kumulative incidens "
+        "(Aalen–Johansen) af en første afgang til destinationen, med konfidensinterval i procent; de tre "
+        "destinationer giver tilsammen andelen med en første afgang. Destinationen er borgerens ydelse "
+        f"{config.opfoelgning_uger} uger efter afgangen. Hazard ratio er fra Cox' model for hver destination for sig, "
+        "hvor en første afgang til en anden destination censureres på sit tidspunkt; over 1 betyder hurtigere afgang "
+        f"dertil i forsøgsafdelingen. Den justerede model har {covariates_text(config)} som forklarende variabler. "
+        "Testen af proportionale hazarder er Grambsch og Therneaus test af Schoenfeld-residualerne mod tidens rang; "
+        "en lille p-værdi betyder, at hazard ratio ændrede sig over perioden og er et gennemsnit over den."
+    )
+    return beskyttet.annotate(table, config.diskretionsgraense)
+
+
+def figure_competing(v: Varighed, config: Config) -> SVG:
+    """The cumulative incidence of a first exit to each destination group, one panel per group, with
+    pointwise bands; drawn in steps of at least the disclosure threshold's number of first exits to the
+    group (`incidence_points`), a hidden group not at all."""
+    a, shown = v.afgang, _shown(v)
+    threshold = config.diskretionsgraense
+    fig = figures.new_figure(3.2)
+    axes = fig.subplots(1, len(DESTINATIONS), sharey=True)
+    top = 0.0
+    for ax, d in zip(axes, DESTINATIONS):
+        for g in GROUPS:
+            fit = a.konkurrerende.incidens[d][g]
+            if fit is None or shown.marks[d][g]:
+                continue
+            points = incidence_points(fit, a.tau, v.alpha, threshold)
+            top = max(top, float(points[3].max()))
+            _draw_steps(ax, points, figures.GROUP_COLOURS[g], config.grupper[g])
+        if d in shown.hidden:
+            ax.text(0.5, 0.5, beskyttet.HIDDEN, transform=ax.transAxes, ha="center", va="center", fontsize=10)
+        ax.set_title(_wrapped(TABLE_DESTINATIONS[d]), fontsize=9)
+        ax.set_xlim(0, max(a.tau, 1))
+        figures.number_axis(ax.xaxis)
+    axes[0].set_ylim(0, min(1.0, max(0.1, top * 1.1)))
+    figures.percent_axis(axes[0].yaxis)
+    axes[0].set_ylabel("Andel med første afgang dertil")
+    axes[len(axes) // 2].set_xlabel("Uger fra måleperiodens første uge")
+    handles = [Line2D([], [], color=figures.GROUP_COLOURS[g], linewidth=1.4, label=config.grupper[g]) for g in GROUPS]
+    axes[0].legend(handles=handles, loc="upper left", frameon=False)
+    note = _steps_note(config) + (f"; {figures.HIDDEN_NOTE}" if shown.hidden else "")
+    figures.note_hidden(axes[0], note)
+    return figures.as_svg(fig, _competing_finding(v, shown, config))
+
+
+def _wrapped(label: str, width: int = 26) -> str:
+    """A panel title on lines of at most about `width` characters."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += f" {word}"
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+def _competing_finding(v: Varighed, shown: _Shown, config: Config) -> str | None:
+    """The curves' finding: the destination group whose shares at the period's end differ most, as the
+    table gives them."""
+    labels = [f"første afgang til {DESTINATION_NAMES[d]} ved periodens slut" for d in DESTINATIONS]
+    values = {g: [None if shown.value(d, g) is None else round(shown.value(d, g), 2) for d in DESTINATIONS] for g in GROUPS}
+    return figures.largest_difference(labels, values, config.grupper_bestemt, 0)
+
+
+def competing_json(v: Varighed) -> dict[str, Any]:
+    """`varighed.konkurrerende` of resultater.json: per destination group each trial group's cumulative
+    incidence at tau with its interval, the cause-specific hazard ratios and the proportional hazards
+    check; what disclosure control hides is marked (the published file nulls it)."""
+    a, c, shown = v.afgang, v.afgang.konkurrerende, _shown(v)
+    payload: dict[str, Any] = {"tau_uger": a.tau}
+    for d in DESTINATIONS:
+        groups = {}
+        for g in GROUPS:
+            numbers = dict(zip(("kumulativ_incidens", "ci_nedre", "ci_oevre"), shown.at_end[d][g]))
+            groups[g] = diskretion.mark_json(numbers, dict.fromkeys(numbers, shown.marks[d][g]))
+        adjusted = c.hr_justeret[d] or {}
+        statistics = {
+            "hr": c.hr[d]["hr"], "hr_ci_nedre": c.hr[d]["ci_nedre"], "hr_ci_oevre": c.hr[d]["ci_oevre"], "hr_p": c.hr[d]["p"],
+            "hr_justeret": adjusted.get("hr"), "hr_justeret_ci_nedre": adjusted.get("ci_nedre"),
+            "hr_justeret_ci_oevre": adjusted.get("ci_oevre"), "hr_justeret_p": adjusted.get("p"),
+            "schoenfeld_p": c.schoenfeld_p[d],
+        }
+        hidden = diskretion.SECONDARY if d in shown.hidden else None  # hidden with the counts they rest on
+        payload[d] = diskretion.mark_json({**groups, **statistics, "hr_justeret_metode": adjusted.get("metode")},
+                                          dict.fromkeys(statistics, hidden))
+    return payload

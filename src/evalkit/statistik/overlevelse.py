@@ -18,6 +18,17 @@
 - `cox`: statsmodels' `PHReg` (Efron's method for tied times): the hazard ratio of the treated group
   against the other with its Wald interval and p-value, optionally adjusted for covariates (columns
   without variation left out).
+- `schoenfeld_p`: the proportional hazards check of the treated group's coefficient in that model, a
+  Grambsch–Therneau test on the scaled Schoenfeld residuals against the rank of the event time (the
+  one-coefficient approximation R's `cox.zph` used before survival 3.0 and lifelines'
+  `proportional_hazard_test` uses): with D events, s_k the Schoenfeld residual of the k-th event, V the
+  model's covariance matrix and g_k the event's rank among the event times (tied times get their
+  average rank), the scaled residual is r_k = D · (s_k V)[treated] and
+  T = (sum_k (g_k − mean g) r_k)² / (D · V[treated, treated] · sum_k (g_k − mean g)²), chi-squared
+  with one degree of freedom. The residuals are Efron's, as the fit (at a time with d tied events the
+  risk-set mean is averaged over the d steps of Efron's approximation, so that they sum to the score,
+  0); statsmodels' `schoenfeld_residuals` use Breslow's risk-set mean. A small p says that the hazard
+  ratio changed over the period, so that the model's single ratio is an average over it.
 
 Wherever a statistic is undefined (an empty group, no events, a model that cannot be fitted) the
 functions return None instead of NaN.
@@ -31,7 +42,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
+from scipy.stats import chi2, norm, rankdata
 from statsmodels.duration.hazard_regression import PHReg
 from statsmodels.duration.survfunc import SurvfuncRight, survdiff
 
@@ -51,15 +62,21 @@ def survival_at(km: SurvfuncRight, t: float) -> float:
 
 def band(km: SurvfuncRight, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
     """Pointwise (1 − alpha) confidence limits of S at each event time (log-log transformed)."""
+    return loglog_limits(km.surv_prob, km.surv_prob_se, alpha)
+
+
+def loglog_limits(value: np.ndarray, se: np.ndarray, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+    """Pointwise (1 − alpha) limits of probabilities `value` with standard errors `se` on the log(−log)
+    scale, value^exp(±z·se/(value·|log value|)), which keeps them inside (0, 1); [1, 1] where the value
+    is 1 and [0, 0] where it is 0 or its standard error is not finite."""
     z = norm.ppf(1 - alpha / 2)
-    s, se = km.surv_prob, km.surv_prob_se
-    lower, upper = np.zeros_like(s), np.zeros_like(s)
-    inside = (s > 0) & (s < 1) & np.isfinite(se)
+    lower, upper = np.zeros_like(value), np.zeros_like(value)
+    inside = (value > 0) & (value < 1) & np.isfinite(se)
     with np.errstate(divide="ignore", invalid="ignore"):
-        scale = se[inside] / (s[inside] * np.abs(np.log(s[inside])))
-    lower[inside] = s[inside] ** np.exp(z * scale)
-    upper[inside] = s[inside] ** np.exp(-z * scale)
-    lower[s >= 1], upper[s >= 1] = 1.0, 1.0
+        scale = se[inside] / (value[inside] * np.abs(np.log(value[inside])))
+    lower[inside] = value[inside] ** np.exp(z * scale)
+    upper[inside] = value[inside] ** np.exp(-z * scale)
+    lower[value >= 1], upper[value >= 1] = 1.0, 1.0
     return lower, upper
 
 
@@ -94,6 +111,33 @@ def logrank_p(time: np.ndarray, event: np.ndarray, group: np.ndarray) -> float |
     return _finite(p)
 
 
+def _design(treated: np.ndarray, covariates: pd.DataFrame | None) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """The Cox model's design matrix, treatment first, with the covariates that vary; (design, used, left out)."""
+    design = pd.DataFrame({"treated": np.asarray(treated, dtype=float)})
+    varying: list[str] = []
+    constant: list[str] = []
+    if covariates is not None:
+        varying = [c for c in covariates.columns if covariates[c].nunique() > 1]
+        constant = [c for c in covariates.columns if c not in varying]
+        design = pd.concat([design, covariates[varying].reset_index(drop=True).astype(float)], axis=1)
+    return design, varying, constant
+
+
+def _fit(time: np.ndarray, event: np.ndarray, design: pd.DataFrame):
+    """statsmodels' PHReg fit (Efron's ties), or None when the model cannot be fitted or its treatment
+    coefficient has no finite standard error."""
+    if design["treated"].nunique() < 2 or event.sum() == 0:
+        return None
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            fit = PHReg(np.asarray(time, dtype=float), design.to_numpy(), status=event, ties="efron").fit()
+            beta, se = float(fit.params[0]), float(fit.bse[0])
+    except (np.linalg.LinAlgError, ValueError, ZeroDivisionError):
+        return None
+    return fit if math.isfinite(beta) and math.isfinite(se) and se > 0 else None
+
+
 def cox(
     time: np.ndarray,
     event: np.ndarray,
@@ -104,28 +148,14 @@ def cox(
     """{'hr', 'ci_nedre', 'ci_oevre', 'p'}: the hazard ratio of `treated` (1) against 0 from a Cox model,
     adjusted for `covariates` when given; 'justeret_for' names the covariates used and 'udeladt' those
     left out without variation."""
-    design = pd.DataFrame({"treated": np.asarray(treated, dtype=float)})
-    varying: list[str] = []
-    constant: list[str] = []
-    if covariates is not None:
-        varying = [c for c in covariates.columns if covariates[c].nunique() > 1]
-        constant = [c for c in covariates.columns if c not in varying]
-        design = pd.concat([design, covariates[varying].reset_index(drop=True).astype(float)], axis=1)
+    design, varying, constant = _design(treated, covariates)
     result: dict[str, Any] = {
         "hr": None, "ci_nedre": None, "ci_oevre": None, "p": None, "justeret_for": varying, "udeladt": constant,
     }
-    event = np.asarray(event, dtype=int)
-    if design["treated"].nunique() < 2 or event.sum() == 0:
+    fit = _fit(time, np.asarray(event, dtype=int), design)
+    if fit is None:
         return result
-    try:
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
-            warnings.simplefilter("ignore")
-            fit = PHReg(np.asarray(time, dtype=float), design.to_numpy(), status=event, ties="efron").fit()
-            beta, se = float(fit.params[0]), float(fit.bse[0])
-    except (np.linalg.LinAlgError, ValueError, ZeroDivisionError):
-        return result
-    if not (math.isfinite(beta) and math.isfinite(se) and se > 0):
-        return result
+    beta, se = float(fit.params[0]), float(fit.bse[0])
     z = norm.ppf(1 - alpha / 2)
     with np.errstate(over="ignore"):  # a model that separates the groups has no finite interval
         values = {
@@ -137,3 +167,48 @@ def cox(
     if all(_finite(v) is not None for v in values.values()):
         result.update(values)
     return result
+
+
+def schoenfeld_p(
+    time: np.ndarray, event: np.ndarray, treated: np.ndarray, covariates: pd.DataFrame | None = None
+) -> float | None:
+    """The p-value of the proportional hazards test of `treated`'s coefficient in the Cox model of `cox`
+    (see the module docstring); None when the model cannot be fitted or the events fall at one time."""
+    time, event = np.asarray(time, dtype=float), np.asarray(event, dtype=int)
+    design, _varying, _constant = _design(treated, covariates)
+    fit = _fit(time, event, design)
+    if fit is None:
+        return None
+    residuals = efron_schoenfeld(time, event, design.to_numpy(), np.asarray(fit.params))
+    covariance = np.asarray(fit.cov_params())
+    deaths = int(event.sum())
+    scaled = deaths * residuals @ covariance[:, 0]
+    ranks = rankdata(time[event == 1])
+    centred = ranks - ranks.mean()
+    spread = float((centred**2).sum())
+    if spread <= 0:
+        return None
+    statistic = float((centred @ scaled) ** 2 / (deaths * covariance[0, 0] * spread))
+    return _finite(chi2.sf(statistic, 1))
+
+
+def efron_schoenfeld(time: np.ndarray, event: np.ndarray, x: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    """The Schoenfeld residuals of the events (rows in the order of the events in the data) of a Cox model
+    with coefficients `beta` and Efron's ties: x_i minus the risk set's mean at the event's time, the mean
+    averaged over the d steps of Efron's approximation where d events share the time."""
+    is_event = event == 1
+    score = x @ beta
+    weight = np.exp(score - score.max())  # the scale cancels in every mean
+    residuals = np.empty((int(is_event.sum()), x.shape[1]))
+    event_rows = np.flatnonzero(is_event)
+    for t in np.unique(time[is_event]):
+        risk = time >= t
+        tied = risk & is_event & (time == t)
+        s0, s1 = weight[risk].sum(), weight[risk] @ x[risk]
+        t0, t1 = weight[tied].sum(), weight[tied] @ x[tied]
+        d = int(tied.sum())
+        steps = np.arange(d)[:, None] / d
+        mean = ((s1 - steps * t1) / (s0 - steps * t0)).mean(axis=0)
+        rows = np.flatnonzero(tied[event_rows])
+        residuals[rows] = x[tied] - mean
+    return residuals
