@@ -309,3 +309,37 @@ def test_conclusions_with_hidden_outcomes_say_they_cover_only_what_may_be_shown(
         "der kan vises")
     assert "Grupperne er sammenlignet på tre destinationer for den første afgang fra kontanthjælp, og for én af dem vises sammenligningen ikke" in (
         sammenfatning.resume(results, config))
+
+
+def _competing(job_p: float, ydelser_p: float, hidden: bool = False) -> dict:
+    def group(hr: float, p: float) -> dict:
+        return {"hr": hr, "hr_ci_nedre": hr * 0.8, "hr_ci_oevre": hr * 1.25, "hr_p": p}
+
+    ydelser = group(2.5, ydelser_p)
+    if hidden:
+        ydelser["diskretion"] = {"hr": "sekundaer"}
+    return {"job_uddannelse": group(1.04, job_p), "ydelser": ydelser, "andet": group(0.99, 0.9)}
+
+
+def test_the_first_exit_is_read_by_destination_not_as_faster_in_general(config):
+    """Issue 19, point 1: fewer weeks on kontanthjælp with faster exits to other benefits only is not read as
+    citizens getting on faster; the sentence names each destination group's hazard ratio and verdict."""
+    results = _with_duration_money_and_staff(_results(config, beskaeftigelse=(100, 98)), weeks=-7.6, net=-14.6e6,
+                                             trial_sick=10.6, other_sick=9.2)
+    results["varighed"]["konkurrerende"] = _competing(job_p=0.73, ydelser_p=1e-9)
+    text = sammenfatning.first_exit_sentence(results, config)
+    assert text.startswith("Borgerne i forsøgsafdelingen fik hurtigere en første afgang til ressourceforløb, fleksjob og "
+                           "førtidspension (hazard ratio 2,50; 95 pct.-konfidensinterval 2,00 til 3,13), mens forskellen "
+                           "for afgang til job og uddannelse ikke er statistisk signifikant (hazard ratio 1,04;")
+    assert text.endswith("Den kortere tid på kontanthjælp følger altså med afgang til ressourceforløb, fleksjob og "
+                         "førtidspension, ikke med afgang til job og uddannelse.")
+    assert "andre destinationer" not in text  # the residual group is not read
+    assert text in sammenfatning.headlines(results, config) and text in sammenfatning.overall(results, config)
+
+    results["varighed"]["konkurrerende"] = _competing(job_p=0.73, ydelser_p=0.2)
+    assert sammenfatning.first_exit_sentence(results, config).startswith(
+        "Hvor hurtigt den første afgang fra kontanthjælp kom, er ikke statistisk signifikant forskelligt i de to grupper, "
+        "hverken for afgang til job og uddannelse")
+    results["varighed"]["konkurrerende"] = _competing(job_p=0.73, ydelser_p=1e-9, hidden=True)
+    hidden = sammenfatning.first_exit_sentence(results, config)
+    assert "ressourceforløb" not in hidden and "job og uddannelse" in hidden

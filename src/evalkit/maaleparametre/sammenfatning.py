@@ -23,9 +23,13 @@ from evalkit.config import Config, Fase
 from evalkit.maaleparametre import oekonomi
 from evalkit.maaleparametre.faelles import Comparison, covariates_text
 from evalkit.maaleparametre.konklusioner import (
+    DESTINATION_GROUPS,
+    DESTINATION_NAMES,
     LABELS,
+    OTHER_DESTINATIONS,
     available,
     compared,
+    hazard_direction,
     counts,
     decisive,
     family,
@@ -143,6 +147,7 @@ def headlines(resultater: dict[str, Any], config: Config, main_findings: Sequenc
     varighed = resultater.get("varighed", {}).get("uger_paa_kontanthjaelp")
     if resultater.get("tilgaengelighed", {}).get("varighed") and varighed and varighed.get("forskel") is not None:
         found.append(_headline_weeks(varighed, config))
+        found.append(first_exit_sentence(resultater, config))
     oek = resultater.get("oekonomi", {})
     if resultater.get("tilgaengelighed", {}).get("varighed") and oek.get("netto_kr") is not None:
         found.append(_headline_money(oek))
@@ -217,6 +222,44 @@ def _headline_weeks(entry: dict[str, Any], config: Config) -> str:
         f"{g['kontrol']} i måleperioden (95 pct.-konfidensinterval {formatting.signed(entry['ci_nedre'], 1)} til "
         f"{formatting.signed(entry['ci_oevre'], 1)} uger); forskellen er {verdict} ({p_text(entry['p'])})."
     )
+
+
+def first_exit_sentence(resultater: dict[str, Any], config: Config) -> str:
+    """Where the first exits from kontanthjælp went faster or not (the competing risks of `varighed`): the
+    cause-specific hazard ratio of each destination group that may be shown, in the plan's primary analysis,
+    and, when fewer weeks on kontanthjælp go with faster exits to the other benefits only, that the shorter
+    time is no sign of more exits to job."""
+    varighed = resultater.get("varighed", {}) if available(resultater, "varighed") else {}
+    competing = varighed.get("konkurrerende") or {}
+    prefix = "hr_justeret" if config.analyseplan.justeret else "hr"
+    shown = [(key, competing[key]) for key in DESTINATION_GROUPS if key != OTHER_DESTINATIONS and key in competing
+             and not competing[key].get("diskretion") and competing[key].get(prefix) is not None]
+    if not shown:
+        return ""
+    direction = {key: hazard_direction(e[prefix], e.get(f"{prefix}_p"), config.alpha) for key, e in shown}
+
+    def ratio(e: dict[str, Any]) -> str:
+        return (f"hazard ratio {formatting.number(e[prefix], 2)}; 95 pct.-konfidensinterval "
+                f"{formatting.number(e[f'{prefix}_ci_nedre'], 2)} til {formatting.number(e[f'{prefix}_ci_oevre'], 2)}")
+
+    moved = [f"{'hurtigere' if direction[key] > 0 else 'langsommere'} en første afgang til {DESTINATION_NAMES[key]} "
+             f"({ratio(e)})" for key, e in shown if direction[key]]
+    same = [(key, e) for key, e in shown if not direction[key]]
+    if moved:
+        text = f"borgerne i {config.grupper_bestemt['forsoeg']} fik {dansk.join(moved)}"
+        if same:
+            text += (f", mens forskellen for afgang til {dansk.join([DESTINATION_NAMES[k] for k, _e in same])} ikke er "
+                     f"statistisk signifikant ({'; '.join(ratio(e) for _k, e in same)})")
+    else:
+        text = ("hvor hurtigt den første afgang fra kontanthjælp kom, er ikke statistisk signifikant forskelligt i de to "
+                f"grupper, hverken for afgang {dansk.join([f'til {DESTINATION_NAMES[k]} ({ratio(e)})' for k, e in same], 'eller')}")
+    text = dansk.sentence(text)
+    weeks = varighed.get("uger_paa_kontanthjaelp") or {}
+    fewer = weeks.get("forskel") is not None and weeks["forskel"] < 0 and significant(weeks, config)
+    if fewer and direction.get("ydelser") == 1 and direction.get("job_uddannelse") == 0:
+        text += (f" Den kortere tid på kontanthjælp følger altså med afgang til {DESTINATION_NAMES['ydelser']}, ikke "
+                 f"med afgang til {DESTINATION_NAMES['job_uddannelse']}.")
+    return text
 
 
 def _headline_money(oek: dict[str, Any]) -> str:
@@ -785,6 +828,9 @@ def overall(resultater: dict[str, Any], config: Config, main_findings: Sequence[
         more = "færre" if weeks["forskel"] < 0 else "flere"
         lines.append(f"Tid på kontanthjælp: {formatting.number(abs(weeks['forskel']), 1)} uger {more} pr. borger i "
                      f"{g['forsoeg']} end i {g['kontrol']} ({verdict}, {p_text(weeks.get('p'))}).")
+    destinations = first_exit_sentence(resultater, config)
+    if destinations:
+        lines.append(f"Første afgang efter destination: {destinations}")
     oek = resultater.get("oekonomi", {}) if varighed else {}
     if oek.get("netto_kr") is not None:
         interval = (f" (95 pct.-interval {formatting.mio_kr(oek['netto_ci_nedre'])} til {formatting.mio_kr(oek['netto_ci_oevre'])})"
