@@ -43,7 +43,7 @@ class Job:
     inputs: tuple[Path, ...]
     comparison: Path | None = None  # another phase's resultater.json (the summary of a comparing phase)
     analyst_texts: tuple[Path, ...] = ()  # the analysts' files whose main findings the summary shows
-    carried_lock: Path | None = None  # the analysis plan locked before this build (`analyseplan.LOCK_FILE`)
+    carried_lock: Path | None = None  # the analysis plan locked before this build (`LOCK_FILE`)
 
     @property
     def executed(self) -> Path:

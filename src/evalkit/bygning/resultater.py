@@ -63,20 +63,14 @@ def assemble(fase: Fase, fragments: list[dict[str, Any]], plan: Analyseplan | No
     for fragment in fragments:
         _merge(merged, fragment)
     udfald = merged.get("udfald", {})
+    from evalkit.maaleparametre.konklusioner import primary
     from evalkit.statistik.andele import holm
 
     family = plan.familie if plan else ()
-    adjusted = holm({key: primary_p(udfald[key], plan) for key in family if key in udfald})
+    adjusted = holm({key: primary(udfald[key], plan).get("p") for key in family if key in udfald})
     for key, p_holm in adjusted.items():
         udfald[key]["p_holm"] = p_holm
     return merged
-
-
-def primary_p(entry: dict[str, Any], plan: Analyseplan | None) -> float | None:
-    """An outcome's p-value in the plan's primary analysis (the adjusted comparison's, when it is primary)."""
-    if plan is not None and plan.justeret:
-        return (entry.get("justeret") or {}).get("p")
-    return entry.get("p")
 
 
 # The statistics of a comparison of two groups' counts (`faelles.outcome`): hidden with the counts.

@@ -50,8 +50,7 @@ def deviations(locked: dict[str, Any], plan: dict[str, Any]) -> list[dict[str, A
     """Each field whose value differs between the locked plan and this one: {'felt', 'laast', 'nu'}, in the
     order of `FIELDS` (a field only one of them has counts too)."""
     keys = [*FIELDS, *sorted((set(locked) | set(plan)) - set(FIELDS))]
-    return [{"felt": key, "laast": locked.get(key), "nu": plan.get(key)}
-            for key in keys if (key in locked or key in plan) and locked.get(key) != plan.get(key)]
+    return [{"felt": key, "laast": locked.get(key), "nu": plan.get(key)} for key in keys if locked.get(key) != plan.get(key)]
 
 
 def record(config: Config, fase_key: str, earlier: dict[str, Any] | None = None,

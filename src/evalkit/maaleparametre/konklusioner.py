@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from evalkit.config import GROUPS, Config
+from evalkit.config import GROUPS, Analyseplan, Config
 from evalkit.praesentation import dansk, formatting, tekst
 from evalkit.statistik import diskretion
 
@@ -52,18 +52,19 @@ def compared(resultater: dict[str, Any], config: Config) -> list[tuple[str, dict
 
 def _entries(resultater: dict[str, Any], config: Config, keys: tuple[str, ...]) -> list[tuple[str, dict[str, Any]]]:
     udfald = resultater.get("udfald", {})
-    return [(key, primary(udfald[key], config)) for key in keys if key in udfald]
+    return [(key, primary(udfald[key], config.analyseplan)) for key in keys if key in udfald]
 
 
 PRIMARY_STATISTICS = ("forskel", "ci_nedre", "ci_oevre", "p")
 
 
-def primary(entry: dict[str, Any], config: Config) -> dict[str, Any]:
+def primary(entry: dict[str, Any], plan: Analyseplan) -> dict[str, Any]:
     """The outcome's entry with the comparison of the plan's primary analysis: as it is when that is the
-    unadjusted comparison; with the adjusted difference, interval and p-value (and the unadjusted ones
-    under `ujusteret`) when the plan makes the adjusted comparison primary."""
+    unadjusted comparison (or when the outcome has no adjusted one); with the adjusted difference,
+    interval and p-value (and the unadjusted ones under `ujusteret`) when the plan makes the adjusted
+    comparison primary. Holm's correction (`bygning.resultater.assemble`) and the verdicts both read it."""
     adjusted = entry.get("justeret")
-    if not config.analyseplan.justeret or not adjusted:
+    if not plan.justeret or not adjusted:
         return entry
     return {**entry, **{k: adjusted.get(k) for k in PRIMARY_STATISTICS},
             "ujusteret": {k: entry.get(k) for k in PRIMARY_STATISTICS}}

@@ -29,10 +29,10 @@ from evalkit.maaleparametre.konklusioner import (
     OTHER_DESTINATIONS,
     available,
     compared,
-    hazard_direction,
     counts,
     decisive,
     family,
+    hazard_direction,
     in_family,
     secondary,
     shown,
@@ -205,11 +205,16 @@ def _headline_secondary(resultater: dict[str, Any], config: Config) -> str:
             f"{formatting.pct(e['kontrol']['andel'], 1)} i {g['kontrol']})" for key, e in entries if decisive(key, e, config)]
     others = [LABELS[key].lower() for key, e in entries if not decisive(key, e, config)]
     if not hits:
-        subject = f"det sekundære udfald, {others[0]}," if len(others) == 1 else f"de sekundære udfald, {dansk.join(others)},"
-        return dansk.sentence(f"{subject} viser ingen statistisk signifikant forskel")
+        return _no_secondary_difference(others)
     text = (f"blandt de sekundære udfald, der læses som understøttende, er forskellen statistisk signifikant for "
             f"{dansk.join(hits)}")
     return dansk.sentence(text + (f", men ikke for {dansk.join(others)}" if others else ""))
+
+
+def _no_secondary_difference(names: list[str]) -> str:
+    """'De sekundære udfald, a og b, viser ingen statistisk signifikant forskel.' (singular for one)."""
+    subject = f"det sekundære udfald, {names[0]}," if len(names) == 1 else f"de sekundære udfald, {dansk.join(names)},"
+    return dansk.sentence(f"{subject} viser ingen statistisk signifikant forskel")
 
 
 def _headline_weeks(entry: dict[str, Any], config: Config) -> str:
@@ -451,9 +456,7 @@ def _assessment_secondary(resultater: dict[str, Any], config: Config) -> str:
     hits = [(key, e) for key, e in entries if decisive(key, e, config)]
     g = config.grupper_bestemt
     if not hits:
-        names = dansk.join([LABELS[k].lower() for k, _e in entries])
-        subject = f"det sekundære udfald, {names}," if len(entries) == 1 else f"de sekundære udfald, {names},"
-        return " " + dansk.sentence(f"{subject} viser ingen statistisk signifikant forskel")
+        return " " + _no_secondary_difference([LABELS[k].lower() for k, _e in entries])
     parts = [f"{LABELS[k].lower()} ({'højest' if e['forskel'] > 0 else 'lavest'} i {g['forsoeg']})" for k, e in hits]
     return " " + dansk.sentence(f"af de sekundære udfald viser {dansk.join(parts)} en statistisk signifikant forskel, "
                                 "som læses som understøttende")
@@ -527,7 +530,7 @@ def table_effects(resultater: dict[str, Any], config: Config) -> Table:
     )
     coarse = holm_coarse(resultater, config)
     for key, e in compared(resultater, config):
-        label = LABELS[key] + ("" if in_family(key, config) else SECONDARY_MARK)
+        label = _label(key, config)
         if suppressed(e, config):
             table.add_row(label, *[beskyttet.HIDDEN] * 5)
             continue
@@ -563,6 +566,11 @@ def table_effects(resultater: dict[str, Any], config: Config) -> Table:
 
 
 SECONDARY_MARK = "*"  # marks a secondary outcome of the analysis plan
+
+
+def _label(key: str, config: Config) -> str:
+    """An outcome's name in a table or figure, marked when the plan makes it a secondary outcome."""
+    return LABELS[key] + ("" if in_family(key, config) else SECONDARY_MARK)
 
 HIDDEN_COMPARISON_NOTE = (
     "For et udfald, hvor gruppernes antal er skjult, vises heller ikke forskellen, konfidensintervallet, "
@@ -671,7 +679,7 @@ def figure_forest(resultater: dict[str, Any], config: Config) -> SVG:
     entries = [(key, resultater["udfald"][key]) for key, _e in shown(resultater, config) + shown_secondary(resultater, config)
                if resultater["udfald"][key].get("ci_nedre") is not None]
     return _forest(
-        [LABELS[key] + ("" if in_family(key, config) else SECONDARY_MARK) for key, _e in entries],
+        [_label(key, config) for key, _e in entries],
         [
             ("Uden justering", "o", figures.CONTRAST_COLOURS[0], [e for _key, e in entries]),
             ("Justeret for baggrundsvariabler", "D", figures.CONTRAST_COLOURS[1], [e.get("justeret") for _key, e in entries]),
@@ -786,7 +794,7 @@ def table_comparison(resultater: dict[str, Any], earlier: Comparison, config: Co
                   widths=[26, 20, 16, 20, 16])
     coarse = holm_coarse(earlier.resultater, config), holm_coarse(resultater, config)
     for key, e0, e1 in _both(resultater, earlier, config):
-        table.add_row(LABELS[key] + ("" if in_family(key, config) else SECONDARY_MARK), _shown_ci_text(e0, config),
+        table.add_row(_label(key, config), _shown_ci_text(e0, config),
                       _p_pair(key, e0, config, coarse[0]), _shown_ci_text(e1, config), _p_pair(key, e1, config, coarse[1]))
     table.add_note(
         "Note: Forskelle i procentpoint (forsøgsafdelingen minus kontrolgruppen) med Newcombes "
@@ -817,8 +825,8 @@ def figure_comparison(resultater: dict[str, Any], earlier: Comparison, config: C
 
 def overall(resultater: dict[str, Any], config: Config, main_findings: Sequence[str] = ()) -> str:
     """The overall picture across all measures, one computed line each (after the exits' assessment):
-    time on kontanthjælp, the economy, the interviews, the staff, the plans and the qualitative main
-    findings the analysts wrote."""
+    time on kontanthjælp, the first exit by destination, the economy, the interviews, the staff, the plans
+    and the qualitative main findings the analysts wrote."""
     g = config.grupper_bestemt
     lines = []
     varighed = resultater.get("varighed", {}) if available(resultater, "varighed") else {}
