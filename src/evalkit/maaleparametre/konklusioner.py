@@ -216,15 +216,21 @@ def headings(resultater: dict[str, Any], config: Config) -> dict[str, str]:
     found["uger"] = (f"{'Færre' if direction < 0 else 'Flere'} uger på kontanthjælp i {g['forsoeg']}" if direction
                      else f"Tid på kontanthjælp: {NO_DIFFERENCE}")
     found["foerste-afgang"] = _first_exit_heading(varighed, config)
-    oek = resultater.get("oekonomi", {}) if varighed else {}
-    if oek.get("netto_ci_oevre") is not None and oek.get("netto_ci_nedre") is not None:
-        if oek["netto_ci_oevre"] < 0:
-            found["oekonomi"] = "Forsøget kostede kommunen mere, end det sparede på overførsler"
-        elif oek["netto_ci_nedre"] > 0:
-            found["oekonomi"] = "Forsøget sparede kommunen mere på overførsler, end det kostede"
-        else:
-            found["oekonomi"] = "Forsøgets økonomi: usikkert, om besparelsen dækker merudgiften"
+    side = net_side(resultater.get("oekonomi", {}) if varighed else {})
+    if side is not None:
+        found["oekonomi"] = {-1: "Forsøget kostede kommunen mere, end det sparede på overførsler",
+                             1: "Forsøget sparede kommunen mere på overførsler, end det kostede",
+                             0: "Forsøgets økonomi: usikkert, om besparelsen dækker merudgiften"}[side]
     return {key: tekst.escape(text) for key, text in found.items()}
+
+
+def net_side(oek: dict[str, Any]) -> int | None:
+    """Where the net result's interval lies against zero: −1 wholly below (the trial cost more than it
+    saved), +1 wholly above, 0 when it reaches zero; None without an interval."""
+    low, high = oek.get("netto_ci_nedre"), oek.get("netto_ci_oevre")
+    if low is None or high is None:
+        return None
+    return -1 if high < 0 else (1 if low > 0 else 0)
 
 
 def _first_exit_heading(varighed: dict[str, Any], config: Config) -> str:

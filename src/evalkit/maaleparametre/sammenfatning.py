@@ -34,6 +34,7 @@ from evalkit.maaleparametre.konklusioner import (
     family,
     hazard_direction,
     in_family,
+    net_side,
     secondary,
     shown,
     shown_secondary,
@@ -272,12 +273,12 @@ def _headline_money(oek: dict[str, Any]) -> str:
     estimate alone decides nothing), with the bootstrap's share of replicates with a surplus."""
     net, low, high = oek["netto_kr"], oek.get("netto_ci_nedre"), oek.get("netto_ci_oevre")
     cost = oek["antagelser"]["investering_kr"]
-    if low is not None and high is not None and low < 0 < high:
-        verdict = "kan det ikke afgøres, om forsøget sparede kommunen mere, end det kostede"
-    elif (high if high is not None else net) < 0:
-        verdict = "kostede forsøget kommunen mere, end det sparede"
-    else:
-        verdict = "sparede forsøget kommunen mere, end det kostede"
+    side = net_side(oek)
+    if side is None:  # no interval: the point estimate's sign
+        side = -1 if net < 0 else 1
+    verdict = {-1: "kostede forsøget kommunen mere, end det sparede",
+               1: "sparede forsøget kommunen mere, end det kostede",
+               0: "kan det ikke afgøres, om forsøget sparede kommunen mere, end det kostede"}[side]
     text = (f"Regnet i kroner {verdict}: sparede overførsler minus forsøgets merudgift på "
             f"{formatting.mio_kr(cost)} giver {formatting.mio_kr(net)}")
     if low is not None and high is not None:
