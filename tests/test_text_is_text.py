@@ -78,9 +78,14 @@ def hostile(tmp_path_factory):
     group = "Kontrol [klik](javascript:alert(1))"
     department = '<img src="/etc/passwd"> ![x](/etc/passwd)'
     config = (ROOT / "forsoeg.yml").read_text(encoding="utf-8")
-    config = config.replace("titel: Evaluering af forsøg med lavere sagsstammer", f"titel: '{title}'")
-    config = config.replace("kontrol: {navn: Kontrolgruppe,", f"kontrol: {{navn: '{group}',")
-    config = config.replace("- JKI Job og Indsats 1\n", f"- '{department}'\n")
+    edits = {
+        "titel: Evaluering af forsøg med lavere sagsstammer": f"titel: '{title}'",
+        "kontrol: {navn: Kontrolgruppe,": f"kontrol: {{navn: '{group}',",
+        "- JKI Job og Indsats 1 ": f"- '{department}' ",
+    }
+    for old, new in edits.items():
+        assert config.count(old) == 1, old  # the configuration still has the line this fixture rewrites
+        config = config.replace(old, new)
     (base / "forsoeg.yml").write_text(config, encoding="utf-8")
     tables = small_tables()
     for name in ("borgere", "sygefravaer", "medarbejderomsaetning"):
