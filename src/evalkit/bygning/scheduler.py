@@ -79,7 +79,7 @@ class Task:
     decisive: bool = False  # its error is the one raised when it fails, e.g. the data check's (it explains
     # why a notebook that read the same bad data failed first)
     aside: bool = False  # runs on a thread of its own beside the workers (never on a kernel): the data
-    # check, so the notebooks need not wait for it
+    # check, so that no worker, and no kernel, waits idle behind it
 
 
 def _work(worker: Worker, inbox: queue.Queue, events: queue.Queue, halt: threading.Event) -> None:
