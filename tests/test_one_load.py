@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import nbformat
@@ -213,3 +214,43 @@ def test_the_cache_holds_no_checked_table(cold):
     _, out, _, _ = cold
     assert not [p for p in cache_dir(out).rglob("*") if p.suffix == kontrolleret.SUFFIX]
     assert not list(out.parent.glob(f".{out.name}.*"))  # the temporary directory is gone
+
+
+def test_while_the_check_runs_every_idle_worker_starts_its_kernel(monkeypatch):
+    """The notebooks wait for the data check; their kernels start and import meanwhile (`PRELOAD`)."""
+    from evalkit.bygning import progress, scheduler
+    from evalkit.bygning.build import PRELOAD
+    from evalkit.bygning.progress import RAN, Step
+
+    preloaded: list[tuple[str, str]] = []
+    both = threading.Event()
+
+    class Kernel:
+        def preload(self, code: str) -> None:
+            preloaded.append((threading.current_thread().name, code))
+            if len(preloaded) == 2:
+                both.set()
+
+        def kill(self) -> None: ...
+        def shutdown(self) -> None: ...
+
+    def kernel(self):
+        if self._kernel is None:
+            self._kernel = Kernel()
+        return self._kernel
+
+    monkeypatch.setattr(scheduler.Worker, "kernel", kernel)
+
+    def check(worker):
+        worker.warm_kernels(PRELOAD)
+        assert both.wait(timeout=60), preloaded  # both kernels started before the check ended
+        return RAN
+
+    seen = []
+    tasks = [scheduler.Task(Step("datatjek", "data", "datatjek", "alle"), check, decisive=True, aside=True)]
+    tasks += [scheduler.Task(Step(f"nb{i}", "notesbog", f"nb{i}", "slut"), lambda w: seen.append(w.kernel()) or RAN,
+                             after=("datatjek",)) for i in range(4)]
+    scheduler.run(tasks, 2, progress.Progress(), lambda _line: None)
+    assert sorted(name for name, _ in preloaded) == ["evalkit-0", "evalkit-1"]
+    assert {code for _, code in preloaded} == {PRELOAD} and "evalkit.maaleparametre.varighed" in PRELOAD
+    assert len({id(k) for k in seen}) <= 2  # the notebooks ran on those kernels

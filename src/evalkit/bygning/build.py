@@ -34,6 +34,10 @@ from evalkit.render import Renderer, kontrol, select
 
 # Copied from the project into the render tree; the notebooks' outputs join them under _build/.
 RENDER_SOURCES = ("_quarto.yml", "reports")
+# What the measurement notebooks import (pandas, statsmodels, matplotlib: seconds per kernel): imported on
+# the workers' kernels while the data check runs, since the notebooks wait for it.
+PRELOAD = "import evalkit.bygning.notebook, evalkit.praesentation.tekst, " + ", ".join(
+    f"evalkit.maaleparametre.{name}" for name in maaleparametre.NAMES)
 
 
 @dataclass
@@ -278,6 +282,7 @@ class _Build:
             checked = json.loads(self.cache.read(decision, "datatjek.json"))
             worker.say(f"Data i {self.data_dir} er tjekket før og uændrede")
         else:
+            worker.warm_kernels(PRELOAD)  # changed data or code: notebooks will run after the check
             worker.say(f"Tjekker data i {self.data_dir}")
             checked = self._check()
             self.cache.store(decision, {"datatjek.json": json.dumps(checked).encode()})
