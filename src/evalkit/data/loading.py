@@ -448,8 +448,8 @@ def parse_table(table: Table, raw: RawTable) -> tuple[TypedTable | None, list[Pr
         )
     parser = _CellParser(raw, source, problems)
     columns = {}
-    for col in table.columns:
-        columns[col.name] = parser.parse_cells(col, frame[col.name])
+    for col in table.columns:  # each raw column is let go once parsed: a panel's raw and typed frames
+        columns[col.name] = parser.parse_cells(col, frame.pop(col.name))  # need not be whole at once
     return TypedTable(table.name, pd.DataFrame(columns), source, parser.unparsed), problems
 
 
@@ -484,6 +484,7 @@ def _parse_tables(data_dir: Path, names: list[str], config: Config) -> tuple[dic
             problems.append(Problem(data_dir / name, None, (), str(exc)))
             continue
         table, found = parse_table(TABLES[name], raw)
+        del raw  # the cells as read: freed before the next file is read
         problems += found
         if table is not None:
             typed[name] = table
