@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -254,3 +256,10 @@ def test_while_the_check_runs_every_idle_worker_starts_its_kernel(monkeypatch):
     assert sorted(name for name, _ in preloaded) == ["evalkit-0", "evalkit-1"]
     assert {code for _, code in preloaded} == {PRELOAD} and "evalkit.maaleparametre.varighed" in PRELOAD
     assert len({id(k) for k in seen}) <= 2  # the notebooks ran on those kernels
+
+
+def test_the_build_engine_imports_neither_pandas_nor_pyarrow_before_data_must_be_checked():
+    """A rebuild that changes nothing stays quick: the columnar tables' module is imported where it is used."""
+    code = "import sys, evalkit.cli, evalkit.bygning.build; print(sorted({'pandas', 'pyarrow'} & set(sys.modules)))"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "[]"

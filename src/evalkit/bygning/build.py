@@ -26,7 +26,6 @@ from evalkit.bygning.cache import Cache, Decision, code_fingerprint, digest_file
 from evalkit.bygning.progress import RAN, REUSED, LineProgress, Progress, Step
 from evalkit.bygning.udgivelse import cache_dir, intern_dir, log_dir
 from evalkit.config import Config, Fase, load_config
-from evalkit.data import kontrolleret
 from evalkit.data.contract import FILE_FORMATS, tables_read
 from evalkit.errors import BuildError, DataError, EvalkitError, resource_error
 from evalkit.maaleparametre import konklusioner
@@ -299,7 +298,8 @@ class _Build:
         """The build's one load of the inputs: read, parse and validate every table, and write the typed
         tables in a columnar form into `checked_dir` for the notebooks' kernels. Returns the check's record
         (warnings and time stamp)."""
-        from evalkit.data.loading import check_tables  # pandera: loaded only when data must be checked
+        from evalkit.data import kontrolleret  # pandas, pyarrow and pandera: only when data must be checked
+        from evalkit.data.loading import check_tables
 
         report = check_tables(self.data_dir, config=self.config)
         if report.errors:
@@ -321,6 +321,7 @@ class _Build:
             missing = [name for name in tables_read(maaleparametre.tables(job.notebook)) if name not in self.checked]
             if not missing:
                 return
+            from evalkit.data import kontrolleret
             from evalkit.data.loading import read_checked
 
             worker.note(f"Indlæser {', '.join(missing)} fra {self.data_dir} til notesbøgerne (tjekket før)")
