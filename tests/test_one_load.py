@@ -86,7 +86,8 @@ def test_each_notebooks_tables_from_the_full_check_equal_loading_them_alone(exam
     kontrolleret.write(example, tmp_path)
     for name in maaleparametre.NAMES:
         wanted = tables_read(maaleparametre.tables(name))
-        _assert_identical(kontrolleret.read(tmp_path, wanted), load_tables(EXAMPLE, maaleparametre.tables(name), config))
+        alone = load_tables(EXAMPLE, maaleparametre.tables(name), config)
+        _assert_identical(kontrolleret.read(tmp_path, wanted), alone)
 
 
 def _loads(path: Path) -> list[tuple[int, str, str, str]]:
@@ -112,8 +113,10 @@ def test_a_notebook_gives_the_same_results_from_the_checked_tables_as_from_the_i
         ("kontrolleret", "borgere"), ("kontrolleret", "ydelser")}
     assert fragment == raw_fragment
     assert labelled_outputs(nb) == labelled_outputs(raw_nb)
-    outputs = [c.get("outputs") for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])]
-    assert outputs == [c.get("outputs") for c in raw_nb.cells if "injected-parameters" not in c.metadata.get("tags", [])]
+    def outputs(notebook) -> list:
+        return [c.get("outputs") for c in notebook.cells if "injected-parameters" not in c.metadata.get("tags", [])]
+
+    assert outputs(nb) == outputs(raw_nb)
 
 
 def test_measurement_jobs_get_the_checked_tables_relative_to_their_directory_and_the_summary_none(tmp_path):
@@ -174,7 +177,8 @@ def test_a_build_reads_and_validates_each_input_once_and_the_kernels_map_the_che
     assert os.getpid() not in {pid for pid, _, _ in mapped}  # by the kernels
     assert all(Path(file).parent.name == "kontrolleret" for _, _, file in mapped)
     every_job = pipeline.plan(ROOT / "notebooks", ["midtvejs", "slut"], data, ROOT / "forsoeg.yml", out / "b")
-    expected = sum(len(tables_read(maaleparametre.tables(j.notebook))) for j in every_job if j.notebook != pipeline.SUMMARY)
+    expected = sum(len(tables_read(maaleparametre.tables(j.notebook))) for j in every_job
+                   if j.notebook != pipeline.SUMMARY)
     assert len(mapped) >= expected  # at least once per notebook that ran (more with a second disclosure round)
 
 

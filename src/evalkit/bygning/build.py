@@ -345,8 +345,8 @@ class _Build:
         tasks = [scheduler.Task(check, self._check_data, decisive=True, aside=True)]
         for fase_key in self.config.with_comparisons(faser):  # a compared phase is computed, not published
             fase = self.config.fase(fase_key)
-            jobs = pipeline.plan(self.project / "notebooks", [fase_key], self.data_dir, self.config_path, self.build_dir,
-                                 self.checked_dir)
+            jobs = pipeline.plan(self.project / "notebooks", [fase_key], self.data_dir, self.config_path,
+                                 self.build_dir, self.checked_dir)
             measured = tuple(f"{fase_key}/{job.notebook}" for job in jobs if job.notebook != pipeline.SUMMARY)
             for job in jobs:
                 after = (check.key,)  # a measurement reads the checked tables

@@ -132,8 +132,8 @@ def plan(notebooks_dir: Path, faser: list[str], data_dir: Path, config_path: Pat
                 checked = None  # the summary reads no table
             else:
                 reads = tuple(find_table_file(data_dir, t) for t in tables_read(maaleparametre.tables(name)))
-            job = Job(name, fase, source, data_dir, config_path, out, (source, config_path, *reads), comparison, texts, lock,
-                      checked)
+            job = Job(name, fase, source, data_dir, config_path, out, (source, config_path, *reads), comparison, texts,
+                      lock, checked)
             measurements.append(job)
         jobs += measurements
     return jobs

@@ -20,9 +20,9 @@ import pandas as pd
 import pyarrow as pa
 
 SUFFIX = ".arrow"
-# When set (tests, benchmarks), every load of a table appends a line to this file: the process id, where
-# the table came from ("raa" for an input file read and validated, "kontrolleret" for a checked file
-# mapped), its name and the file.
+# When set (tests, benchmarks), every load of a table appends a line to this file: the process id, what
+# was done ("raa": an input file read and parsed; "regler": its table validated; "kontrolleret": a checked
+# file mapped), the table's name and the file.
 LOAD_LOG = "EVALKIT_INDLAESNINGSLOG"
 
 
@@ -42,8 +42,8 @@ def write(tables: dict[str, pd.DataFrame], directory: Path) -> dict[str, Path]:
     """Write each frame to `<directory>/<name>.arrow`; the files by name.
 
     One record batch per file, each column one contiguous buffer (a column read from many Parquet row
-    groups comes in chunks): a date column in several batches could not be mapped without a copy. Uncompressed, so
-    it can be mapped at all. The same frames give the same bytes."""
+    groups comes in chunks): a date column in several batches could not be mapped without a copy.
+    Uncompressed, so that it can be mapped at all. The same frames give the same bytes."""
     directory.mkdir(parents=True, exist_ok=True)
     written = {}
     for name, frame in tables.items():
@@ -73,8 +73,8 @@ def read(directory: Path, names: list[str] | tuple[str, ...]) -> dict[str, pd.Da
 
 
 def release_memory() -> None:
-    """Give the memory of freed frames back to the system: pyarrow's pool and glibc's heap keep what they
-    freed for later use, which in a build process after the data check is nothing."""
+    """Give the memory of freed frames back to the system: pyarrow's pool and glibc's heap would keep it for
+    later use, and the build process has none after its data check."""
     gc.collect()
     pa.default_memory_pool().release_unused()
     libc = ctypes.util.find_library("c")
