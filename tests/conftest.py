@@ -151,8 +151,9 @@ def built(tmp_path_factory):
     return out
 
 
-def run_notebook(name: str, tmp_path: Path, fase: str, data_dir: Path = EXAMPLE):
-    """Execute notebooks/<name>.ipynb for `fase` with papermill; return its results fragment and the executed notebook."""
+def run_notebook(name: str, tmp_path: Path, fase: str, data_dir: Path = EXAMPLE, **extra: str):
+    """Execute notebooks/<name>.ipynb for `fase` with papermill (on its own, as outside a build, unless
+    `extra` parameters say otherwise); return its results fragment and the executed notebook."""
     import nbformat
 
     from evalkit.bygning import pipeline
@@ -160,7 +161,8 @@ def run_notebook(name: str, tmp_path: Path, fase: str, data_dir: Path = EXAMPLE)
 
     out = tmp_path / fase
     out.mkdir(parents=True)
-    parameters = {"fase": fase, "data_dir": str(data_dir), "output_dir": str(out), "config_path": str(ROOT / "forsoeg.yml")}
+    parameters = {"fase": fase, "data_dir": str(data_dir), "output_dir": str(out), "config_path": str(ROOT / "forsoeg.yml"),
+                  **extra}
     pipeline.execute(ROOT / "notebooks" / f"{name}.ipynb", out / f"{name}.ipynb", parameters, tmp_path)
     fragment = json.loads(fragment_path(out, name).read_text(encoding="utf-8"))
     return fragment, nbformat.read(out / f"{name}.ipynb", as_version=4)

@@ -155,4 +155,5 @@ def test_the_published_notebooks_hold_only_what_the_document_shows(published, se
                                                             ["<IPython.core.display.SVG object>"]), name
             assert set(nb["metadata"]) <= {"kernelspec", "language_info", "papermill", "celltoolbar"}, name
             assert set(nb["metadata"].get("papermill", {}).get("parameters", {})) <= {
-                "fase", "data_dir", "output_dir", "config_path", "sammenligning", "analysetekster"}, name
+                "fase", "data_dir", "output_dir", "config_path", "sammenligning", "analysetekster",
+                "kontrollerede_data"}, name  # a path relative to the notebook, to the build's checked tables

@@ -100,6 +100,9 @@ def test_notebooks_are_thin_and_parameterized():
         assert len(params) == 1, name
         for key in ("fase", "data_dir", "output_dir", "config_path"):
             assert re.search(rf"^{key} = ", params[0].source, re.M), (name, key)
+        if name in maaleparametre.NAMES:  # a build's notebook maps the tables its data check wrote
+            assert re.search(r"^kontrollerede_data = None$", params[0].source, re.M), name
+            assert re.search(r"notebook\.start\(.*, kontrollerede_data\)", "".join(c.source for c in code)), name
         assert all(not c.get("outputs") for c in code), f"{name}: committed with outputs"
         labelled = [cell_options(c.source) for c in code if cell_options(c.source).get("label")]
         if name in maaleparametre.NAMES:

@@ -20,19 +20,23 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
-from evalkit import paths
+from evalkit import maaleparametre, paths
 from evalkit.bygning import pipeline, praemisser, provenance, resultater, scheduler, udgivelse
 from evalkit.bygning.cache import Cache, Decision, code_fingerprint, digest_file, digest_tree
 from evalkit.bygning.progress import RAN, REUSED, LineProgress, Progress, Step
 from evalkit.bygning.udgivelse import cache_dir, intern_dir, log_dir
 from evalkit.config import Config, Fase, load_config
-from evalkit.data.contract import FILE_FORMATS
+from evalkit.data.contract import FILE_FORMATS, tables_read
 from evalkit.errors import BuildError, DataError, EvalkitError, resource_error
 from evalkit.maaleparametre import konklusioner
 from evalkit.render import Renderer, kontrol, select
 
 # Copied from the project into the render tree; the notebooks' outputs join them under _build/.
 RENDER_SOURCES = ("_quarto.yml", "reports")
+# What the measurement notebooks import (pandas, statsmodels, matplotlib: seconds per kernel): imported on
+# the workers' kernels while the data check runs, since the notebooks wait for it.
+PRELOAD = "import evalkit.bygning.notebook, evalkit.praesentation.tekst, " + ", ".join(
+    f"evalkit.maaleparametre.{name}" for name in maaleparametre.NAMES)
 
 
 @dataclass
@@ -191,12 +195,14 @@ class _Build:
     allow_broken_premises: bool = False
     cache: Cache = field(init=False)
     render_lock: threading.Lock = field(default_factory=threading.Lock)  # one render at a time
+    checked_lock: threading.Lock = field(default_factory=threading.Lock)  # one writer of the checked tables
 
     def __post_init__(self) -> None:
         self.published = False
         self.cache = Cache(cache_dir(self.output_dir), enabled=not self.force)
         self.code = code_fingerprint()
         self._digests: dict[Path, str] = {}
+        self.checked: set[str] = set()  # the tables in `checked_dir`
 
     def digest(self, path: Path) -> str:
         """SHA-256 of an input file (data, configuration, notebook), computed once per build: ydelser is
@@ -226,6 +232,7 @@ class _Build:
 
         with udgivelse.temporary_directory(self.output_dir) as tmp:
             self.work, staged, intern = tmp / "kilde", tmp / "ud", tmp / "intern"
+            self.checked_dir = tmp / "kontrolleret"  # outside the render tree: the renderers never see it
             self.work.mkdir()
             self.sources = {}  # as copied: the renderers write their outputs beside the sources later
             for name in RENDER_SOURCES:
@@ -260,8 +267,8 @@ class _Build:
     def _check_data(self, worker: scheduler.Worker) -> str:
         """Validate every input table, unless the same files were validated before with the same
         configuration and code; then the build's time stamp (`provenance.timestamp`) and the provenance
-        every phase shares. The measurement notebooks start meanwhile; nothing that is published waits
-        for anything but a passed check."""
+        every phase shares. The checked tables are written in a columnar form (`_check`), which the
+        notebooks that run read instead of the inputs: they wait for the check."""
         files = {}
         if self.data_dir.is_dir():
             files = {p.name: self.digest(p) for p in sorted(self.data_dir.iterdir())
@@ -274,14 +281,9 @@ class _Build:
             checked = json.loads(self.cache.read(decision, "datatjek.json"))
             worker.say(f"Data i {self.data_dir} er tjekket før og uændrede")
         else:
-            from evalkit.data.loading import check_tables  # pandera: loaded only when data must be checked
-
+            worker.warm_kernels(PRELOAD)  # changed data or code: notebooks will run after the check
             worker.say(f"Tjekker data i {self.data_dir}")
-            report = check_tables(self.data_dir, config=self.config)
-            if report.errors:
-                raise DataError(report.describe())
-            checked = {"advarsler": report.describe() if report.warnings else "",
-                       "tidsstempel": list(provenance.timestamp(report.tables))}
+            checked = self._check()
             self.cache.store(decision, {"datatjek.json": json.dumps(checked).encode()})
         if checked["advarsler"]:
             worker.say(checked["advarsler"])
@@ -292,6 +294,49 @@ class _Build:
         )
         return REUSED if decision.hit else RAN
 
+    def _check(self) -> dict[str, Any]:
+        """The build's one load of the inputs: read, parse and validate every table, and write the typed
+        tables in a columnar form into `checked_dir` for the notebooks' kernels. Returns the check's record
+        (warnings and time stamp)."""
+        from evalkit.data import kontrolleret  # pandas, pyarrow and pandera: only when data must be checked
+        from evalkit.data.loading import check_tables
+
+        report = check_tables(self.data_dir, config=self.config)
+        if report.errors:
+            raise DataError(report.describe())
+        checked = {"advarsler": report.describe() if report.warnings else "",
+                   "tidsstempel": list(provenance.timestamp(report.tables))}
+        kontrolleret.write(report.tables, self.checked_dir)
+        self.checked.update(report.tables)
+        del report  # the kernels map the files: the build keeps no frame of the panel alive
+        kontrolleret.release_memory()
+        return checked
+
+    def _checked_tables(self, job: pipeline.Job, worker: scheduler.Worker) -> None:
+        """Before a notebook runs: the tables it reads in `checked_dir`. This build's check wrote them all.
+        When the check came from the cache (the same files passed it before, with the same configuration
+        and code), the tables the notebooks that run need are read and parsed from the inputs once each,
+        not validated again. The cache keeps no copy: it holds no person data."""
+        with self.checked_lock:
+            missing = [name for name in tables_read(maaleparametre.tables(job.notebook)) if name not in self.checked]
+            if not missing:
+                return
+            from evalkit.data import kontrolleret
+            from evalkit.data.loading import read_checked
+
+            worker.note(f"Indlæser {', '.join(missing)} fra {self.data_dir} til notesbøgerne (tjekket før)")
+            tables = read_checked(self.data_dir, missing, self.config)
+            kontrolleret.write(tables, self.checked_dir)
+            self.checked.update(tables)
+            del tables
+            kontrolleret.release_memory()
+
+    def _execute(self, job: pipeline.Job, worker: scheduler.Worker) -> None:
+        """Run a notebook on the worker's kernel, with the checked tables in place when it reads tables."""
+        if job.checked_dir is not None:
+            self._checked_tables(job, worker)
+        pipeline.run(job, failed_dir=self.log.directory, kernel=worker.kernel())
+
     # --- the steps --------------------------------------------------------------------------------------
     def _tasks(self, faser: list[str]) -> list[scheduler.Task]:
         """Per phase: the measurement notebooks, the summary (after them and after the phase it compares
@@ -300,10 +345,11 @@ class _Build:
         tasks = [scheduler.Task(check, self._check_data, decisive=True, aside=True)]
         for fase_key in self.config.with_comparisons(faser):  # a compared phase is computed, not published
             fase = self.config.fase(fase_key)
-            jobs = pipeline.plan(self.project / "notebooks", [fase_key], self.data_dir, self.config_path, self.build_dir)
+            jobs = pipeline.plan(self.project / "notebooks", [fase_key], self.data_dir, self.config_path,
+                                 self.build_dir, self.checked_dir)
             measured = tuple(f"{fase_key}/{job.notebook}" for job in jobs if job.notebook != pipeline.SUMMARY)
             for job in jobs:
-                after = ()
+                after = (check.key,)  # a measurement reads the checked tables
                 if job.notebook == pipeline.SUMMARY:  # its provenance needs the check's time stamp
                     after = (check.key, *measured, *((f"{fase.sammenlign_med}/resultater",) if fase.sammenlign_med else ()))
                 step = Step(f"{fase_key}/{job.notebook}", "notesbog", job.notebook, fase_key)
@@ -347,7 +393,7 @@ class _Build:
             self.cache.restore(decision, job.output_dir)
             return REUSED
         worker.executing()
-        pipeline.run(job, failed_dir=self.log.directory, kernel=worker.kernel())
+        self._execute(job, worker)
         self.cache.store(decision, {p.name: p for p in job.outputs})
         return RAN
 
@@ -376,7 +422,7 @@ class _Build:
             self.note(f"{fase.navn}: {len(further)} tal mere skjules af hensyn til diskretion på tværs af "
                       "dokumentets tabeller; fasens notesbøger køres igen")
             for job in jobs:
-                pipeline.run(job, failed_dir=self.log.directory, kernel=worker.kernel())
+                self._execute(job, worker)
             files = {plan.name: plan, **{p.name: p for job in jobs for p in job.outputs}}
             merged = self._assemble(fase, fragments)
         else:

@@ -146,20 +146,30 @@ class WarmKernel:
 
     def fresh(self, cwd: Path) -> None:
         """Reset the kernel to a new kernel's state with `cwd` as its working directory."""
-        msg_id = self.client.execute(_FRESH.format(cwd=str(cwd)), silent=True, store_history=False)
-        deadline = time.monotonic() + 60
+        self._silently(_FRESH.format(cwd=str(cwd)), "Kernen kunne ikke nulstilles", timeout=60)
+
+    def _silently(self, code: str, failure: str, timeout: float = READY_TIMEOUT) -> None:
+        """Execute `code` without output or history; a BuildError starting with `failure` if it fails."""
+        msg_id = self.client.execute(code, silent=True, store_history=False)
+        deadline = time.monotonic() + timeout
         while True:
             try:
                 reply = self.client.get_shell_msg(timeout=0.5)
             except queue.Empty:
                 # a kernel stopped by a failing or interrupted build would otherwise be waited for in vain
                 if not self.alive() or time.monotonic() > deadline:
-                    raise BuildError("Kernen svarede ikke, da den skulle nulstilles.") from None
+                    raise BuildError(f"{failure}: den svarede ikke.") from None
                 continue
             if reply["parent_header"].get("msg_id") == msg_id:
                 break
         if reply["content"]["status"] != "ok":
-            raise BuildError(f"Kernen kunne ikke nulstilles: {reply['content'].get('evalue', '')}")
+            raise BuildError(f"{failure}: {reply['content'].get('evalue', '')}")
+
+    def preload(self, code: str) -> None:
+        """Run `code` silently, e.g. the imports every notebook makes, before the first notebook: the
+        modules stay loaded, as they do after a notebook (`fresh` resets all else)."""
+        if code:
+            self._silently(code, "Kernen kunne ikke forberedes")
 
     def done(self) -> None:
         """After a notebook: close the client papermill opened on this kernel."""

@@ -17,8 +17,8 @@ import pandas as pd
 from evalkit import paths
 from evalkit.bygning.resultater import PLAN_FILE, assemble, fragment_path, published_source, write_json
 from evalkit.config import Config, Fase, load_config
-from evalkit.data.contract import TABLES, find_table_file
-from evalkit.data.loading import load_tables
+from evalkit.data import kontrolleret
+from evalkit.data.contract import find_table_file, tables_read
 from evalkit.errors import DataError
 from evalkit.praesentation.tekst import Tekst
 
@@ -67,7 +67,9 @@ def _load(data_dir: Path, tables: tuple[str, ...], config: Config) -> dict[str, 
     """`load_tables`, remembered per kernel while the files and the configuration stay as they were.
     The frames are handed out as new (shallow) copies; with pandas' copy-on-write a notebook that changes
     one changes only its own."""
-    read = sorted({*tables, *(["borgere"] if any(TABLES[t].references_borgere for t in tables) else [])})
+    from evalkit.data.loading import load_tables  # pandera: only a notebook run on its own checks its data
+
+    read = sorted(tables_read(tables))
     try:
         key = (tuple(tables), _file_state(config.sti), *(_file_state(find_table_file(data_dir, t)) for t in read))
     except (DataError, OSError):  # a missing file: load_tables reports every problem at once
@@ -85,10 +87,16 @@ def start(
     output_dir: str | None,
     config_path: str | None,
     tables: tuple[str, ...],
+    checked_dir: str | None = None,
 ) -> Run:
     """Load the configuration and the tables a notebook reads; None means the project's defaults. The
     counts the document's disclosure control hides besides each table's rule (`PLAN_FILE` in the output
-    directory, written by the build) join the configuration as `Config.diskretion_plan`."""
+    directory, written by the build) join the configuration as `Config.diskretion_plan`.
+
+    In a build, `checked_dir` (relative to the output directory) holds the tables the build's data check
+    read and validated from `data_dir`, in a columnar form (`evalkit.data.kontrolleret`): they are mapped
+    from there, not read and validated again. Without it (a notebook run on its own) they are loaded
+    from `data_dir`."""
     config = load_config(config_path or paths.default_config())
     output = Path(output_dir or ".")
     output.mkdir(parents=True, exist_ok=True)
@@ -98,7 +106,8 @@ def start(
     return Run(
         config=config,
         fase=config.fase(fase),
-        data=_load(Path(data_dir or paths.default_data()), tuple(tables), config),
+        data=(kontrolleret.read(output / checked_dir, tables_read(tables)) if checked_dir
+              else _load(Path(data_dir or paths.default_data()), tuple(tables), config)),
         output_dir=output,
     )
 

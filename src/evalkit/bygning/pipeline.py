@@ -20,7 +20,7 @@ from evalkit.bygning.praemisser import files_with_main_findings
 from evalkit.bygning.provenance import FRAGMENT as PROVENANCE
 from evalkit.bygning.resultater import fragment_path
 from evalkit.config import load_config
-from evalkit.data.contract import TABLES, find_table_file
+from evalkit.data.contract import find_table_file, tables_read
 from evalkit.errors import BuildError, EvalkitError
 
 if TYPE_CHECKING:
@@ -44,6 +44,7 @@ class Job:
     comparison: Path | None = None  # another phase's resultater.json (the summary of a comparing phase)
     analyst_texts: tuple[Path, ...] = ()  # the analysts' files whose main findings the summary shows
     carried_lock: Path | None = None  # the analysis plan locked before this build (`LOCK_FILE`)
+    checked_dir: Path | None = None  # the data check's columnar tables (`evalkit.data.kontrolleret`)
 
     @property
     def executed(self) -> Path:
@@ -73,6 +74,8 @@ class Job:
             parameters["analysetekster"] = [str(path) for path in self.analyst_texts]
         if self.carried_lock is not None:
             parameters["laast_analyseplan"] = os.path.relpath(self.carried_lock, self.output_dir)
+        if self.checked_dir is not None:
+            parameters["kontrollerede_data"] = os.path.relpath(self.checked_dir, self.output_dir)
         return parameters
 
 
@@ -98,17 +101,13 @@ def phase_results_path(build_dir: Path, fase: str) -> Path:
     return Path(build_dir) / fase / "resultater.json"
 
 
-def _tables_read(name: str) -> list[str]:
-    wanted = list(maaleparametre.tables(name))
-    if any(TABLES[t].references_borgere for t in wanted) and "borgere" not in wanted:
-        wanted.insert(0, "borgere")
-    return wanted
-
-
-def plan(notebooks_dir: Path, faser: list[str], data_dir: Path, config_path: Path, build_dir: Path) -> list[Job]:
+def plan(notebooks_dir: Path, faser: list[str], data_dir: Path, config_path: Path, build_dir: Path,
+         checked_dir: Path | None = None) -> list[Job]:
     """Per phase: one job per measurement notebook, then the summary job that reads their results
     (and, for a phase configured with `sammenlign_med`, the other phase's merged results, which the
-    build must have written first). Outputs go to `build_dir/<fase>/`."""
+    build must have written first). Outputs go to `build_dir/<fase>/`. With `checked_dir`, the
+    measurement notebooks map the tables the build's data check wrote there instead of reading the
+    inputs (which stay their inputs: the files there are made from them)."""
     data_dir, config_path = data_dir.resolve(), config_path.resolve()
     config = load_config(config_path)
     jobs = []
@@ -119,7 +118,7 @@ def plan(notebooks_dir: Path, faser: list[str], data_dir: Path, config_path: Pat
             source = notebooks_dir / f"{name}.ipynb"
             if not source.is_file():
                 raise BuildError(f"Notesbogen {source} mangler.")
-            comparison, texts, lock = None, (), None
+            comparison, texts, lock, checked = None, (), None, checked_dir
             if name == SUMMARY:
                 document = notebooks_dir.parent / "reports" / f"{config.fase(fase).dokument}.qmd"
                 texts = tuple(files_with_main_findings(document)) if document.is_file() else ()
@@ -130,9 +129,11 @@ def plan(notebooks_dir: Path, faser: list[str], data_dir: Path, config_path: Pat
                 elif (out / LOCK_FILE).is_file():  # written by the build before planning (`carry_lock`)
                     lock = out / LOCK_FILE
                     reads += (lock,)
+                checked = None  # the summary reads no table
             else:
-                reads = tuple(find_table_file(data_dir, t) for t in _tables_read(name))
-            job = Job(name, fase, source, data_dir, config_path, out, (source, config_path, *reads), comparison, texts, lock)
+                reads = tuple(find_table_file(data_dir, t) for t in tables_read(maaleparametre.tables(name)))
+            job = Job(name, fase, source, data_dir, config_path, out, (source, config_path, *reads), comparison, texts,
+                      lock, checked)
             measurements.append(job)
         jobs += measurements
     return jobs

@@ -2,8 +2,10 @@
 
 A step runs as soon as the steps it reads from are done, on one of `workers` threads. Each thread owns
 at most one warm kernel (`evalkit.bygning.kernel`), started the first time that thread must execute a notebook,
-so a build whose notebooks all come from the cache starts none. The kernels are separate processes, so
-notebooks run in parallel on the machine's cores while the threads only wait for them.
+so a build whose notebooks all come from the cache starts none. A step that notebooks wait for and that
+knows they will run (the data check of changed data) has the idle threads start their kernels meanwhile
+(`Worker.warm_kernels`). The kernels are separate processes, so notebooks run in parallel on the machine's
+cores while the threads only wait for them.
 
 Everything the user sees or the log records goes through the main thread (`events`), which is also the
 thread that Ctrl-C and SIGTERM interrupt. The first failing step stops the build: nothing new starts, the
@@ -41,6 +43,7 @@ class Worker:
         self._kernel_log = kernel_log
         self._kernel = None
         self.current: Task | None = None
+        self.preload: str | None = None  # set by the main thread: start the kernel and run this on it
 
     def kernel(self):
         if self._kernel is None:
@@ -61,6 +64,21 @@ class Worker:
         """The current step is not in the cache and is being done now."""
         self._events.put(("executing", self.current, None))
 
+    def warm_kernels(self, preload: str = "") -> None:
+        """Have every worker start its kernel now and run `preload` (imports) on it, while this step runs."""
+        self._events.put(("warm", None, preload))
+
+    def warm(self, preload: str) -> None:
+        """Start this worker's kernel ahead of its first notebook. A kernel that does not come up is only
+        noted: the first notebook starts it again and reports the error."""
+        if self._kernel is not None:
+            return
+        try:
+            self.kernel().preload(preload)
+        except Exception as exc:  # BuildError from the kernel, or a kernel killed by a failing build
+            self.note(f"Kernen kunne ikke startes i forvejen: {exc}")
+            self.shutdown()
+
     def kill(self) -> None:
         if self._kernel is not None:
             self._kernel.kill()
@@ -79,12 +97,26 @@ class Task:
     decisive: bool = False  # its error is the one raised when it fails, e.g. the data check's (it explains
     # why a notebook that read the same bad data failed first)
     aside: bool = False  # runs on a thread of its own beside the workers (never on a kernel): the data
-    # check, so the notebooks need not wait for it
+    # check, so that no worker, and no kernel, waits idle behind it
+
+
+def _next(worker: Worker, inbox: queue.Queue, halt: threading.Event) -> Task | None:
+    """The next task from the shared inbox; while waiting for one, the worker starts its kernel when the
+    main thread asks it to (`Worker.preload`: a request to this very thread, which must own its kernel)."""
+    while True:
+        if worker.preload is not None:
+            preload, worker.preload = worker.preload, None
+            if not halt.is_set():
+                worker.warm(preload)
+        try:
+            return inbox.get(timeout=_POLL)
+        except queue.Empty:
+            continue
 
 
 def _work(worker: Worker, inbox: queue.Queue, events: queue.Queue, halt: threading.Event) -> None:
     try:
-        while (task := inbox.get()) is not None:
+        while (task := _next(worker, inbox, halt)) is not None:
             if halt.is_set() and not task.decisive:  # a step failed: the waiting ones are not started
                 events.put(("dropped", task, None))
                 continue
@@ -135,7 +167,10 @@ def run(tasks: list[Task], workers: int, progress: Progress, log: Callable[[str]
                 kind, task, payload = events.get(timeout=_POLL)
             except queue.Empty:
                 continue
-            if kind == "note":
+            if kind == "warm":
+                for worker in pool:
+                    worker.preload = payload
+            elif kind == "note":
                 log(payload)
                 progress.detail(payload)
             elif kind == "message":

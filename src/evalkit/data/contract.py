@@ -190,6 +190,14 @@ TABLES: dict[str, Table] = {
 FILE_FORMATS = (".csv", ".parquet", ".xlsx")
 
 
+def tables_read(names: list[str] | tuple[str, ...]) -> list[str]:
+    """The tables read for `names`: borgere first when one of them refers to it (its ids are checked)."""
+    wanted = list(names)
+    if "borgere" not in wanted and any(TABLES[n].references_borgere for n in wanted):
+        wanted.insert(0, "borgere")
+    return wanted
+
+
 def find_table_file(data_dir: Path, name: str) -> Path:
     """The one file that holds table `name` in `data_dir` (NAME.csv, NAME.parquet or NAME.xlsx)."""
     if not data_dir.is_dir():

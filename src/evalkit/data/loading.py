@@ -27,12 +27,13 @@ import pyarrow.parquet as pq
 
 from evalkit import paths
 from evalkit.config import Config, load_config
-from evalkit.data.contract import TABLES, Column, Table, find_table_file, looks_like_cpr
+from evalkit.data.contract import TABLES, Column, Table, find_table_file, looks_like_cpr, tables_read
+from evalkit.data.kontrolleret import note_load
 from evalkit.data.panel import per_value
 from evalkit.data.validation import Problem, Report, Source, TypedTable, validate
 from evalkit.errors import DataError
 
-__all__ = ["Problem", "Report", "check_tables", "find_table_file", "load_tables", "read_raw"]
+__all__ = ["Problem", "Report", "check_tables", "find_table_file", "load_tables", "read_checked", "read_raw"]
 
 _TRUE = {"ja", "true", "1", "sand", "j", "yes"}
 _FALSE = {"nej", "false", "0", "falsk", "n", "no"}
@@ -447,8 +448,8 @@ def parse_table(table: Table, raw: RawTable) -> tuple[TypedTable | None, list[Pr
         )
     parser = _CellParser(raw, source, problems)
     columns = {}
-    for col in table.columns:
-        columns[col.name] = parser.parse_cells(col, frame[col.name])
+    for col in table.columns:  # each raw column is let go once parsed: a panel's raw and typed frames
+        columns[col.name] = parser.parse_cells(col, frame.pop(col.name))  # need not be whole at once
     return TypedTable(table.name, pd.DataFrame(columns), source, parser.unparsed), problems
 
 
@@ -467,6 +468,36 @@ def _config(config: Config | str | Path | None) -> Config:
     return load_config(config or paths.default_config())
 
 
+def _parse_tables(data_dir: Path, names: list[str], config: Config) -> tuple[dict[str, TypedTable], list[Problem]]:
+    """Read and parse each named table into its types, with the problems found so far."""
+    problems: list[Problem] = []
+    typed: dict[str, TypedTable] = {}
+    for name in names:
+        try:
+            path = find_table_file(data_dir, name)
+            raw = read_raw(path, config.maks_filstoerrelse_mb)
+            note_load("raa", name, path)
+        except UnreadableFile as exc:
+            problems.append(exc.problem)
+            continue
+        except DataError as exc:
+            problems.append(Problem(data_dir / name, None, (), str(exc)))
+            continue
+        table, found = parse_table(TABLES[name], raw)
+        del raw  # the cells as read: freed before the next file is read
+        problems += found
+        if table is not None:
+            typed[name] = table
+    return typed, problems
+
+
+def _data_dir(data_dir: str | Path) -> Path:
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise DataError(f"Datamappen {data_dir} findes ikke.")
+    return data_dir
+
+
 def check_tables(
     data_dir: str | Path, names: list[str] | tuple[str, ...] | None = None, config: Config | str | Path | None = None
 ) -> Report:
@@ -475,30 +506,24 @@ def check_tables(
     `config` is the trial configuration (a `Config` or its file; the project's `forsoeg.yml` by default):
     its start date and periods are part of the rules.
     """
-    data_dir = Path(data_dir)
-    if not data_dir.is_dir():
-        raise DataError(f"Datamappen {data_dir} findes ikke.")
+    data_dir = _data_dir(data_dir)
     config = _config(config)
-    wanted = list(TABLES if names is None else names)
-    if "borgere" not in wanted and any(TABLES[n].references_borgere for n in wanted):
-        wanted = ["borgere", *wanted]
-    problems: list[Problem] = []
-    typed: dict[str, TypedTable] = {}
-    for name in wanted:
-        try:
-            raw = read_raw(find_table_file(data_dir, name), config.maks_filstoerrelse_mb)
-        except UnreadableFile as exc:
-            problems.append(exc.problem)
-            continue
-        except DataError as exc:
-            problems.append(Problem(data_dir / name, None, (), str(exc)))
-            continue
-        table, found = parse_table(TABLES[name], raw)
-        problems += found
-        if table is not None:
-            typed[name] = table
+    typed, problems = _parse_tables(data_dir, tables_read(list(TABLES if names is None else names)), config)
     problems += validate(typed, config)
+    for name, table in typed.items():
+        note_load("regler", name, table.source.path)
     return Report(data_dir, {name: _finish(t) for name, t in typed.items()}, problems)
+
+
+def read_checked(data_dir: str | Path, names: list[str] | tuple[str, ...], config: Config) -> dict[str, pd.DataFrame]:
+    """The named tables (only those) read and parsed into their types like `check_tables` does, without
+    the contract's value rules: for files that passed `check_tables` before with the same configuration
+    and code, as a build's cache knows. A problem found anyway raises a DataError."""
+    typed, problems = _parse_tables(_data_dir(data_dir), list(names), config)
+    report = Report(Path(data_dir), {name: _finish(t) for name, t in typed.items()}, problems)
+    if report.errors:
+        raise DataError(report.describe())
+    return report.tables
 
 
 def load_tables(
