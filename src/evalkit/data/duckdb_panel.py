@@ -213,7 +213,7 @@ class RegisterPanel(Borgerpanel):
             con.execute(
                 f"CREATE OR REPLACE TABLE {table} AS SELECT "
                 "CASE WHEN r.borger_id IS NULL THEN NULL ELSE coalesce(i.c, -1) END::INTEGER AS c, "
-                "date_diff('day', DATE '1970-01-01', r.uge)::INTEGER AS d, r.ydelse::UTINYINT AS s "
+                "CAST(epoch(r.uge) // 86400 AS INTEGER) AS d, r.ydelse::UTINYINT AS s "
                 f"FROM ({register._select}) r LEFT JOIN evalkit_ids i ON i.borger_id = r.borger_id"
             )
         except Exception as exc:  # duckdb.Error: the file cannot be read after all
@@ -236,7 +236,7 @@ class RegisterPanel(Borgerpanel):
     def _check(self) -> None:
         """Refuse a panel that breaks a rule of the data contract the measurements rest on (in Danish, with
         the count of rows or citizens); `evalkit validate` names the rows."""
-        start = (self.register.start_week - dt.date(1970, 1, 1)).days
+        start = _day(ns(self.register.start_week))
         rows = self._query(
             "SELECT count(*) FILTER (WHERE c IS NULL) AS uden_id, count(*) FILTER (WHERE c = -1) AS ukendt_id, "
             "count(*) FILTER (WHERE d IS NULL) AS uden_uge, count(*) FILTER (WHERE (d - 4) % 7 <> 0) AS ikke_mandag, "
