@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -280,6 +281,22 @@ def test_the_threshold_decides_and_the_temporary_folder_goes_away(tmp_path):
     assert settings["memory_limit"].startswith(("476", "500", "0.5", "512"))  # 0.5 GB as DuckDB prints it
     opened.close()
     assert not opened.folder.exists()
+
+
+def test_a_folder_left_by_a_dead_process_is_removed(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = tmp_path / f"{duckdb_panel.FOLDER_PREFIX}999999999-abc"  # no process has that id
+    alive = tmp_path / f"{duckdb_panel.FOLDER_PREFIX}{os.getpid()}-abc"
+    other = tmp_path / "evalkit-andet-999999999"
+    for folder in (dead, alive, other):
+        folder.mkdir()
+    data = write_tables(small_tables(3), tmp_path / "data", fmt="parquet")
+    opened = duckdb_panel.open_register(data, dataclasses.replace(ALWAYS, hukommelse_gb=0.75), week_monday(CONFIG.startdato))
+    assert opened.folder.parent == tmp_path and opened.folder.name.startswith(f"{duckdb_panel.FOLDER_PREFIX}{os.getpid()}-")
+    assert not dead.exists() and alive.exists() and other.exists()
+    opened.close()
 
 
 def test_the_csv_row_count_is_estimated_from_the_file(tmp_path):

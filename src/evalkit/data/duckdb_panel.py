@@ -28,16 +28,18 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute  # noqa: F401 (pa.compute)
 
 from evalkit.config import Duckdb
-from evalkit.data.contract import YDELSER, find_table_file
+from evalkit.data.contract import TABLES, YDELSER, find_table_file
+from evalkit.data.loading import _as_text, _code, _parse_week, _to_ns  # the loader's reading of a cell
 from evalkit.data.panel import NAT, Borgerpanel, ns
 from evalkit.errors import DataError
 
 NS_PER_DAY = 86_400 * 10**9
+FOLDER_PREFIX = "evalkit-duckdb-"  # the temporary folders of the registers: FOLDER_PREFIX, the process id, "-"
 UNKNOWN_CODE = 99  # `s` of a status that is not one of the contract's codes
-_WHITESPACE = " \t\n\r\x0b\x0c\u00a0\u2007\u202f\u3000"  # what str.strip() removes, as far as data use it
-_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")  # evalkit.data.loading._parse_date
 _DAY_RANGE = (-106_751, 106_750)  # days since 1970 a datetime64[ns] can hold (loading refuses the others)
 
 
@@ -47,22 +49,6 @@ def _quote(name: str) -> str:
 
 def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
-
-
-def _text(expression: str) -> str:
-    """A cell as the loader's text: stripped, an empty cell missing."""
-    return f"NULLIF(trim(CAST({expression} AS VARCHAR), {_literal(_WHITESPACE)}), '')"
-
-
-def _week_from_text(t: str) -> str:
-    """A week cell's Monday as a DATE from its text `t` (NULL when it is no date), as
-    `evalkit.data.loading._parse_week`: an ISO week (ÅÅÅÅ-Wuu, 01 to the year's last week) or a date."""
-    year, week = f"CAST(left({t}, 4) AS INTEGER)", f"CAST(right({t}, 2) AS INTEGER)"
-    jan4 = f"make_date({year}, 1, 4)"
-    iso = (f"CASE WHEN {week} BETWEEN 1 AND weekofyear(make_date({year}, 12, 28)) THEN "
-           f"CAST({jan4} + to_days(7 * ({week} - 1) - (isodow({jan4}) - 1)) AS DATE) END")
-    dates = ", ".join(f"try_strptime({t}, {_literal(f)})" for f in _DATE_FORMATS)
-    return f"CASE WHEN regexp_full_match({t}, '\\d{{4}}-W\\d{{2}}') THEN {iso} ELSE CAST(coalesce({dates}) AS DATE) END"
 
 
 def _source(path: Path) -> tuple[str, dict[str, str]] | None:
@@ -103,35 +89,56 @@ def _source(path: Path) -> tuple[str, dict[str, str]] | None:
     return reader, {name.strip().lower(): (name, kind) for name, kind, *_ in described}  # type: ignore[misc]
 
 
+def _arrow(con, sql: str) -> pa.Table:
+    """A query's result as an Arrow table (DuckDB 2 names it `to_arrow_table`, earlier versions `arrow`)."""
+    relation = con.sql(sql)
+    return relation.to_arrow_table() if hasattr(relation, "to_arrow_table") else relation.arrow()
+
+
 def _head(path: Path) -> bytes:
     with path.open("rb") as file:
         return file.read(1 << 20)
 
 
-def _columns(types: dict) -> dict[str, str] | None:
-    """SQL for the three columns as the loader would parse them, or None when a type is read otherwise
-    there (decimal ids, time-zone timestamps and other rare types are left to the in-memory engine)."""
+_INTEGER = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "HUGEINT"}
+
+
+def _columns(types: dict) -> dict[str, tuple[str, str]] | None:
+    """The three columns' names in the file and how each is read: 'text' (its distinct values mapped by the
+    loader's own functions) or, for a Parquet date or timestamp week, 'date' (its date, as the loader floors
+    it). None for a type the loader reads otherwise (decimal ids, time-zone timestamps and other rare types
+    are left to the in-memory engine)."""
     try:
         (id_name, id_type), (week_name, week_type), (code_name, code_type) = (types[c] for c in ("borger_id", "uge", "ydelse"))
     except KeyError:
         return None
-    integer = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "HUGEINT"}
-    if id_type not in integer | {"VARCHAR"} or code_type != "VARCHAR":
+    if id_type not in _INTEGER | {"VARCHAR"} or code_type != "VARCHAR":
         return None
     if week_type == "DATE" or week_type.startswith("TIMESTAMP") and "TIME ZONE" not in week_type:
-        week = f"CAST({_quote(week_name)} AS DATE)"  # a timestamp's date, as the loader floors it
+        week = "date"
     elif week_type == "VARCHAR":
-        week = _week_from_text(_text(_quote(week_name)))
+        week = "text"
     else:
         return None
-    code = _text(_quote(code_name))
-    codes = "[" + ", ".join(_literal(c) for c in YDELSER) + "]"
-    return {
-        "borger_id": _text(_quote(id_name)),
-        "uge": week,
-        # a code in any case is the contract's code; anything else is unknown (a missing cell stays missing)
-        "ydelse": f"CASE WHEN {code} IS NULL THEN NULL ELSE coalesce(list_position({codes}, lower({code})) - 1, {UNKNOWN_CODE}) END",
-    }
+    return {"borger_id": (id_name, "text"), "uge": (week_name, week), "ydelse": (code_name, "text")}
+
+
+def _read_as_loader(key: str, raw: pd.Series, citizens: pd.Index) -> pa.Array:
+    """What the loader makes of each distinct cell `raw` of column `key`, as the compact table's integer:
+    borger_id its citizen's position in `citizens` (-1 when not there), uge its Monday as days since 1970,
+    ydelse its position in the contract's codes (`UNKNOWN_CODE` for another code); missing where the loader
+    finds no value (an empty cell, a week that is no date, a date beyond what the loader can hold)."""
+    text = _as_text(raw)
+    if key == "borger_id":
+        value = pd.Series(citizens.get_indexer(text), dtype="Int64").where(text != "")
+    elif key == "ydelse":
+        code = _code(next(c for c in TABLES["ydelser"].columns if c.name == key), text)
+        value = pd.Series(pd.Index(YDELSER).get_indexer(code), dtype="Int64").where(code.notna())
+        value = value.mask(value == -1, UNKNOWN_CODE)
+    else:
+        weeks, beyond = _to_ns(_parse_week(text))
+        value = pd.Series(weeks.to_numpy().astype("datetime64[D]").astype(np.int64), dtype="Int64").where(weeks.notna() & ~beyond)
+    return pa.array(value.to_numpy(dtype=object, na_value=None), type=pa.int32())
 
 
 def rows_in_file(path: Path) -> int:
@@ -155,15 +162,16 @@ def rows_in_file(path: Path) -> int:
 class Register:
     """One ydelser file opened in DuckDB, with its compact panel per set of citizens (`panel`)."""
 
-    def __init__(self, path: Path, reader: str, columns: dict[str, str], settings: Duckdb, start_week: dt.date):
+    def __init__(
+        self, path: Path, reader: str, columns: dict[str, tuple[str, str]], settings: Duckdb, start_week: dt.date
+    ):
         import duckdb
 
-        self.path = path
-        self.start_week = start_week
-        self._select = (f"SELECT {columns['borger_id']} AS borger_id, {columns['uge']} AS uge, "
-                        f"{columns['ydelse']} AS ydelse FROM {reader}")
-        # a private folder (0700) in the system's temporary folder: the database file and what DuckDB spills
-        self.folder = Path(tempfile.mkdtemp(prefix="evalkit-duckdb-"))
+        self.path, self.reader, self.columns, self.start_week = path, reader, columns, start_week
+        # a private folder (0700) in the system's temporary folder: the database file and what DuckDB spills;
+        # named by the process, so that a later register removes it if the process died without doing so
+        _remove_orphans(Path(tempfile.gettempdir()))
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
         threads = settings.traade or os.cpu_count() or 1
         self.con = duckdb.connect(str(self.folder / "panel.duckdb"), config={
             "memory_limit": f"{settings.hukommelse_gb:g}GB",
@@ -190,6 +198,21 @@ class Register:
         return self._panels[key].for_ids(ids)
 
 
+def _remove_orphans(parent: Path) -> None:
+    """Remove the register folders (`FOLDER_PREFIX`) in `parent` that this user's processes left when they
+    died (a kernel stopped with SIGKILL runs no clean-up); a folder of a living process is left alone."""
+    for folder in parent.glob(f"{FOLDER_PREFIX}*"):
+        pid = folder.name[len(FOLDER_PREFIX):].split("-", 1)[0]
+        try:
+            if not pid.isdigit() or folder.stat().st_uid != os.getuid():
+                continue
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (PermissionError, OSError):
+            continue
+
+
 def _remove(con, folder: Path) -> None:
     try:
         con.close()
@@ -201,28 +224,51 @@ class RegisterPanel(Borgerpanel):
     """The compact table of one register for a set of citizens, answering as `Borgerpanel`."""
 
     def __init__(self, register: Register, citizens: pd.Index, table: str, check: bool = True):
-        import pyarrow as pa
-
         self.register, self.table, self._citizens = register, table, citizens
         self.ids = citizens
         self.categories = np.array(YDELSER, dtype=object)
-        con = register.con
-        con.register("evalkit_ids", pa.table({"borger_id": pa.array(citizens.astype(str).to_numpy(), pa.string()),
-                                              "c": pa.array(np.arange(len(citizens), dtype=np.int32))}))
+        self._cache: dict[tuple, tuple[np.ndarray, ...]] = {}
         try:
-            con.execute(
-                f"CREATE OR REPLACE TABLE {table} AS SELECT "
-                "CASE WHEN r.borger_id IS NULL THEN NULL ELSE coalesce(i.c, -1) END::INTEGER AS c, "
-                "CAST(epoch(r.uge) // 86400 AS INTEGER) AS d, r.ydelse::UTINYINT AS s "
-                f"FROM ({register._select}) r LEFT JOIN evalkit_ids i ON i.borger_id = r.borger_id"
-            )
+            self._materialize()
         except Exception as exc:  # duckdb.Error: the file cannot be read after all
             raise DataError(f"{register.path.name}: Filen kan ikke læses af DuckDB ({type(exc).__name__}: "
                             f"{str(exc).splitlines()[0]}). Kør evalkit validate --data på mappen.") from None
-        finally:
-            con.unregister("evalkit_ids")
         if check:
             self._check()
+
+    def _materialize(self) -> None:
+        """The compact table: each distinct value of a text column is read by the loader's own functions
+        (`_as_text`, `_code`, `_parse_week`) and the rows join those small tables, so a cell means here what it
+        means in memory, and no row is parsed twice."""
+        con, columns = self.register.con, self.register.columns
+        source = f"(SELECT * FROM {self.register.reader})"
+        text = {key: _quote(name) for key, (name, kind) in columns.items() if kind == "text"}
+        # the distinct values of every text column in one scan (a CSV file is read once for them)
+        distinct = _arrow(
+            con,
+            f"SELECT {', '.join(f'GROUPING({c}) AS g_{k}, {c} AS {k}' for k, c in text.items())} FROM {source} "
+            f"GROUP BY GROUPING SETS ({', '.join(f'({c})' for c in text.values())})"
+        )
+        joins, selected = [], {}
+        for key in ("borger_id", "uge", "ydelse"):
+            name, kind = columns[key]
+            if kind == "date":  # a Parquet date or timestamp: its date, as the loader floors it
+                selected[key] = f"CAST(epoch(CAST(r.{_quote(name)} AS DATE)) // 86400 AS INTEGER)"
+                continue
+            raw = distinct.filter(pa.compute.and_(pa.compute.equal(distinct.column(f"g_{key}"), 0),
+                                                  pa.compute.is_valid(distinct.column(key)))).column(key)
+            table = f"evalkit_{key}"
+            con.register(table, pa.table({"raw": raw, "value": _read_as_loader(key, raw.to_pandas(), self._citizens)}))
+            joins.append(f"LEFT JOIN {table} ON {table}.raw = r.{_quote(name)}")
+            selected[key] = f"{table}.value"
+        try:
+            con.execute(
+                f"CREATE OR REPLACE TABLE {self.table} AS SELECT {selected['borger_id']}::INTEGER AS c, "
+                f"{selected['uge']}::INTEGER AS d, {selected['ydelse']}::UTINYINT AS s FROM {source} r {' '.join(joins)}"
+            )
+        finally:
+            for key in text:
+                con.unregister(f"evalkit_{key}")
 
     def for_ids(self, ids: pd.Series | pd.Index) -> Borgerpanel:
         """This panel answering per citizen of `ids`; for citizens outside its own, the register's panel of them."""
@@ -271,29 +317,37 @@ class RegisterPanel(Borgerpanel):
 
     # -- the engine's answers (c is the position in self._citizens)
     def _status_weeks(self, start_ns: int, end_ns: int) -> np.ndarray:
-        found = self._query(
-            f"SELECT c, s, count(*) AS n FROM {{t}} WHERE c >= 0 AND s < {len(YDELSER)} AND d BETWEEN ? AND ? GROUP BY c, s",
-            _day(start_ns, ceil=True), _day(end_ns),
-        )
+        # one group per citizen with a count per code (grouping by citizen and code instead makes nine times
+        # the groups, and DuckDB's aggregation slows down many times over at a million citizens)
+        counts = ", ".join(f"count(*) FILTER (WHERE s = {i}) AS n{i}" for i in range(len(YDELSER)))
+        found = self._query(f"SELECT c, {counts} FROM {{t}} WHERE c >= 0 AND d BETWEEN ? AND ? GROUP BY c",
+                            _day(start_ns, ceil=True), _day(end_ns))
         cells = np.zeros((len(self._citizens), len(YDELSER)), dtype=np.int64)
-        cells[found["c"].astype(np.int64), found["s"].astype(np.int64)] = found["n"]
+        cells[found["c"].astype(np.int64)] = np.column_stack([found[f"n{i}"] for i in range(len(YDELSER))])
         return cells
 
     def _first_exits(self, start_ns: int, end_ns: int, lag_weeks: int) -> tuple[np.ndarray, ...]:
-        # an exit: a week in the period not on kontanthjælp after a week on it (the previous row by the window,
-        # exactly 7 days earlier); its destination: the status exactly lag_weeks later, joined (NULL: none)
+        # two measures ask for the same phase's exits (varighed and afgange): the scan is made once
+        key = ("exits", start_ns, end_ns, lag_weeks)
+        if key not in self._cache:
+            self._cache[key] = self._scan_exits(start_ns, end_ns, lag_weeks)
+        return self._cache[key]
+
+    def _scan_exits(self, start_ns: int, end_ns: int, lag_weeks: int) -> tuple[np.ndarray, ...]:
+        # an exit: a week in the period not on kontanthjælp whose citizen was on it exactly 7 days earlier (a
+        # semi-join: a hash join, no sort); its destination: the status exactly lag_weeks later (-1: none)
         kh = YDELSER.index("kontanthjaelp")
+        first, last = _day(start_ns, ceil=True), _day(end_ns)
         found = self._query(
-            "WITH r AS (SELECT c, d, s FROM {t} WHERE c >= 0 AND d BETWEEN ? - 7 AND ?), "
-            "x AS (SELECT c, d, s, lag(s) OVER w AS ps, lag(d) OVER w AS pd FROM r "
-            "      WINDOW w AS (PARTITION BY c ORDER BY d)), "
-            f"e AS (SELECT c, d FROM x WHERE d >= ? AND s IS DISTINCT FROM {kh} AND ps = {kh} AND pd = d - 7), "
+            "WITH e AS (SELECT a.c, a.d FROM {t} a SEMI JOIN "
+            f"(SELECT c, d + 7 AS d FROM {{t}} WHERE c >= 0 AND s = {kh} AND d BETWEEN ? - 7 AND ? - 7) p "
+            f"ON p.c = a.c AND p.d = a.d WHERE a.c >= 0 AND a.d BETWEEN ? AND ? AND a.s IS DISTINCT FROM {kh}), "
             "f AS (SELECT e.c, e.d, coalesce(CAST(y.s AS INTEGER), -1) AS dest FROM e LEFT JOIN {t} y "
             "      ON y.c = e.c AND y.d = e.d + 7 * ?) "
             "SELECT c, min(d) AS uge, arg_min(dest, d) AS destination, "
             f"min(d) FILTER (WHERE dest >= 0 AND dest <> {kh}) AS uge_talt, "
             f"arg_min(dest, d) FILTER (WHERE dest >= 0 AND dest <> {kh}) AS destination_talt FROM f GROUP BY c",
-            _day(start_ns, ceil=True), _day(end_ns), _day(start_ns, ceil=True), lag_weeks,
+            first, last, first, last, lag_weeks,
         )
         n, c = len(self._citizens), found["c"].astype(np.int64)
         result = []
@@ -307,10 +361,12 @@ class RegisterPanel(Borgerpanel):
         return tuple(result)
 
     def _last_weeks(self) -> np.ndarray:
-        found = self._query("SELECT c, max(d) AS d FROM {t} WHERE c >= 0 AND d IS NOT NULL GROUP BY c")
-        last = np.full(len(self._citizens), NAT, dtype=np.int64)
-        last[found["c"].astype(np.int64)] = found["d"].astype(np.int64) * NS_PER_DAY
-        return last
+        if "last" not in self._cache:
+            found = self._query("SELECT c, max(d) AS d FROM {t} WHERE c >= 0 AND d IS NOT NULL GROUP BY c")
+            last = np.full(len(self._citizens), NAT, dtype=np.int64)
+            last[found["c"].astype(np.int64)] = found["d"].astype(np.int64) * NS_PER_DAY
+            self._cache["last"] = (last,)
+        return self._cache["last"][0]
 
     def _status_in_week(self, week_ns: int) -> np.ndarray:
         found = self._query("SELECT c, s FROM {t} WHERE c >= 0 AND d = ?", _day(week_ns))
