@@ -345,10 +345,28 @@ def test_the_in_memory_panel_finds_exits_without_a_grid_too():
     grid = panel.Ugepanel(y, y["borger_id"].unique())
     assert grid._grid_of_codes() is not None
     merged = panel.Ugepanel(y, y["borger_id"].unique())
-    merged._grid = None  # as for rows that fit no grid
+    merged._cache["grid"] = None  # as for rows that fit no grid
     for lag in (8, 1, 0):
         a, b = grid.exits(panel.ns(p.start), panel.ns(p.slut), lag), merged.exits(panel.ns(p.start), panel.ns(p.slut), lag)
         for field in ("citizen", "week", "status", "destination"):
             np.testing.assert_array_equal(getattr(a, field), getattr(b, field))
     off_monday = y.assign(uge=y["uge"].where(y.index != 0, y["uge"] + pd.Timedelta(days=2)))
     assert panel.Ugepanel(off_monday, [])._grid_of_codes() is None
+
+
+def test_the_in_memory_panel_is_shared_only_while_the_data_are_the_same():
+    """The measures of a kernel share one Ugepanel of the loaded ydelser; a frame changed in place, or
+    another frame, gets its own."""
+    tables = load_tables(EXAMPLE, ["borgere", "ydelser"], CONFIG)
+    y, ids = tables["ydelser"], tables["borgere"]["borger_id"]
+    first = panel.borgerpanel(y, ids)
+    assert panel.borgerpanel(y.copy(deep=False), ids[:10])._cache is first._cache  # the same data: shared
+    p = CONFIG.fase("slut").maaleperiode
+    before = first.first_exits(p.start, p.slut, 8)
+    leaving = before["uge"].first_valid_index()
+    rows = (y["borger_id"] == leaving) & (y["uge"] >= before.loc[leaving, "uge"])
+    y.loc[rows, "ydelse"] = "kontanthjaelp"  # no exit any more
+    changed = panel.borgerpanel(y, ids)
+    assert changed._cache is not first._cache and pd.isna(changed.first_exits(p.start, p.slut, 8).loc[leaving, "uge"])
+    y.loc[y.index[-1], "uge"] = y["uge"].iloc[-1] + pd.Timedelta(weeks=500)
+    assert panel.borgerpanel(y, ids)._cache is not changed._cache

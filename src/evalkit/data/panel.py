@@ -5,6 +5,7 @@ looked up once per distinct id and grouped by integer codes, never row by row.""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -177,7 +178,7 @@ class Ugepanel(Borgerpanel):
         self.categories = np.array([*YDELSER, *extra], dtype=object)
         lookup = pd.Index(self.categories).get_indexer(found)
         self.status = np.append(lookup, -1)[status].astype(np.int8 if len(self.categories) < 127 else np.int16)
-        self._grid: tuple[np.ndarray, int] | None | bool = False  # not built yet
+        self._cache: dict[Any, Any] = {}  # the grid and answers asked before, shared by every `for_ids` view
 
     # -- helpers
     def _valid(self) -> np.ndarray:
@@ -186,9 +187,9 @@ class Ugepanel(Borgerpanel):
     def _grid_of_codes(self) -> tuple[np.ndarray, int] | None:
         """(grid, first week) with grid[citizen, week index] = status code (NO_ROW without a row), or None
         when the rows do not fit one (see the class docstring)."""
-        if self._grid is not False:
-            return self._grid  # type: ignore[return-value]
-        self._grid = None
+        if "grid" in self._cache:
+            return self._cache["grid"]
+        self._cache["grid"] = None
         if len(self.week) and (self.citizen >= 0).all() and (self.week != NAT).all() and self.status.dtype == np.int8:
             first = int(self.week.min())
             offset = self.week - first
@@ -197,8 +198,8 @@ class Ugepanel(Borgerpanel):
                 grid = np.full((len(self._citizens), n_weeks), NO_ROW, dtype=np.int8)
                 grid[self.citizen, offset // NS_PER_WEEK] = self.status
                 if np.count_nonzero(grid != NO_ROW) == len(self.week):  # else two rows share a cell
-                    self._grid = (grid, first)
-        return self._grid
+                    self._cache["grid"] = (grid, first)
+        return self._cache["grid"]
 
     # -- the engine's answers
     def _status_weeks(self, start_ns: int, end_ns: int) -> np.ndarray:
@@ -208,10 +209,12 @@ class Ugepanel(Borgerpanel):
         return cells.reshape(n, k)
 
     def _last_weeks(self) -> np.ndarray:
-        last = np.full(len(self._citizens), NAT, dtype=np.int64)
-        valid = self._valid()
-        np.maximum.at(last, self.citizen[valid], self.week[valid])
-        return last
+        if "last" not in self._cache:
+            last = np.full(len(self._citizens), NAT, dtype=np.int64)
+            valid = self._valid()
+            np.maximum.at(last, self.citizen[valid], self.week[valid])
+            self._cache["last"] = last
+        return self._cache["last"]
 
     def _status_in_week(self, week_ns: int) -> np.ndarray:
         result = np.full(len(self._citizens), -1, dtype=np.int16)
@@ -229,10 +232,16 @@ class Ugepanel(Borgerpanel):
             _exits_on_grid(*grid, start_ns, end_ns, lag_weeks)
 
     def _first_exits(self, start_ns: int, end_ns: int, lag_weeks: int) -> tuple[np.ndarray, ...]:
+        key = ("exits", start_ns, end_ns, lag_weeks)  # varighed and afgange ask for the same phase's
+        if key not in self._cache:
+            self._cache[key] = self._scan_first_exits(start_ns, end_ns, lag_weeks)
+        return self._cache[key]
+
+    def _scan_first_exits(self, start_ns: int, end_ns: int, lag_weeks: int) -> tuple[np.ndarray, ...]:
         e = self.exits(start_ns, end_ns, lag_weeks)
         counted = (e.destination >= 0) & (e.destination != KH_CODE)
         result = []
-        for rows in (np.ones(len(e.citizen), bool), counted):
+        for rows in (e.citizen >= 0, counted & (e.citizen >= 0)):  # a row without an id is no citizen's
             citizen = e.citizen[rows]
             first = np.flatnonzero(np.r_[True, citizen[1:] != citizen[:-1]]) if len(citizen) else np.zeros(0, int)
             week = np.full(len(self._citizens), NAT, dtype=np.int64)
@@ -251,7 +260,9 @@ class Ugepanel(Borgerpanel):
         previous = rows[rows["status"] == KH_CODE][["citizen", "week"]].assign(week=lambda r: r["week"] + NS_PER_WEEK)
         exits = in_period.merge(previous, on=["citizen", "week"], how="inner")
         follow_up = rows.assign(week=rows["week"] - lag_weeks * NS_PER_WEEK).rename(columns={"status": "destination"})
-        exits = exits.merge(follow_up, on=["citizen", "week"], how="left").sort_values(["citizen", "week"], kind="stable")
+        exits = exits.merge(follow_up, on=["citizen", "week"], how="left")
+        exits["order"] = exits["citizen"].where(exits["citizen"] >= 0, len(self._citizens))  # no id last, as NaN sorts
+        exits = exits.sort_values(["order", "week"], kind="stable")
         return Exits(exits["citizen"].to_numpy(np.int32), exits["week"].to_numpy(np.int64),
                      exits["status"].to_numpy(np.int16), exits["destination"].fillna(-1).to_numpy(np.int16))
 
@@ -297,10 +308,35 @@ def _exits_on_grid(grid: np.ndarray, first_ns: int, start_ns: int, end_ns: int, 
                  np.maximum(destination, -1).astype(np.int16))
 
 
+# The last frame made into an Ugepanel, by what identifies its content (`_fingerprint`): a kernel runs several
+# measures, and each asks for the panel of the same loaded ydelser.
+_LAST: list[tuple[tuple, Ugepanel]] = []
+
+
+def _fingerprint(ydelser: pd.DataFrame) -> tuple | None:
+    """What identifies the frame's content: its Arrow-backed borger_id and ydelse columns by the immutable
+    Arrow arrays themselves (kept alive by the cache, so an equal identity is the same array), the weeks by
+    a hash of their bytes (a numpy column can change in place). None for other columns (no cache)."""
+    columns = [ydelser[c].array for c in ("borger_id", "ydelse")]
+    if not all(hasattr(a, "__arrow_array__") and hasattr(a, "_pa_array") for a in columns):
+        return None
+    weeks = np.ascontiguousarray(ydelser["uge"].to_numpy())
+    if weeks.dtype == object:
+        return None
+    digest = hashlib.blake2b(weeks.view(np.uint8), digest_size=16).digest()
+    return (*(a.__arrow_array__() for a in columns), weeks.dtype.str, len(weeks), digest)
+
+
 def borgerpanel(ydelser: pd.DataFrame | Borgerpanel, ids: pd.Series | pd.Index) -> Borgerpanel:
     """The weekly panel as the measures ask it, per citizen of `ids`: `ydelser` is the loaded frame (made
-    into an in-memory `Ugepanel`, once per call: pass the result on) or a panel an engine already holds
-    (`Ugepanel`, or DuckDB's from `evalkit.data.duckdb_panel`)."""
+    into an in-memory `Ugepanel`; the last one is remembered, so the measures of a kernel share it) or a
+    panel an engine already holds (`Ugepanel`, or DuckDB's from `evalkit.data.duckdb_panel`)."""
     if isinstance(ydelser, Borgerpanel):
         return ydelser.for_ids(ids)
-    return Ugepanel(ydelser, ids)
+    key = _fingerprint(ydelser)
+    if key is None:
+        return Ugepanel(ydelser, ids)
+    if not _LAST or len(_LAST[0][0]) != len(key) or any(a is not b for a, b in zip(_LAST[0][0][:2], key[:2])) \
+            or _LAST[0][0][2:] != key[2:]:
+        _LAST[:] = [(key, Ugepanel(ydelser, ids))]
+    return _LAST[0][1].for_ids(ids)
