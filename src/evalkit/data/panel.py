@@ -81,13 +81,16 @@ class Borgerpanel:
 
     ids: pd.Index
     _citizens: pd.Index
+    categories: np.ndarray  # the status names of the codes
 
     def _positions(self) -> np.ndarray:
         return positions(self._citizens, pd.Series(self.ids))
 
     def _spread(self, values: np.ndarray, fill: Any) -> np.ndarray:
+        """Per-citizen `values` (rows of the engine's own citizens) for each of `ids`; `fill` where none."""
         at = self._positions()
-        return np.append(values, np.array([fill], dtype=values.dtype))[np.where(at >= 0, at, len(values))]
+        padded = np.concatenate([values, np.full((1, *values.shape[1:]), fill, dtype=values.dtype)])
+        return padded[np.where(at >= 0, at, len(values))]
 
     def for_ids(self, ids: pd.Series | pd.Index) -> Borgerpanel:
         """The same panel answering per citizen of `ids`."""
@@ -113,21 +116,13 @@ class Borgerpanel:
         """Rows of the panel in the week of `monday` (also of citizens outside `ids`)."""
         raise NotImplementedError
 
-    categories: np.ndarray  # the status names of the codes
-
     # -- the answers
     def status_weeks(self, start: dt.date, end: dt.date) -> pd.DataFrame:
         """Per citizen the number of weeks in [start, end] with each status code of the contract (one
         column per code, in `YDELSER` order)."""
-        cells = self._status_weeks(ns(start), ns(end))
+        counts = self._spread(self._status_weeks(ns(start), ns(end)), 0).astype(int)
         columns = pd.Index(list(YDELSER), name="ydelse")
-        counts = self._spread_rows(cells)
         return pd.DataFrame(counts, index=pd.Index(self.ids, name="borger_id"), columns=columns)
-
-    def _spread_rows(self, cells: np.ndarray) -> np.ndarray:
-        at = self._positions()
-        padded = np.vstack([cells, np.zeros((1, cells.shape[1]), dtype=cells.dtype)])
-        return padded[np.where(at >= 0, at, len(cells))].astype(int)
 
     def first_exits(self, start: dt.date, end: dt.date, lag_weeks: int) -> pd.DataFrame:
         """Per citizen the first exit from kontanthjælp in [start, end] (data contract, section 3) and the
