@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from evalkit.config import load_config
@@ -57,3 +58,38 @@ def test_naive_reference_agrees_with_evalkit(panel_dir, config, fase):
         sys.path.pop(0)
     tables = check_tables(panel_dir, ["borgere", "ydelser"], config).tables
     naiv.compare(tables["borgere"], tables["ydelser"], config, config.fase(fase).maaleperiode)
+
+
+@pytest.mark.parametrize("uger", [40, 150])
+def test_more_weeks_are_history_before_the_start_and_fewer_end_the_panel_early(config, tmp_path, uger):
+    from evalkit.data.simulering.storskala import panel
+
+    generate_panel(tmp_path, ROOT / "forsoeg.yml", borgere=60, seed=7, uger=uger)
+    report = check_tables(tmp_path, config=config)
+    assert report.problems == []
+    ydelser = report.tables["ydelser"]
+    assert len(ydelser) == 60 * uger and ydelser.groupby("borger_id").size().eq(uger).all()
+    n_weeks = _timeline(config).n_weeks
+    start = ydelser["uge"].min() + pd.Timedelta(weeks=max(0, uger - n_weeks))
+    assert start == pd.Timestamp(_timeline(config).start_week)
+    trial = panel(config, borgere=60, seed=7)["ydelser"].statuses
+    longer = panel(config, borgere=60, seed=7, uger=uger)["ydelser"].statuses
+    if uger > n_weeks:  # the trial's weeks as without history
+        assert (longer[:, uger - n_weeks :] == trial).all()
+    else:
+        assert (longer == trial[:, :uger]).all()
+
+
+def test_simulate_takes_the_number_of_weeks(tmp_path):
+    from click.testing import CliRunner
+
+    from evalkit.cli import app
+
+    result = CliRunner().invoke(app, ["simulate", "--output", str(tmp_path / "p"), "--borgere", "20", "--uger", "200"])
+    assert result.exit_code == 0, result.output
+    assert "20 borgere og 200 uger" in result.output
+    import pyarrow.parquet as pq
+
+    assert pq.ParquetFile(tmp_path / "p" / "ydelser.parquet").metadata.num_rows == 20 * 200
+    result = CliRunner().invoke(app, ["simulate", "--output", str(tmp_path / "q"), "--uger", "200"])
+    assert result.exit_code != 0 and "kræver --borgere" in result.output

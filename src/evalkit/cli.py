@@ -133,9 +133,14 @@ def validate(data: Path, config: Path | None) -> None:
     help="Lav i stedet et stort, ukalibreret panel med så mange borgere som Parquet-filer (til skalatest; "
     "110000 borgere giver 14,3 mio. ydelsesrækker).",
 )
+@click.option(
+    "--uger", type=click.IntRange(min=1), metavar="ANTAL", default=None,
+    help="Med --borgere: antal uger pr. borger i ydelser (standard: fra startugen til sidste opfølgningsuge, 130 "
+    "uger); flere uger lægges som historik før startugen, så 520 uger giver et årti.",
+)
 @CONFIG
 def simulate(
-    output: Path, seed: int, scenarie: str, kalibreret: bool, borgere: int | None, config: Path | None
+    output: Path, seed: int, scenarie: str, kalibreret: bool, borgere: int | None, uger: int | None, config: Path | None
 ) -> None:
     """Lav syntetiske data (ingen rigtige personer) med tilfældigt trukne resultater.
 
@@ -151,12 +156,15 @@ def simulate(
     if borgere is not None and (kalibreret or scenarie != "standard"):
         raise click.UsageError("--borgere laver et ukalibreret panel uden scenarier og kan ikke bruges sammen med "
                                "--kalibreret eller --scenarie.")
+    if uger is not None and borgere is None:
+        raise click.UsageError("--uger gælder det store panel og kræver --borgere.")
     config_path = Path(config or paths.default_config())
     if borgere is not None:
         from evalkit.data.simulering.storskala import generate_panel
 
-        generate_panel(output, config_path, borgere, seed)
-        _say(f"Syntetisk panel med {borgere} borgere skrevet til {output}.")
+        generate_panel(output, config_path, borgere, seed, uger)
+        weeks = "" if uger is None else f" og {uger} uger"
+        _say(f"Syntetisk panel med {borgere} borgere{weeks} skrevet til {output}.")
         return
     from evalkit.data.simulering.eksempel import generate
 

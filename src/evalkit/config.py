@@ -20,6 +20,9 @@ WEEKS_PER_YEAR = 52  # a yearly amount per week: / 52; a monthly one: × 12 / 52
 # The largest input file read by default, in MB: checking a CSV file takes 10 to 20 times its size in
 # memory (benchmarks/datakontrol.py), so a file at the limit fits a machine with 16 to 24 GB.
 DEFAULT_FILE_SIZE_LIMIT_MB = 1000
+# Above this many rows in ydelser the panel measurements run in DuckDB over the file (data.duckdb_over_raekker).
+DEFAULT_DUCKDB_ROWS = 20_000_000
+DEFAULT_DUCKDB_MEMORY_GB = 4.0
 PER_WEEK = {"uge": 1.0, "maaned": 12 / WEEKS_PER_YEAR, "aar": 1 / WEEKS_PER_YEAR}
 # The outcomes an analysis plan can name: the binary outcomes compared between the groups (data contract,
 # section 4), and the baseline variables an adjusted comparison can use (the balance table's indicators).
@@ -192,6 +195,19 @@ class Oekonomi:
 
 
 @dataclass(frozen=True)
+class Duckdb:
+    """When and how the panel measurements run in DuckDB (`data` in forsoeg.yml, README "Skala")."""
+
+    over_raekker: int = DEFAULT_DUCKDB_ROWS  # DuckDB when ydelser has more rows than this; 0: always
+    hukommelse_gb: float = DEFAULT_DUCKDB_MEMORY_GB  # DuckDB's memory limit; beyond it, it spills to disk
+    traade: int | None = None  # DuckDB's threads; None: one per core
+
+    def bruges(self, rows: int) -> bool:
+        """Whether a panel of `rows` rows is measured in DuckDB."""
+        return self.over_raekker == 0 or rows > self.over_raekker
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole trial configuration."""
 
@@ -222,6 +238,8 @@ class Config:
     # documents' "Forsøgets rammer"; optional
     forsoegsperiode: Periode | None = None
     medarbejdere: dict[str, int] = field(default_factory=dict)
+    # whether and how the panel measurements run in DuckDB (`data.duckdb_*`)
+    duckdb: Duckdb = field(default_factory=Duckdb)
     # counts the document's disclosure control hides besides each table's own rule, by their id in the
     # document's register (evalkit.maaleparametre.dokument); set by a build for one phase, never configured
     diskretion_plan: frozenset[str] = frozenset()
@@ -442,6 +460,31 @@ def _file_size_limit(r: _Reader) -> float:
     return float(value)
 
 
+def _duckdb(r: _Reader) -> Duckdb:
+    """The `data` section's DuckDB settings (all optional)."""
+    section = r.data.get("data")
+    section = section if isinstance(section, dict) else {}
+
+    def whole(key: str, lowest: int, default: int | None, meaning: str) -> int | None:
+        value = section.get(key, default)
+        if value is None and default is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < lowest:
+            raise ConfigError(f"Konfigurationsfilen {r.path}: 'data.{key}' skal være et helt tal på {lowest} eller "
+                              f"derover ({meaning}), fandt '{value}'.")
+        return value
+
+    memory = section.get("duckdb_hukommelse_gb", DEFAULT_DUCKDB_MEMORY_GB)
+    if isinstance(memory, bool) or not isinstance(memory, (int, float)) or not 0 < memory < float("inf"):
+        raise ConfigError(f"Konfigurationsfilen {r.path}: 'data.duckdb_hukommelse_gb' skal være et tal over 0 "
+                          f"(gigabyte), fandt '{memory}'.")
+    return Duckdb(
+        over_raekker=whole("duckdb_over_raekker", 0, DEFAULT_DUCKDB_ROWS, "antal rækker; 0 betyder altid"),
+        hukommelse_gb=float(memory),
+        traade=whole("duckdb_traade", 1, None, "antal tråde"),
+    )
+
+
 def load_config(path: str | Path) -> Config:
     """Read and check the trial configuration file."""
     path = Path(path)
@@ -480,6 +523,7 @@ def load_config(path: str | Path) -> Config:
         diskretionsgraense=r.number("definitioner.diskretionsgraense", int),
         planer_markeret_graense=r.number("definitioner.planer_markeret_graense", float),
         maks_filstoerrelse_mb=_file_size_limit(r),
+        duckdb=_duckdb(r),
         faser={noegle: _fase(r, noegle) for noegle in faser_raw},
         diskretion_undtaget=_exempt(r),
         oekonomi=_oekonomi(r),

@@ -19,6 +19,7 @@ from evalkit.bygning.resultater import PLAN_FILE, assemble, fragment_path, publi
 from evalkit.config import Config, Fase, load_config
 from evalkit.data import kontrolleret
 from evalkit.data.contract import find_table_file, tables_read
+from evalkit.data.uger import week_monday
 from evalkit.errors import DataError
 from evalkit.praesentation.tekst import Tekst
 
@@ -32,7 +33,7 @@ class Run:
 
     config: Config
     fase: Fase
-    data: dict[str, pd.DataFrame]
+    data: dict[str, Any]  # DataFrames; ydelser may be a DuckDB panel (`evalkit.data.panel.Borgerpanel`)
     output_dir: Path
 
     def save(self, notebook: str, payload: dict[str, Any], available: bool = True) -> None:
@@ -103,13 +104,16 @@ def start(
     plan = output / PLAN_FILE
     if plan.is_file():  # a build's second run of the phase: the document's solution of disclosure control
         config = replace(config, diskretion_plan=frozenset(json.loads(plan.read_text(encoding="utf-8"))))
-    return Run(
-        config=config,
-        fase=config.fase(fase),
-        data=(kontrolleret.read(output / checked_dir, tables_read(tables)) if checked_dir
-              else _load(Path(data_dir or paths.default_data()), tuple(tables), config)),
-        output_dir=output,
-    )
+    from evalkit.data.duckdb_panel import open_register  # duckdb: only where a notebook reads data
+
+    data_path = Path(data_dir or paths.default_data())
+    # a large ydelser (data.duckdb_over_raekker) is measured in DuckDB from its file, never loaded here
+    register = open_register(data_path, config.duckdb, week_monday(config.startdato)) if "ydelser" in tables else None
+    wanted = tuple(t for t in tables if register is None or t != "ydelser")
+    data = kontrolleret.read(output / checked_dir, tables_read(wanted)) if checked_dir else _load(data_path, wanted, config)
+    if register is not None:
+        data["ydelser"] = register.panel(data["borgere"]["borger_id"])
+    return Run(config=config, fase=config.fase(fase), data=data, output_dir=output)
 
 
 def main_findings(paths: list[str] | None) -> list[str]:

@@ -20,13 +20,13 @@ import pandas as pd
 from IPython.display import SVG
 
 from evalkit.config import GROUPS, Config, Fase, Periode
+from evalkit.data import panel
 from evalkit.maaleparametre.faelles import EXIT_LABELS as LABELS
 from evalkit.maaleparametre.faelles import (
-    KONTANTHJAELP,
     STILL_ON_KH,
     adjusted_comparison,
     count_id,
-    find_exits,
+    find_exits,  # noqa: F401 (every exit, for tests and the naive reference)
     outcome,
     share,
     with_document,
@@ -55,12 +55,13 @@ JOB_AND_EDUCATION = ("beskaeftigelse", "smaajob", "uddannelse")  # måleparamete
 OTHER_BENEFITS = ("ressourceforloeb", "fleksjob", "foertidspension")  # måleparameter 2, Tabel 5
 
 
-def outcomes(borgere: pd.DataFrame, ydelser: pd.DataFrame, periode: Periode, lag_weeks: int) -> pd.Series:
-    """Each citizen's outcome key (see `OUTCOMES`), indexed by borger_id."""
-    exits = find_exits(ydelser, periode, lag_weeks)
-    counted = exits[exits["destination"].notna() & (exits["destination"] != KONTANTHJAELP)]
-    first = counted.drop_duplicates("borger_id", keep="first").set_index("borger_id")["destination"]
-    result = first.map(DESTINATION).reindex(borgere["borger_id"]).fillna(STILL_ON_KH)
+def outcomes(
+    borgere: pd.DataFrame, ydelser: pd.DataFrame | panel.Borgerpanel, periode: Periode, lag_weeks: int
+) -> pd.Series:
+    """Each citizen's outcome key (see `OUTCOMES`), indexed by borger_id: the destination of the first exit
+    whose destination is known and is not kontanthjælp. `ydelser` is the frame or a panel of either engine."""
+    first = panel.borgerpanel(ydelser, borgere["borger_id"]).first_exits(periode.start, periode.slut, lag_weeks)
+    result = first["destination_talt"].map(DESTINATION).fillna(STILL_ON_KH)
     result.name = "udfald"
     return result
 

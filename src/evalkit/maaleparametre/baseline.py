@@ -500,13 +500,12 @@ class Flow:
 
 def flow(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Flow:
     """The flow numbers of both groups for the phase `fase` (see the module docstring)."""
-    borgere, ydelser = data["borgere"], data["ydelser"]
+    borgere = data["borgere"]
     startuge = week_monday(config.startdato)
     slutuge = week_monday(fase.maaleperiode.slut)
-    start_week = ydelser[(ydelser["uge"] == pd.Timestamp(startuge)) & (ydelser["ydelse"] == KONTANTHJAELP)]
-    on_kh = borgere["borger_id"].isin(start_week["borger_id"])
-    last_week = panel.last_weeks(ydelser).reindex(borgere["borger_id"])
-    followed = pd.Series((last_week >= pd.Timestamp(slutuge)).to_numpy(), index=borgere.index)
+    weekly = panel.borgerpanel(data["ydelser"], borgere["borger_id"])
+    on_kh = pd.Series((weekly.status_in_week(startuge) == KONTANTHJAELP).to_numpy(), index=borgere.index)
+    followed = pd.Series((weekly.last_weeks() >= pd.Timestamp(slutuge)).to_numpy(), index=borgere.index)
     known_history = borgere["kontanthjaelp_siden"].notna()
     everyone = pd.Series(True, index=borgere.index)
 

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit.config import GROUPS, Config, Periode
+from evalkit.data import panel
 from evalkit.maaleparametre.konklusioner import EXIT_LABELS, OUTCOME_LABELS, STILL_ON_KH  # noqa: F401 (shared names)
 from evalkit.praesentation import beskyttet, dansk, metode
 from evalkit.statistik import diskretion, overlevelse, regression
@@ -95,62 +96,10 @@ class Comparison:
 
 # ---------------------------------------------------------------- exits from kontanthjælp
 
-# Largest (citizens × weeks) grid of row numbers `_exits_on_grid` builds (int32: 400 MB); beyond it, merges.
-MAX_GRID_CELLS = 100_000_000
-
-
 def find_exits(ydelser: pd.DataFrame, periode: Periode, lag_weeks: int) -> pd.DataFrame:
-    """Every exit from kontanthjælp in `periode`: borger_id, uge, ydelse and destination (NaN if unknown)."""
-    exits = _exits_on_grid(ydelser, periode, lag_weeks)
-    return _exits_by_merge(ydelser, periode, lag_weeks) if exits is None else exits
-
-
-def _exits_on_grid(ydelser: pd.DataFrame, periode: Periode, lag_weeks: int) -> pd.DataFrame | None:
-    """`find_exits` on a (citizens × weeks) grid of row numbers: the previous and the follow-up week of a
-    row are a step left and k steps right on its citizen's line. None when the weeks do not fit a weekly
-    grid (missing or duplicate weeks, dates a non-whole number of weeks apart, a grid too large)."""
-    uge = ydelser["uge"]
-    if ydelser.empty or uge.isna().any():
-        return None
-    citizen, ids = pd.factorize(ydelser["borger_id"])
-    days = (uge - uge.min()).dt.days.to_numpy()
-    week = days // 7
-    n_weeks = int(week.max()) + 1
-    if (days % 7).any() or citizen.min() < 0 or len(ids) * n_weeks > MAX_GRID_CELLS:
-        return None
-    grid = np.full((len(ids), n_weeks), -1, dtype=np.int32 if len(ydelser) < 2**31 else np.int64)
-    grid[citizen, week] = np.arange(len(ydelser))
-    if (grid >= 0).sum() != len(ydelser):  # two rows in one cell: the merge's semantics are needed
-        return None
-    on_kh = np.append((ydelser["ydelse"] == KONTANTHJAELP).to_numpy(bool), False)  # row -1 is no row
-    rows = np.flatnonzero(
-        ((uge >= pd.Timestamp(periode.start)) & (uge <= pd.Timestamp(periode.slut))).to_numpy() & ~on_kh[:-1] & (week > 0)
-    )
-    rows = rows[on_kh[grid[citizen[rows], week[rows] - 1]]]
-    ahead = week[rows] + lag_weeks
-    inside = (ahead >= 0) & (ahead < n_weeks)
-    follow_up = np.full(len(rows), -1)
-    follow_up[inside] = grid[citizen[rows][inside], ahead[inside]]
-    exits = ydelser[["borger_id", "uge", "ydelse"]].iloc[rows].reset_index(drop=True)
-    exits["destination"] = ydelser["ydelse"].array.take(follow_up, allow_fill=True)
-    return exits.sort_values(["borger_id", "uge"], ignore_index=True)
-
-
-def _exits_by_merge(ydelser: pd.DataFrame, periode: Periode, lag_weeks: int) -> pd.DataFrame:
-    """`find_exits` by joining each week to the previous and the follow-up week (any table of weeks)."""
-    week = pd.Timedelta(weeks=1)
-    status = ydelser[["borger_id", "uge", "ydelse"]]
-    in_period = status[
-        (status["uge"] >= pd.Timestamp(periode.start))
-        & (status["uge"] <= pd.Timestamp(periode.slut))
-        & (status["ydelse"] != KONTANTHJAELP)
-    ]
-    previous = status.assign(uge=status["uge"] + week).rename(columns={"ydelse": "forrige"})
-    exits = in_period.merge(previous, on=["borger_id", "uge"], how="inner")
-    exits = exits[exits["forrige"] == KONTANTHJAELP].drop(columns="forrige")
-    follow_up = status.assign(uge=status["uge"] - lag_weeks * week).rename(columns={"ydelse": "destination"})
-    exits = exits.merge(follow_up, on=["borger_id", "uge"], how="left")
-    return exits.sort_values(["borger_id", "uge"], ignore_index=True)
+    """Every exit from kontanthjælp in `periode`: borger_id, uge, ydelse and destination (NaN if unknown),
+    sorted by borger_id and uge (the measures ask for each citizen's first: `panel.Borgerpanel.first_exits`)."""
+    return panel.Ugepanel(ydelser, pd.Index([])).exits_frame(periode.start, periode.slut, lag_weeks)
 
 
 # ---------------------------------------------------------------- baseline variables and adjustment

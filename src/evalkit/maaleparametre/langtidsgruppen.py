@@ -20,6 +20,7 @@ import pandas as pd
 from IPython.display import SVG
 
 from evalkit.config import GROUPS, Config, Fase
+from evalkit.data import panel
 from evalkit.data.uger import week_monday
 from evalkit.maaleparametre.faelles import (
     KONTANTHJAELP,
@@ -107,12 +108,11 @@ def _reason(fase: Fase, monday: dt.date) -> str:
 
 def compute(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Langtidsgruppen:
     """Size of each group's long-term group at the start and how many are on kontanthjælp in the status week."""
-    borgere, ydelser = data["borgere"], data["ydelser"]
+    borgere = data["borgere"]
     monday = week_monday(fase.statusdato)
-    status_week = ydelser[ydelser["uge"] == pd.Timestamp(monday)]
-    on_kh = status_week.loc[status_week["ydelse"] == KONTANTHJAELP, "borger_id"]
+    weekly = panel.borgerpanel(data["ydelser"], borgere["borger_id"])
     lang = long_history(borgere, config)
-    still = lang & borgere["borger_id"].isin(on_kh)
+    still = lang & pd.Series((weekly.status_in_week(monday) == KONTANTHJAELP).to_numpy(), index=borgere.index)
     missing = borgere["kontanthjaelp_siden"].isna()
 
     def per_group(mask: pd.Series) -> dict[str, int]:
@@ -120,7 +120,7 @@ def compute(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Langti
 
     exempt = missing_start_exempt(config)
 
-    available = not status_week.empty
+    available = weekly.rows_in_week(monday) > 0
     return Langtidsgruppen(
         fase=fase,
         startdato=config.startdato,

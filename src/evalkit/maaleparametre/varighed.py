@@ -48,7 +48,7 @@ from scipy.stats import norm
 
 from evalkit.config import GROUPS, Config, Fase, Periode
 from evalkit.data import panel
-from evalkit.data.contract import YDELSER
+from evalkit.data.contract import YDELSER  # noqa: F401 (the status codes, as tests name them)
 from evalkit.data.uger import first_monday, week_monday
 from evalkit.maaleparametre import oekonomi
 from evalkit.maaleparametre.faelles import (
@@ -57,7 +57,6 @@ from evalkit.maaleparametre.faelles import (
     count_id,
     covariates_text,
     cox,
-    find_exits,
     finite,
     with_document,
 )
@@ -82,46 +81,36 @@ NO_EXIT = "ingen_afgang"  # the analysed citizens without a first exit: not publ
 ALL_EXITS = "alle afgange uanset destination"
 
 
-def status_weeks(borgere: pd.DataFrame, ydelser: pd.DataFrame, periode: Periode) -> pd.DataFrame:
+def status_weeks(borgere: pd.DataFrame, ydelser: pd.DataFrame | panel.Borgerpanel, periode: Periode) -> pd.DataFrame:
     """Per citizen (index borger_id, in the order of borgere) the number of Mondays in `periode` with each
-    status code (one column per code of the contract)."""
-    inside = ((ydelser["uge"] >= pd.Timestamp(periode.start)) & (ydelser["uge"] <= pd.Timestamp(periode.slut))).to_numpy()
-    ids = pd.Index(borgere["borger_id"], name="borger_id")
-    if not ids.is_unique:
-        counts = pd.crosstab(ydelser.loc[inside, "borger_id"], ydelser.loc[inside, "ydelse"])
-        return counts.reindex(index=ids, columns=list(YDELSER), fill_value=0).fillna(0).astype(int)
-    citizen = panel.positions(ids, ydelser["borger_id"])
-    status = panel.positions(pd.Index(YDELSER), ydelser["ydelse"])
-    known = inside & (citizen >= 0) & (status >= 0)
-    cells = np.bincount(citizen[known] * len(YDELSER) + status[known], minlength=len(ids) * len(YDELSER))
-    columns = pd.Index(list(YDELSER), name="ydelse")
-    return pd.DataFrame(cells.reshape(len(ids), len(YDELSER)).astype(int), index=ids, columns=columns)
+    status code (one column per code of the contract). `ydelser` is the frame or a panel of either engine
+    (`evalkit.data.panel.borgerpanel`)."""
+    return panel.borgerpanel(ydelser, borgere["borger_id"]).status_weeks(periode.start, periode.slut)
 
 
-def exit_times(borgere: pd.DataFrame, ydelser: pd.DataFrame, periode: Periode, lag_weeks: int) -> pd.DataFrame:
+def exit_times(
+    borgere: pd.DataFrame, ydelser: pd.DataFrame | panel.Borgerpanel, periode: Periode, lag_weeks: int
+) -> pd.DataFrame:
     """One row per citizen (index borger_id, in the order of borgere): `gruppe`, `med` (on kontanthjælp in
     the start week, i.e. analysed), `uger` (time to the first exit or to censoring), `afgang` (1 for an
     exit, 0 for censored) and `destination` (the first exit's status in the follow-up week; NaN without
     an exit or when unknown). See the module docstring."""
     start = pd.Timestamp(first_monday(periode.start))
     end = pd.Timestamp(week_monday(periode.slut))
-    at_start = ydelser[ydelser["uge"] == start].set_index("borger_id")["ydelse"]
-    # sorted by citizen and week, so the first row of each citizen is the first exit (with its destination)
-    exits = find_exits(ydelser, periode, lag_weeks).drop_duplicates("borger_id").set_index("borger_id")
-    last = panel.last_weeks(ydelser)
-    ids = borgere["borger_id"]
-    exit_week = exits["uge"].reindex(ids)
-    censor_week = last.reindex(ids).clip(upper=end)
+    weekly = panel.borgerpanel(ydelser, borgere["borger_id"])
+    first = weekly.first_exits(periode.start, periode.slut, lag_weeks)
+    exit_week = first["uge"]
+    censor_week = weekly.last_weeks().clip(upper=end)
     week = exit_week.fillna(censor_week)
     frame = pd.DataFrame(
         {
             "gruppe": borgere["gruppe"].to_numpy(),
-            "med": (at_start.reindex(ids) == KONTANTHJAELP).to_numpy(),
+            "med": (weekly.status_in_week(start.date()) == KONTANTHJAELP).to_numpy(),
             "uger": ((week - start).dt.days / 7).to_numpy(),
             "afgang": exit_week.notna().astype(int).to_numpy(),
-            "destination": exits["destination"].reindex(ids).to_numpy(),
+            "destination": first["destination"].to_numpy(),
         },
-        index=ids.to_numpy(),
+        index=borgere["borger_id"].to_numpy(),
     )
     frame.index.name = "borger_id"
     return frame
@@ -330,8 +319,9 @@ def competing_risks(
 
 def compute(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Varighed:
     """Weeks on kontanthjælp, time to first exit and transfer costs for the phase's måleperiode."""
-    borgere, ydelser = data["borgere"], data["ydelser"]
+    borgere = data["borgere"]
     periode = fase.maaleperiode
+    ydelser = panel.borgerpanel(data["ydelser"], borgere["borger_id"])  # made once, asked twice
     weeks = status_weeks(borgere, ydelser, periode)
     gruppe = borgere.set_index("borger_id")["gruppe"].reindex(weeks.index)
     on_kh = {g: weeks.loc[(gruppe == g).to_numpy(), KONTANTHJAELP] for g in GROUPS}

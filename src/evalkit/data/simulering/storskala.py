@@ -3,7 +3,8 @@
 `panel(config, borgere, seed)` builds all seven contract tables for `borgere` invented citizens
 (110,000 by default, about a year's kontanthjælp recipients in a large job centre), each with one
 `ydelser` row per week from the start week to the last follow-up week of the configuration
-(130 weeks with `forsoeg.yml`, so 14.3 million rows). Unlike `evalkit.data.simulering.eksempel` nothing is calibrated:
+(130 weeks with `forsoeg.yml`, so 14.3 million rows; `uger` sets another number of weeks, the extra ones
+as history before the start week: 520 weeks, a decade, give 57.2 million rows). Unlike `evalkit.data.simulering.eksempel` nothing is calibrated:
 the point is size and realistic structure, drawn with vectorised numpy from one seed:
 
 - borgere: forsøg and kontrol at random (half each), the trial department for forsøg and the other
@@ -17,13 +18,16 @@ the point is size and realistic structure, drawn with vectorised numpy from one 
   forberedende_planer (citizens who reach a rehabilitation status, and some others) follow the panel;
 - the two HR tables are the example's (`evalkit.data.simulering.eksempel`): they describe departments, not citizens.
 
-`generate_panel` writes the tables as Parquet (one file per table), the format that suits 14 million rows.
+`generate_panel` writes the tables as Parquet (one file per table), the format that suits 14 million rows;
+ydelser is written in batches of citizens, so a billion rows need no more memory than their status matrix.
 Everything satisfies the data contract, so `evalkit validate` and `evalkit build` accept the directory.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -57,6 +61,7 @@ RETURN_HAZARD = {
     "foertidspension": 0.0, "sygedagpenge": 0.08, "andet": 0.03,
 }
 INTERVIEW_EVERY_WEEKS = 13
+CHUNK_CITIZENS = 20_000  # ydelser is written this many citizens at a time
 PLACEMENT_SHARE = {"forsoeg": 0.55, "kontrol": 0.48}
 
 
@@ -134,18 +139,48 @@ def status_matrix(borgere: pd.DataFrame, graense: dt.date, n_weeks: int, rng: np
     return S
 
 
-def _ydelser(borgere: pd.DataFrame, S: np.ndarray, mondays: np.ndarray) -> pa.Table:
-    n, weeks = S.shape
-    index = np.repeat(np.arange(n, dtype="int32"), weeks)
-    ids = pa.DictionaryArray.from_arrays(pa.array(index), pa.array(borgere["borger_id"].to_numpy(dtype=str)))
-    codes = pa.DictionaryArray.from_arrays(pa.array(S.ravel().astype("int32")), pa.array(list(YDELSER)))
-    return pa.table(
-        {
-            "borger_id": ids.cast(pa.string()),
-            "uge": pa.array(np.tile(mondays, n).astype("datetime64[ms]")),
-            "ydelse": codes.cast(pa.string()),
-        }
-    )
+@dataclass(frozen=True)
+class Ydelsespanel:
+    """The ydelser table of the panel, kept as its (citizens × weeks) matrix of status codes until it is
+    written (`batches`): at a decade of weeks for a million citizens the table itself would not fit in memory."""
+
+    ids: np.ndarray  # borger_id per citizen
+    statuses: np.ndarray  # int8 codes of `contract.YDELSER`, citizens × weeks
+    mondays: np.ndarray  # datetime64[D] per week
+
+    @property
+    def num_rows(self) -> int:
+        return self.statuses.size
+
+    def batches(self, citizens: int = CHUNK_CITIZENS) -> Iterator[pa.RecordBatch]:
+        """The rows, citizen by citizen and week by week, in batches of `citizens` citizens."""
+        weeks = len(self.mondays)
+        names = pa.array(list(YDELSER))
+        for top in range(0, len(self.ids), citizens):
+            block = self.statuses[top : top + citizens]
+            index = np.repeat(np.arange(len(block), dtype="int32"), weeks)
+            ids = pa.DictionaryArray.from_arrays(pa.array(index), pa.array(self.ids[top : top + citizens]))
+            codes = pa.DictionaryArray.from_arrays(pa.array(block.ravel().astype("int32")), names)
+            yield pa.record_batch(
+                {
+                    "borger_id": ids.cast(pa.string()),
+                    "uge": pa.array(np.tile(self.mondays, len(block)).astype("datetime64[ms]")),
+                    "ydelse": codes.cast(pa.string()),
+                }
+            )
+
+    def to_table(self) -> pa.Table:
+        return pa.Table.from_batches(list(self.batches()))
+
+
+def _history(borgere: pd.DataFrame, mondays: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Statuses in the weeks before the start week (`mondays`): kontanthjælp from the citizen's
+    kontanthjaelp_siden on (and throughout when it is unknown), before it one other status per citizen."""
+    before = np.array([CODE[d] for d in ("beskaeftigelse", "smaajob", "uddannelse", "sygedagpenge", "andet")], dtype="int8")
+    base = before[rng.integers(0, len(before), len(borgere))]
+    since = borgere["kontanthjaelp_siden"].to_numpy().astype("datetime64[D]")
+    on_kh = np.isnat(since)[:, None] | (mondays[None, :] >= since[:, None])
+    return np.where(on_kh, np.int8(KH), base[:, None])
 
 
 def _placeringer(borgere: pd.DataFrame, config: Config, rng: np.random.Generator) -> pd.DataFrame:
@@ -209,19 +244,33 @@ def _planer(borgere: pd.DataFrame, S: np.ndarray, config: Config, rng: np.random
     )
 
 
-def panel(config: Config, borgere: int = BORGERE, seed: int = SEED) -> dict[str, pd.DataFrame | pa.Table]:
-    """All seven tables for `borgere` citizens (contract order); ydelser as a pyarrow Table (it is written
-    as it is), the others as DataFrames. The same configuration, size and seed give the same tables."""
+def panel(
+    config: Config, borgere: int = BORGERE, seed: int = SEED, uger: int | None = None
+) -> dict[str, pd.DataFrame | Ydelsespanel]:
+    """All seven tables for `borgere` citizens (contract order); ydelser as a `Ydelsespanel` (written in
+    batches), the others as DataFrames. `uger` weeks per citizen in ydelser (default: from the start week to
+    the last follow-up week of the configuration, 130 weeks with forsoeg.yml): more weeks are history before
+    the start week (`_history`), fewer end the panel early. The same configuration, size, weeks and seed give
+    the same tables."""
     if borgere < 2:
         raise ValueError("the panel needs at least two citizens (one per group)")
+    if uger is not None and uger < 1:
+        raise ValueError("the panel needs at least the start week")
     rng = np.random.default_rng([seed, borgere])
     tl = _timeline(config)
     mondays = np.datetime64(tl.start_week, "D") + 7 * np.arange(tl.n_weeks)
     people = _borgere(config, borgere, rng)
     S = status_matrix(people, config.lang_historik_graense, tl.n_weeks, rng)
+    if uger is not None and uger < tl.n_weeks:
+        S, mondays = S[:, :uger], mondays[:uger]
+    statuses, weeks = S, mondays
+    if uger is not None and uger > tl.n_weeks:  # a separate stream: the trial's weeks stay as they are
+        earlier = np.datetime64(tl.start_week, "D") - 7 * np.arange(uger - tl.n_weeks, 0, -1)
+        statuses = np.hstack([_history(people, earlier, np.random.default_rng([seed, borgere, uger])), S])
+        weeks = np.concatenate([earlier, mondays])
     tables = {
         "borgere": people,
-        "ydelser": _ydelser(people, S, mondays),
+        "ydelser": Ydelsespanel(people["borger_id"].to_numpy(dtype=str), statuses, weeks),
         "virksomhedsplaceringer": _placeringer(people, config, rng),
         "samtaler": _samtaler(people, S, mondays, rng),
         "forberedende_planer": _planer(people, S, config, rng),
@@ -230,17 +279,26 @@ def panel(config: Config, borgere: int = BORGERE, seed: int = SEED) -> dict[str,
     return {name: tables[name] for name in TABLES}
 
 
-def write_panel(tables: dict[str, pd.DataFrame | pa.Table], out_dir: Path) -> None:
-    """Write each table as ``NAME.parquet`` (months as the first day of the month)."""
+def write_panel(tables: dict[str, pd.DataFrame | Ydelsespanel], out_dir: Path) -> None:
+    """Write each table as ``NAME.parquet`` (months as the first day of the month); ydelser batch by batch,
+    so that a panel larger than memory as a table can be written."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, table in tables.items():
-        if isinstance(table, pd.DataFrame):
-            columns = list(TABLES[name].column_names)
-            table = pa.Table.from_pandas(table[columns], preserve_index=False)
-        pq.write_table(table, out_dir / f"{name}.parquet")
+        if isinstance(table, Ydelsespanel):
+            batches = table.batches()
+            first = next(batches)
+            with pq.ParquetWriter(out_dir / f"{name}.parquet", first.schema) as writer:
+                writer.write_batch(first)
+                for batch in batches:
+                    writer.write_batch(batch)
+            continue
+        columns = list(TABLES[name].column_names)
+        pq.write_table(pa.Table.from_pandas(table[columns], preserve_index=False), out_dir / f"{name}.parquet")
 
 
-def generate_panel(out_dir: Path, config_path: Path, borgere: int = BORGERE, seed: int = SEED) -> None:
+def generate_panel(
+    out_dir: Path, config_path: Path, borgere: int = BORGERE, seed: int = SEED, uger: int | None = None
+) -> None:
     """Build the panel with the configuration at `config_path` and write it to `out_dir` as Parquet."""
-    write_panel(panel(load_config(config_path), borgere, seed), Path(out_dir))
+    write_panel(panel(load_config(config_path), borgere, seed, uger), Path(out_dir))
