@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "src"))
 
-TARGETS = {"kold": 30.0, "uændret": 2.0}
+TARGETS = {"kold": 10.0, "uændret": 0.5}  # issue 20 (before: 30 s and 2 s)
+SPEEDUP_TARGET = 8.0  # the cold build against the naive loop (issue 20; before: 2×)
 
 
 def _run(args: list[str], **kw) -> None:
@@ -166,8 +167,8 @@ def main() -> None:
     print(f"  rendering ({RENDERER}) i den kolde bygning: {share:.1f} s, {100 * share / medians['kold']:.0f} % "
           "(dokumenternes render-trin lagt sammen; de kan køre side om side)")
     speedup = medians["naiv løkke"] / medians["kold"]
-    print(f"  kold bygning er {speedup:.1f}× hurtigere end den naive løkke (mål ≥ 2×: "
-          f"{'opfyldt' if speedup >= 2 else 'IKKE opfyldt'})")
+    print(f"  kold bygning er {speedup:.1f}× hurtigere end den naive løkke (mål ≥ {SPEEDUP_TARGET:g}×: "
+          f"{'opfyldt' if speedup >= SPEEDUP_TARGET else 'IKKE opfyldt'})")
 
 
 if __name__ == "__main__":
