@@ -109,10 +109,11 @@ def main() -> None:
                     runs[engine].append(build(data, configs[engine], output))
                     found = runs[engine][-1]
                     print(f"  {spec} {engine} kørsel {i + 1}: {found.seconds:.1f} s, PSS "
-                          f"{found.pss_total_mb / 1024:.2f} GB (belastning {_load()})", file=sys.stderr, flush=True)
+                          f"{found.pss_total_mb / 1024:.2f} GB".replace(".", ",") + f" (belastning {_load()})",
+                          file=sys.stderr, flush=True)
                     for made in (output, *(Path(f"{output}-{kind}") for kind in ("cache", "intern", "log"))):
                         shutil.rmtree(made, ignore_errors=True)  # the build's output and its folders beside it
-            print(f"\n{spec}: {n_rows:,} rækker i ydelser, medianer af {args.gentagelser} kørsler".replace(",", "."))
+            print(f"\n{spec}: {n_rows:_} rækker i ydelser, medianer af {args.gentagelser} kørsler".replace("_", "."))
             for engine, found in runs.items():
                 seconds = statistics.median(p.seconds for p in found)
                 pss = statistics.median(p.pss_total_mb for p in found) / 1024
