@@ -177,11 +177,13 @@ class Register:
         self.path, self.reader, self.columns, self.start_week = path, reader, columns, start_week
         self.types = types  # every column of the file: its name as the contract spells it -> (name, SQL type)
         self.read_only = read_only
-        # a private folder (0700) in the system's temporary folder: the database file (unless `database` names
-        # one, as a build's data check does in the build's temporary folder) and what DuckDB spills; named by
-        # the process, so that a later register removes it if the process died without doing so
+        # a private folder (0700) for the database file and what DuckDB spills: in the system's temporary
+        # folder, named by the process, so that a later register removes it if the process died without doing
+        # so; beside `database` when that is given (a build's data check and its kernels: the build's temporary
+        # folder, which the build removes, also when a kernel is stopped without cleaning up)
         _remove_orphans(Path(tempfile.gettempdir()))
-        self.folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
+        parent = None if database is None else str(database.parent)
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-", dir=parent))
         self.database = database or self.folder / "panel.duckdb"
         threads = settings.traade or os.cpu_count() or 1
         self.con = duckdb.connect(str(self.database), read_only=read_only, config={
