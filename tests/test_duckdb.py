@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from test_properties import NoRender, handmade_tables, simulated
 
 from evalkit.bygning import notebook
 from evalkit.bygning.build import build
-from evalkit.bygning.udgivelse import intern_dir
+from evalkit.bygning.udgivelse import cache_dir, intern_dir
 from evalkit.config import Duckdb, load_config
 from evalkit.data import duckdb_panel, kontrolleret, panel
 from evalkit.data.loading import load_tables
@@ -217,6 +218,20 @@ def test_the_example_builds_the_same_resultater_json_on_duckdb(tmp_path):
 
     for fase in ("midtvejs", "slut"):
         assert results(outputs["duckdb"], fase) == results(outputs["hukommelse"], fase)
+
+    # a notebook that must run again after a cached check: the build makes the table once, the kernels open it
+    shutil.rmtree(cache_dir(outputs["duckdb"]) / "slut" / "afgange")
+    log = tmp_path / "igen.log"
+    os.environ[kontrolleret.LOAD_LOG] = str(log)
+    try:
+        build(EXAMPLE, outputs["duckdb"], faser=["midtvejs", "slut"], renderer=NoRender(), config_path=config_path,
+              allow_broken_premises=True)
+    finally:
+        del os.environ[kontrolleret.LOAD_LOG]
+    again = [line.split("\t") for line in log.read_text(encoding="utf-8").splitlines()]
+    assert [(pid, kind) for pid, kind, table, _ in again if table == "ydelser"][0] == (str(os.getpid()), "duckdb-tabel")
+    assert [kind for _, kind, table, _ in again if table == "ydelser"][1:] == ["duckdb-kontrolleret"]
+    assert results(outputs["duckdb"], "slut") == results(outputs["hukommelse"], "slut")
 
 
 def test_the_engines_agree_where_the_contract_is_broken(tmp_path):
