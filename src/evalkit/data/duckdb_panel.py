@@ -1,19 +1,22 @@
 """The weekly benefit panel (`ydelser`) in DuckDB, out of core: for registers larger than memory.
 
 DuckDB reads the ydelser file itself (Parquet, or CSV in UTF-8) and turns it once into a compact table of
-integer codes, `panel(c, d, s)`: the citizen's position among borgere's ids, the week's Monday as days since
-1970 and the status as its position in the contract's codes. The table lives in a DuckDB database file in a
-private temporary folder (removed again when the register is closed or the process ends), so DuckDB keeps
-only its memory limit's worth in memory and spills the rest to disk. Every measurement is then one SQL query
+integer codes, `panel(c, d, s)`: the citizen's position among borgere's ids (an id not there: a negative number
+of its own), the week's Monday as days since 1970 and the status as its position in the contract's codes. The
+table lives in a DuckDB database file, so DuckDB keeps only its memory limit's worth in memory and spills the
+rest to disk: in a build, the data check makes it once in the build's temporary folder (`evalkit.data.duckdb_tjek`)
+and the kernels open it read-only (`open_checked`); a notebook run on its own makes its own in a private
+temporary folder (`open_register`; removed again when the register is closed or the process ends). Every measurement is then one SQL query
 that hands back a small per-citizen array (`Borgerpanel` in `evalkit.data.panel`), the same answers the
 in-memory engine gives for data that passed the data check.
 
 The file's cells are read as the loader reads them (`evalkit.data.loading`): text stripped, codes in any
 case, weeks as dates (ÅÅÅÅ-MM-DD, DD-MM-ÅÅÅÅ, DD.MM.ÅÅÅÅ), ISO weeks (ÅÅÅÅ-Wuu) or Parquet dates and
 timestamps. A file whose columns DuckDB cannot read the same way (a time-zone timestamp, decimal ids, a CSV
-file not in UTF-8, xlsx) is not opened here (`open_register` gives None) and is measured in memory. Before any
-measurement the compact table is checked against the contract's rules for ydelser that the measurements rest
-on (`Register.panel`); the full data check is `evalkit validate`.
+file not in UTF-8, xlsx) is not opened here (`open_register` gives None) and is measured in memory. A notebook run on
+its own checks its compact table against the contract's rules for ydelser that the measurements rest on
+(`Register.panel`) before any measurement; the data check of a build and of `evalkit validate` checks every rule
+(`evalkit.data.duckdb_tjek`).
 """
 
 from __future__ import annotations
