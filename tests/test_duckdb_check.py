@@ -199,3 +199,33 @@ def test_the_csv_row_numbers_follow_the_loader(tmp_path):
     path = tmp_path / "y.csv"
     path.write_text('a,b\n1,2\n\n"x\ny",3\n,\n4,5\n', encoding="utf-8")
     assert duckdb_tjek.csv_row_numbers(path, [1, 2, 3]) == [2, 4, 6]
+
+
+def test_row_numbers_of_a_csv_file_read_in_parallel_follow_the_file(tmp_path):
+    """A CSV file of many of DuckDB's chunks, read by two threads: the rows a problem names (values, a repeated
+    key, a gap) are the loader's, wherever they lie in the file."""
+    import pyarrow.parquet as pq
+
+    from evalkit.config import load_config
+    from evalkit.data.simulering.storskala import panel as large_panel
+    from evalkit.data.simulering.storskala import write_panel
+
+    write_panel(large_panel(load_config(ROOT / "forsoeg.yml"), borgere=400, seed=5), tmp_path / "parquet")
+    ydelser = pq.read_table(tmp_path / "parquet" / "ydelser.parquet").to_pandas()
+    ydelser = ydelser.assign(uge=ydelser["uge"].dt.strftime("%Y-%m-%d")).astype(object)
+    last = len(ydelser) - 1
+    for row in (3, 12_345, last - 2):
+        ydelser.loc[row, "ydelse"] = "ferie"
+    ydelser = ydelser.drop(index=[20_001, last - 40]).reset_index(drop=True)  # two gaps
+    ydelser = pd.concat([ydelser, ydelser.iloc[[30_000]]], ignore_index=True)  # a repeated key at the end
+    data = tmp_path / "csv"
+    tables = {name: pd.read_parquet(tmp_path / "parquet" / f"{name}.parquet") for name in ("borgere",)}
+    write_tables(tables, data, fmt="parquet")
+    for path in (tmp_path / "parquet").iterdir():
+        if path.stem not in ("borgere", "ydelser"):
+            (data / path.name).write_bytes(path.read_bytes())
+    (data / "ydelser.csv").write_text(ydelser.to_csv(index=False), encoding="utf-8")
+    memory, duck, _ = _both(data, tmp_path)
+    assert sorted(duck) == sorted(memory)
+    found = {(column, rows[-1] > 40_000) for _, column, _, rows, _, _ in memory}
+    assert found >= {("ydelse", True), ("uge", True), ("borger_id, uge", True)}, memory

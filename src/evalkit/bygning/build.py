@@ -341,7 +341,10 @@ class _Build:
                 borgere = tables.get("borgere")
                 if borgere is None:
                     borgere = kontrolleret.read(self.checked_dir, ["borgere"])["borgere"]
-                duckdb_tjek.make_table(large, borgere["borger_id"], self.config, self.checked_dir)
+                try:
+                    duckdb_tjek.make_table(large, borgere["borger_id"], self.config, self.checked_dir)
+                except duckdb_tjek.NotReadable:  # as the check found: DuckDB cannot read it to its end
+                    kontrolleret.write(read_checked(self.data_dir, ["ydelser"], self.config), self.checked_dir)
                 self.checked.add("ydelser")
             del tables
             kontrolleret.release_memory()

@@ -20,8 +20,10 @@ The compact table the check makes is the one the measurements use: a build keeps
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +55,7 @@ from evalkit.data.validation import (
     schema,
     start_week_problems,
 )
+from evalkit.errors import DataError
 
 TABLE = "panel_kontrolleret"
 MISSING = "Værdien mangler."
@@ -89,14 +92,14 @@ def check(path: Path, borgere: TypedTable | None, config: Config, directory: Pat
     if directory is not None:
         directory.mkdir(parents=True, exist_ok=True)
         database = directory / duckdb_panel.CHECKED_DATABASE
-        database.unlink(missing_ok=True)
+        _drop(database)
     register = Register(path, *found, config.duckdb, week_monday(config.startdato), database=database)
     try:
         problems, checked = _Check(register, borgere, config).run()
-    except duckdb.Error:
+    except (duckdb.Error, DataError):  # DataError: the compact table's rows could not be read
         register.close()
         if database is not None:
-            database.unlink(missing_ok=True)
+            _drop(database)
         raise NotReadable(path) from None
     register.close()  # the kernels open the database read-only: no connection may be left open here
     kept = database is not None and not any(p.level == "fejl" for p in problems)
@@ -105,7 +108,7 @@ def check(path: Path, borgere: TypedTable | None, config: Config, directory: Pat
             record = {"fil": str(path), "noegle": checked[1], "tabel": TABLE, "raekker": checked[0]}
             (directory / duckdb_panel.CHECKED_RECORD).write_text(json.dumps(record), encoding="utf-8")
         else:
-            database.unlink(missing_ok=True)
+            _drop(database)
     return problems, Checked(path, checked[0], checked[2], database if kept else None)
 
 
@@ -117,19 +120,30 @@ def make_table(path: Path, borgere_ids: pd.Series, config: Config, directory: Pa
         raise NotReadable(path)
     directory.mkdir(parents=True, exist_ok=True)
     database = directory / duckdb_panel.CHECKED_DATABASE
-    database.unlink(missing_ok=True)
+    _drop(database)
     register = Register(path, *found, config.duckdb, week_monday(config.startdato), database=database)
     try:
         citizens, key = Register.key(borgere_ids)
         RegisterPanel(register, citizens, TABLE)
         rows = int(register.con.execute(f"SELECT count(*) FROM {TABLE}").fetchone()[0])
-    finally:
+    except DataError:  # DuckDB cannot read the file to its end after all (the check then read it in memory)
         register.close()
+        _drop(database)
+        raise NotReadable(path) from None
+    register.close()
     record = {"fil": str(path), "noegle": key, "tabel": TABLE, "raekker": rows}
     (directory / duckdb_panel.CHECKED_RECORD).write_text(json.dumps(record), encoding="utf-8")
 
 
+def _drop(database: Path) -> None:
+    """Remove a DuckDB database file and its write-ahead log, if any."""
+    for path in (database, database.with_name(database.name + ".wal")):
+        path.unlink(missing_ok=True)
+
+
 class _Check:
+    """One check of a ydelser file in DuckDB (`check`)."""
+
     def __init__(self, register: Register, borgere: TypedTable | None, config: Config):
         self.register, self.con, self.path = register, register.con, register.path
         ids = borgere.frame["borger_id"] if borgere is not None else pd.Series([], dtype=object)
@@ -216,15 +230,22 @@ class _Check:
 
     def _first_rows(self, sql: str) -> tuple[int, ...]:
         """The first `MAX_ROWS_SHOWN` row numbers (`raekke`) of a query, as the loader numbers the rows."""
-        if self.csv:  # row_number() OVER () counts the rows in the file's order only with the order kept
+        with self._in_order():
+            rows = self.con.execute(f"SELECT raekke FROM ({sql}) ORDER BY raekke LIMIT {MAX_ROWS_SHOWN}").fetchnumpy()["raekke"]
+        rows = [int(r) for r in rows]
+        return tuple(csv_row_numbers(self.path, rows)) if self.csv else tuple(rows)
+
+    @contextlib.contextmanager
+    def _in_order(self) -> Iterator[None]:
+        """A CSV file's rows are numbered by row_number() OVER (), which follows the file's order only while
+        DuckDB keeps the order of insertion (off otherwise: it costs memory)."""
+        if self.csv:
             self.con.execute("SET preserve_insertion_order = true")
         try:
-            rows = self.con.execute(f"SELECT raekke FROM ({sql}) ORDER BY raekke LIMIT {MAX_ROWS_SHOWN}").fetchnumpy()["raekke"]
+            yield
         finally:
             if self.csv:
                 self.con.execute("SET preserve_insertion_order = false")
-        rows = [int(r) for r in rows]
-        return tuple(csv_row_numbers(self.path, rows)) if self.csv else tuple(rows)
 
     def _per_citizen(self, panel: RegisterPanel, all_mondays: bool) -> list[Problem | None]:
         """Repeated keys, gaps from the start week on and the start week, per citizen of the compact table."""
@@ -256,8 +277,9 @@ class _Check:
         if len(suspects):  # the rows of the citizens with a repeated key or a gap, with their row numbers
             con.register("evalkit_mistaenkte", pa.table({"c": pa.array(suspects, type=pa.int32())}))
             try:
-                con.execute(f"CREATE OR REPLACE TEMP TABLE evalkit_raekker AS SELECT raekke, c, d FROM ({panel.rows_sql(rows=True)}) "
-                            "WHERE c IN (SELECT c FROM evalkit_mistaenkte)")
+                with self._in_order():
+                    con.execute(f"CREATE OR REPLACE TEMP TABLE evalkit_raekker AS SELECT raekke, c, d FROM "
+                                f"({panel.rows_sql(rows=True)}) WHERE c IN (SELECT c FROM evalkit_mistaenkte)")
             finally:
                 con.unregister("evalkit_mistaenkte")
             problems.append(self._rows_problem(
