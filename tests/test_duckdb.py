@@ -10,6 +10,8 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -21,9 +23,9 @@ from test_properties import NoRender, handmade_tables, simulated
 
 from evalkit.bygning import notebook
 from evalkit.bygning.build import build
-from evalkit.bygning.udgivelse import intern_dir
+from evalkit.bygning.udgivelse import cache_dir, intern_dir
 from evalkit.config import Duckdb, load_config
-from evalkit.data import duckdb_panel, panel
+from evalkit.data import duckdb_panel, kontrolleret, panel
 from evalkit.data.loading import load_tables
 from evalkit.data.simulering.storskala import panel as large_panel
 from evalkit.data.simulering.storskala import write_panel
@@ -181,11 +183,28 @@ def test_the_example_builds_the_same_resultater_json_on_duckdb(tmp_path):
     config_path = tmp_path / "forsoeg.yml"
     config_path.write_text((ROOT / "forsoeg.yml").read_text(encoding="utf-8").replace(
         "duckdb_over_raekker: 20000000", "duckdb_over_raekker: 0"), encoding="utf-8")
-    outputs = {}
+    folders = set(Path(tempfile.gettempdir()).glob(f"{duckdb_panel.FOLDER_PREFIX}*"))
+    outputs, loads = {}, {}
     for engine, path in (("hukommelse", None), ("duckdb", config_path)):
         out = tmp_path / engine / "_output"
-        build(EXAMPLE, out, faser=["midtvejs", "slut"], renderer=NoRender(), config_path=path, allow_broken_premises=True)
+        log = tmp_path / f"{engine}.log"
+        os.environ[kontrolleret.LOAD_LOG] = str(log)
+        try:
+            build(EXAMPLE, out, faser=["midtvejs", "slut"], renderer=NoRender(), config_path=path, allow_broken_premises=True)
+        finally:
+            del os.environ[kontrolleret.LOAD_LOG]
         outputs[engine] = out
+        loads[engine] = [line.split("\t") for line in log.read_text(encoding="utf-8").splitlines()]
+    # with DuckDB, the data check (the build process) checks ydelser there and makes the compact table once;
+    # the kernels open that table read-only, and nobody reads ydelser into pandas
+    duck = loads["duckdb"]
+    assert [(pid, kind) for pid, kind, table, _ in duck if table == "ydelser" and kind in ("regler-duckdb", "duckdb-tabel")] \
+        == [(str(os.getpid()), "duckdb-tabel"), (str(os.getpid()), "regler-duckdb")]
+    opened = {pid for pid, kind, table, _ in duck if kind == "duckdb-kontrolleret"}
+    assert opened and str(os.getpid()) not in opened
+    assert not [line for line in duck if line[2] == "ydelser" and line[1] in ("raa", "regler", "kontrolleret")]
+    assert not any("T0" in line or "B0" in line for line in (tmp_path / "duckdb.log").read_text(encoding="utf-8").splitlines())
+    assert set(Path(tempfile.gettempdir()).glob(f"{duckdb_panel.FOLDER_PREFIX}*")) <= folders  # the kernels' are gone
 
     def results(out: Path, fase: str) -> list[dict]:
         found = []
@@ -199,6 +218,20 @@ def test_the_example_builds_the_same_resultater_json_on_duckdb(tmp_path):
 
     for fase in ("midtvejs", "slut"):
         assert results(outputs["duckdb"], fase) == results(outputs["hukommelse"], fase)
+
+    # a notebook that must run again after a cached check: the build makes the table once, the kernels open it
+    shutil.rmtree(cache_dir(outputs["duckdb"]) / "slut" / "afgange")
+    log = tmp_path / "igen.log"
+    os.environ[kontrolleret.LOAD_LOG] = str(log)
+    try:
+        build(EXAMPLE, outputs["duckdb"], faser=["midtvejs", "slut"], renderer=NoRender(), config_path=config_path,
+              allow_broken_premises=True)
+    finally:
+        del os.environ[kontrolleret.LOAD_LOG]
+    again = [line.split("\t") for line in log.read_text(encoding="utf-8").splitlines()]
+    assert [(pid, kind) for pid, kind, table, _ in again if table == "ydelser"][0] == (str(os.getpid()), "duckdb-tabel")
+    assert [kind for _, kind, table, _ in again if table == "ydelser"][1:] == ["duckdb-kontrolleret"]
+    assert results(outputs["duckdb"], "slut") == results(outputs["hukommelse"], "slut")
 
 
 def test_the_engines_agree_where_the_contract_is_broken(tmp_path):

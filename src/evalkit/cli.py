@@ -111,7 +111,7 @@ def validate(data: Path, config: Path | None) -> None:
         raise DataError(report.describe())  # exit 1
     if report.warnings:
         _say(report.describe())
-    rows = ", ".join(f"{name} ({formatting.count(len(frame))} rækker)" for name, frame in report.tables.items())
+    rows = ", ".join(f"{name} ({formatting.count(n)} rækker)" for name, n in report.rows().items())
     _say(f"Data i {data} overholder datakontrakten: {rows}.")
 
 

@@ -298,17 +298,23 @@ class _Build:
         """The build's one load of the inputs: read, parse and validate every table, and write the typed
         tables in a columnar form into `checked_dir` for the notebooks' kernels. Returns the check's record
         (warnings and time stamp)."""
-        from evalkit.data import kontrolleret  # pandas, pyarrow and pandera: only when data must be checked
+        import pandas as pd  # pandas, pyarrow and pandera: only when data must be checked
+
+        from evalkit.data import kontrolleret
         from evalkit.data.loading import check_tables
 
-        report = check_tables(self.data_dir, config=self.config)
+        # a large ydelser is checked in DuckDB, which leaves its compact table in checked_dir for the kernels
+        report = check_tables(self.data_dir, config=self.config, register_dir=self.checked_dir)
         if report.errors:
             raise DataError(report.describe())
+        dates = {**report.tables, **{name: pd.DataFrame({"uge": [checked.newest]})
+                                     for name, checked in report.registers.items() if checked.newest is not None}}
         checked = {"advarsler": report.describe() if report.warnings else "",
-                   "tidsstempel": list(provenance.timestamp(report.tables))}
+                   "tidsstempel": list(provenance.timestamp(dates))}
         kontrolleret.write(report.tables, self.checked_dir)
         self.checked.update(report.tables)
-        del report  # the kernels map the files: the build keeps no frame of the panel alive
+        self.checked.update(report.registers)
+        del report, dates  # the kernels map the files: the build keeps no frame of the panel alive
         kontrolleret.release_memory()
         return checked
 
@@ -321,13 +327,25 @@ class _Build:
             missing = [name for name in tables_read(maaleparametre.tables(job.notebook)) if name not in self.checked]
             if not missing:
                 return
-            from evalkit.data import kontrolleret
+            from evalkit.data import duckdb_panel, kontrolleret
             from evalkit.data.loading import read_checked
 
             worker.note(f"Indlæser {', '.join(missing)} fra {self.data_dir} til notesbøgerne (tjekket før)")
-            tables = read_checked(self.data_dir, missing, self.config)
+            large = duckdb_panel.uses_duckdb(self.data_dir, self.config.duckdb) if "ydelser" in missing else None
+            tables = read_checked(self.data_dir, [n for n in missing if large is None or n != "ydelser"], self.config)
             kontrolleret.write(tables, self.checked_dir)
             self.checked.update(tables)
+            if large is not None:  # its compact DuckDB table, for the kernels, made once (it passed the check before)
+                from evalkit.data import duckdb_tjek
+
+                borgere = tables.get("borgere")
+                if borgere is None:
+                    borgere = kontrolleret.read(self.checked_dir, ["borgere"])["borgere"]
+                try:
+                    duckdb_tjek.make_table(large, borgere["borger_id"], self.config, self.checked_dir)
+                except duckdb_tjek.NotReadable:  # as the check found: DuckDB cannot read it to its end
+                    kontrolleret.write(read_checked(self.data_dir, ["ydelser"], self.config), self.checked_dir)
+                self.checked.add("ydelser")
             del tables
             kontrolleret.release_memory()
 

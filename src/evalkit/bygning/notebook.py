@@ -96,19 +96,25 @@ def start(
 
     In a build, `checked_dir` (relative to the output directory) holds the tables the build's data check
     read and validated from `data_dir`, in a columnar form (`evalkit.data.kontrolleret`): they are mapped
-    from there, not read and validated again. Without it (a notebook run on its own) they are loaded
-    from `data_dir`."""
+    from there, not read and validated again; a large ydelser is there as the check's compact DuckDB table
+    (`evalkit.data.duckdb_panel.open_checked`). Without it (a notebook run on its own) they are loaded
+    from `data_dir`, and a large ydelser is read by DuckDB from its file."""
     config = load_config(config_path or paths.default_config())
     output = Path(output_dir or ".")
     output.mkdir(parents=True, exist_ok=True)
     plan = output / PLAN_FILE
     if plan.is_file():  # a build's second run of the phase: the document's solution of disclosure control
         config = replace(config, diskretion_plan=frozenset(json.loads(plan.read_text(encoding="utf-8"))))
-    from evalkit.data.duckdb_panel import open_register  # duckdb: only where a notebook reads data
+    from evalkit.data.duckdb_panel import open_checked, open_register  # duckdb: only where a notebook reads data
 
     data_path = Path(data_dir or paths.default_data())
-    # a large ydelser (data.duckdb_over_raekker) is measured in DuckDB from its file, never loaded here
-    register = open_register(data_path, config.duckdb, week_monday(config.startdato)) if "ydelser" in tables else None
+    # a large ydelser (data.duckdb_over_raekker) is measured in DuckDB, never loaded here: in a build from the
+    # compact table the data check made (read-only), on its own from the file
+    register = None
+    if "ydelser" in tables:
+        start_week = week_monday(config.startdato)
+        register = (open_checked(output / checked_dir, config.duckdb, start_week) if checked_dir
+                    else open_register(data_path, config.duckdb, start_week))
     wanted = tuple(t for t in tables if register is None or t != "ydelser")
     data = kontrolleret.read(output / checked_dir, tables_read(wanted)) if checked_dir else _load(data_path, wanted, config)
     if register is not None:

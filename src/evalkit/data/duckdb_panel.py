@@ -1,19 +1,22 @@
 """The weekly benefit panel (`ydelser`) in DuckDB, out of core: for registers larger than memory.
 
 DuckDB reads the ydelser file itself (Parquet, or CSV in UTF-8) and turns it once into a compact table of
-integer codes, `panel(c, d, s)`: the citizen's position among borgere's ids, the week's Monday as days since
-1970 and the status as its position in the contract's codes. The table lives in a DuckDB database file in a
-private temporary folder (removed again when the register is closed or the process ends), so DuckDB keeps
-only its memory limit's worth in memory and spills the rest to disk. Every measurement is then one SQL query
+integer codes, `panel(c, d, s)`: the citizen's position among borgere's ids (an id not there: a negative number
+of its own), the week's Monday as days since 1970 and the status as its position in the contract's codes. The
+table lives in a DuckDB database file, so DuckDB keeps only its memory limit's worth in memory and spills the
+rest to disk: in a build, the data check makes it once in the build's temporary folder (`evalkit.data.duckdb_tjek`)
+and the kernels open it read-only (`open_checked`); a notebook run on its own makes its own in a private
+temporary folder (`open_register`; removed again when the register is closed or the process ends). Every measurement is then one SQL query
 that hands back a small per-citizen array (`Borgerpanel` in `evalkit.data.panel`), the same answers the
 in-memory engine gives for data that passed the data check.
 
 The file's cells are read as the loader reads them (`evalkit.data.loading`): text stripped, codes in any
 case, weeks as dates (ÅÅÅÅ-MM-DD, DD-MM-ÅÅÅÅ, DD.MM.ÅÅÅÅ), ISO weeks (ÅÅÅÅ-Wuu) or Parquet dates and
 timestamps. A file whose columns DuckDB cannot read the same way (a time-zone timestamp, decimal ids, a CSV
-file not in UTF-8, xlsx) is not opened here (`open_register` gives None) and is measured in memory. Before any
-measurement the compact table is checked against the contract's rules for ydelser that the measurements rest
-on (`Register.panel`); the full data check is `evalkit validate`.
+file not in UTF-8, xlsx) is not opened here (`open_register` gives None) and is measured in memory. A notebook run on
+its own checks its compact table against the contract's rules for ydelser that the measurements rest on
+(`Register.panel`) before any measurement; the data check of a build and of `evalkit validate` checks every rule
+(`evalkit.data.duckdb_tjek`).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import pyarrow.compute  # noqa: F401 (pa.compute)
 
 from evalkit.config import Duckdb
 from evalkit.data.contract import TABLES, YDELSER, find_table_file
+from evalkit.data.kontrolleret import note_load
 from evalkit.data.loading import _as_text, _code, _parse_week, _to_ns  # the loader's reading of a cell
 from evalkit.data.panel import NAT, Borgerpanel, ns
 from evalkit.errors import DataError
@@ -86,7 +90,10 @@ def _source(path: Path) -> tuple[str, dict[str, str]] | None:
         described = duckdb.sql(f"DESCRIBE SELECT * FROM {reader}").fetchall()
     except duckdb.Error:
         return None
-    return reader, {name.strip().lower(): (name, kind) for name, kind, *_ in described}  # type: ignore[misc]
+    types = {name.strip().lower(): (name, kind) for name, kind, *_ in described}
+    if len(types) != len(described):  # two columns of one name: the loader reports it
+        return None
+    return reader, types  # type: ignore[return-value]
 
 
 def _arrow(con, sql: str) -> pa.Table:
@@ -125,12 +132,14 @@ def _columns(types: dict) -> dict[str, tuple[str, str]] | None:
 
 def _read_as_loader(key: str, raw: pd.Series, citizens: pd.Index) -> pa.Array:
     """What the loader makes of each distinct cell `raw` of column `key`, as the compact table's integer:
-    borger_id its citizen's position in `citizens` (-1 when not there), uge its Monday as days since 1970,
+    borger_id its citizen's position in `citizens` (when not there, a negative number per distinct id), uge its Monday as days since 1970,
     ydelse its position in the contract's codes (`UNKNOWN_CODE` for another code); missing where the loader
     finds no value (an empty cell, a week that is no date, a date beyond what the loader can hold)."""
     text = _as_text(raw)
-    if key == "borger_id":
-        value = pd.Series(citizens.get_indexer(text), dtype="Int64").where(text != "")
+    if key == "borger_id":  # an id not in borgere: a negative number of its own (the contract's key is the id)
+        position = pd.Series(citizens.get_indexer(text), dtype="Int64")
+        unknown = pd.Series(-1 - pd.factorize(text)[0], dtype="Int64")
+        value = position.where(position >= 0, unknown).where(text != "")
     elif key == "ydelse":
         code = _code(next(c for c in TABLES["ydelser"].columns if c.name == key), text)
         value = pd.Series(pd.Index(YDELSER).get_indexer(code), dtype="Int64").where(code.notna())
@@ -163,17 +172,24 @@ class Register:
     """One ydelser file opened in DuckDB, with its compact panel per set of citizens (`panel`)."""
 
     def __init__(
-        self, path: Path, reader: str, columns: dict[str, tuple[str, str]], settings: Duckdb, start_week: dt.date
+        self, path: Path, reader: str, types: dict[str, tuple[str, str]], columns: dict[str, tuple[str, str]],
+        settings: Duckdb, start_week: dt.date, database: Path | None = None, read_only: bool = False,
     ):
         import duckdb
 
         self.path, self.reader, self.columns, self.start_week = path, reader, columns, start_week
-        # a private folder (0700) in the system's temporary folder: the database file and what DuckDB spills;
-        # named by the process, so that a later register removes it if the process died without doing so
+        self.types = types  # every column of the file: its name as the contract spells it -> (name, SQL type)
+        self.read_only = read_only
+        # a private folder (0700) for the database file and what DuckDB spills: in the system's temporary
+        # folder, named by the process, so that a later register removes it if the process died without doing
+        # so; beside `database` when that is given (a build's data check and its kernels: the build's temporary
+        # folder, which the build removes, also when a kernel is stopped without cleaning up)
         _remove_orphans(Path(tempfile.gettempdir()))
-        self.folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-"))
+        parent = None if database is None else str(database.parent)
+        self.folder = Path(tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-", dir=parent))
+        self.database = database or self.folder / "panel.duckdb"
         threads = settings.traade or os.cpu_count() or 1
-        self.con = duckdb.connect(str(self.folder / "panel.duckdb"), config={
+        self.con = duckdb.connect(str(self.database), read_only=read_only, config={
             "memory_limit": f"{settings.hukommelse_gb:g}GB",
             "threads": threads,
             "temp_directory": str(self.folder / "spill"),
@@ -181,6 +197,27 @@ class Register:
         })
         self._close = weakref.finalize(self, _remove, self.con, self.folder)
         self._panels: dict[str, RegisterPanel] = {}
+        self.made: dict[str, str] = {}  # read-only: the tables in the database, by the key of their citizens
+
+    def source(self, rows: bool = False) -> str:
+        """The file's rows as a subquery: a CSV file without its blank rows (the loader drops them), and with
+        `rows` the row's number as `evalkit_raekke` (Parquet: its position from 1, as the loader numbers
+        it; CSV: its position among the rows that are not blank, which `csv_row_numbers` turns into the
+        loader's numbers, and only in insertion order: for the few rows a problem names)."""
+        if self.path.suffix.lower() == ".parquet":
+            if not rows:
+                return f"(SELECT * FROM {self.reader})"
+            return f"(SELECT * EXCLUDE (file_row_number), file_row_number + 1 AS evalkit_raekke FROM {self.reader[:-1]}, file_row_number=true))"
+        names = [name for name, _ in self.types.values()]
+        blank = " AND ".join(f"coalesce(trim({_quote(n)}), '') = ''" for n in names)
+        plain = f"(SELECT * FROM {self.reader} WHERE NOT ({blank}))"
+        return f"(SELECT *, row_number() OVER () AS evalkit_raekke FROM {plain})" if rows else plain
+
+    @staticmethod
+    def key(ids: pd.Series | pd.Index) -> tuple[pd.Index, str]:
+        """The citizens of `ids` (without missing ids and repeats, in their order) and their SHA-256."""
+        citizens = pd.Index(pd.Index(ids).dropna().unique())
+        return citizens, hashlib.sha256(pd.util.hash_pandas_object(citizens.to_series(), index=False).to_numpy().tobytes()).hexdigest()
 
     def close(self) -> None:
         """Close the connection and remove the temporary folder."""
@@ -189,13 +226,31 @@ class Register:
     def panel(self, ids: pd.Series | pd.Index, check: bool = True) -> Borgerpanel:
         """The compact panel for borgere's `ids`, made and checked once per set of ids (`check=False` only
         for tests that compare the engines on data the contract forbids)."""
-        citizens = pd.Index(pd.Index(ids).dropna().unique())
-        key = hashlib.sha256(pd.util.hash_pandas_object(citizens.to_series(), index=False).to_numpy().tobytes()).hexdigest()
+        citizens, key = self.key(ids)
         if key not in self._panels:
+            if self.read_only:  # the build's data check made the table for borgere's ids; a kernel makes none
+                if key not in self.made:
+                    raise DataError("Datatjekkets DuckDB-tabel over ydelser passer ikke til borgere. Kør evalkit "
+                                    "build igen.")
+                self._panels = {key: RegisterPanel(self, citizens, self.made[key], made=True)}
+                return self._panels[key].for_ids(ids)
             for old in self._panels.values():
                 self.con.execute(f"DROP TABLE IF EXISTS {old.table}")
             self._panels = {key: RegisterPanel(self, citizens, f"panel_{key[:12]}", check)}
         return self._panels[key].for_ids(ids)
+
+
+def distinct_values(register: Register, keys: list[str], counts: bool = False) -> pa.Table:
+    """The distinct values of the columns `keys` (named as the contract spells them) in one scan of the file:
+    per key, `g_<key>` (0 in the rows of that key) and `<key>`; with `counts`, `n`, the rows of each value."""
+    selected, sets = [], []
+    for key in keys:
+        column = _quote(register.types[key][0])
+        selected += [f"GROUPING({column}) AS {_quote('g_' + key)}", f"{column} AS {_quote(key)}"]
+        sets.append(f"({column})")
+    if counts:
+        selected.append("count(*) AS n")
+    return _arrow(register.con, f"SELECT {', '.join(selected)} FROM {register.source()} GROUP BY GROUPING SETS ({', '.join(sets)})")
 
 
 def _remove_orphans(parent: Path) -> None:
@@ -223,52 +278,61 @@ def _remove(con, folder: Path) -> None:
 class RegisterPanel(Borgerpanel):
     """The compact table of one register for a set of citizens, answering as `Borgerpanel`."""
 
-    def __init__(self, register: Register, citizens: pd.Index, table: str, check: bool = True):
+    def __init__(self, register: Register, citizens: pd.Index, table: str, check: bool = True,
+                 distinct: pa.Table | None = None, made: bool = False):
         self.register, self.table, self._citizens = register, table, citizens
         self.ids = citizens
         self.categories = np.array(YDELSER, dtype=object)
         self._cache: dict[tuple, tuple[np.ndarray, ...]] = {}
+        self._lookups = False
+        if made:  # the table is in the register's database already (made and checked by the build's data check)
+            return
         try:
-            self._materialize()
+            self._materialize(distinct)
         except Exception as exc:  # duckdb.Error: the file cannot be read after all
             raise DataError(f"{register.path.name}: Filen kan ikke læses af DuckDB ({type(exc).__name__}: "
                             f"{str(exc).splitlines()[0]}). Kør evalkit validate --data på mappen.") from None
         if check:
             self._check()
 
-    def _materialize(self) -> None:
+    def _materialize(self, distinct: pa.Table | None = None) -> None:
         """The compact table: each distinct value of a text column is read by the loader's own functions
         (`_as_text`, `_code`, `_parse_week`) and the rows join those small tables, so a cell means here what it
-        means in memory, and no row is parsed twice."""
+        means in memory, and no row is parsed twice. `distinct`: the distinct values, as `distinct_values`
+        gives them, when the caller has them."""
+        note_load("duckdb-tabel", "ydelser", self.register.database)
+        self.register.con.execute(f"CREATE OR REPLACE TABLE {self.table} AS {self.rows_sql(distinct)}")
+
+    def rows_sql(self, distinct: pa.Table | None = None, rows: bool = False) -> str:
+        """The query of the compact table's rows (c, d, s; with `rows` also each row's number, `raekke`, as
+        `Register.source` gives it). The lookup tables of the text columns' distinct values are made once per
+        connection (temporary tables: nothing of them is kept in the database)."""
         con, columns = self.register.con, self.register.columns
-        source = f"(SELECT * FROM {self.register.reader})"
         text = {key: _quote(name) for key, (name, kind) in columns.items() if kind == "text"}
-        # the distinct values of every text column in one scan (a CSV file is read once for them)
-        distinct = _arrow(
-            con,
-            f"SELECT {', '.join(f'GROUPING({c}) AS g_{k}, {c} AS {k}' for k, c in text.items())} FROM {source} "
-            f"GROUP BY GROUPING SETS ({', '.join(f'({c})' for c in text.values())})"
-        )
+        if not self._lookups:
+            if distinct is None:  # the distinct values of every text column in one scan (a CSV file is read once)
+                distinct = distinct_values(self.register, list(text))
+            for key in text:
+                raw = distinct.filter(pa.compute.and_(pa.compute.equal(distinct.column(f"g_{key}"), 0),
+                                                      pa.compute.is_valid(distinct.column(key)))).column(key)
+                values = pa.table({"raw": raw, "value": _read_as_loader(key, raw.to_pandas(), self._citizens)})
+                con.register("evalkit_opslag", values)
+                try:
+                    con.execute(f"CREATE OR REPLACE TEMP TABLE evalkit_{key} AS SELECT * FROM evalkit_opslag")
+                finally:
+                    con.unregister("evalkit_opslag")
+            self._lookups = True
         joins, selected = [], {}
         for key in ("borger_id", "uge", "ydelse"):
             name, kind = columns[key]
             if kind == "date":  # a Parquet date or timestamp: its date, as the loader floors it
                 selected[key] = f"CAST(epoch(CAST(r.{_quote(name)} AS DATE)) // 86400 AS INTEGER)"
                 continue
-            raw = distinct.filter(pa.compute.and_(pa.compute.equal(distinct.column(f"g_{key}"), 0),
-                                                  pa.compute.is_valid(distinct.column(key)))).column(key)
-            table = f"evalkit_{key}"
-            con.register(table, pa.table({"raw": raw, "value": _read_as_loader(key, raw.to_pandas(), self._citizens)}))
-            joins.append(f"LEFT JOIN {table} ON {table}.raw = r.{_quote(name)}")
-            selected[key] = f"{table}.value"
-        try:
-            con.execute(
-                f"CREATE OR REPLACE TABLE {self.table} AS SELECT {selected['borger_id']}::INTEGER AS c, "
-                f"{selected['uge']}::INTEGER AS d, {selected['ydelse']}::UTINYINT AS s FROM {source} r {' '.join(joins)}"
-            )
-        finally:
-            for key in text:
-                con.unregister(f"evalkit_{key}")
+            joins.append(f"LEFT JOIN evalkit_{key} ON evalkit_{key}.raw = r.{_quote(name)}")
+            selected[key] = f"evalkit_{key}.value"
+        return (f"SELECT {selected['borger_id']}::INTEGER AS c, {selected['uge']}::INTEGER AS d, "
+                f"{selected['ydelse']}::UTINYINT AS s{', r.evalkit_raekke AS raekke' if rows else ''} "
+                f"FROM {self.register.source(rows)} r {' '.join(joins)}")
 
     def for_ids(self, ids: pd.Series | pd.Index) -> Borgerpanel:
         """This panel answering per citizen of `ids`; for citizens outside its own, the register's panel of them."""
@@ -284,7 +348,7 @@ class RegisterPanel(Borgerpanel):
         the count of rows or citizens); `evalkit validate` names the rows."""
         start = _day(ns(self.register.start_week))
         rows = self._query(
-            "SELECT count(*) FILTER (WHERE c IS NULL) AS uden_id, count(*) FILTER (WHERE c = -1) AS ukendt_id, "
+            "SELECT count(*) FILTER (WHERE c IS NULL) AS uden_id, count(*) FILTER (WHERE c < 0) AS ukendt_id, "
             "count(*) FILTER (WHERE d IS NULL) AS uden_uge, count(*) FILTER (WHERE (d - 4) % 7 <> 0) AS ikke_mandag, "
             f"count(*) FILTER (WHERE d NOT BETWEEN {_DAY_RANGE[0]} AND {_DAY_RANGE[1]}) AS fjern_uge, "
             "count(*) FILTER (WHERE s IS NULL) AS uden_ydelse, "
@@ -399,12 +463,55 @@ def open_register(data_dir: Path, settings: Duckdb, start_week: dt.date) -> Regi
         return None
     key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, settings, start_week)
     if key not in _OPEN:
-        found = _source(path)
-        columns = None if found is None else _columns(found[1])
-        if columns is None:
+        found = readable(path)
+        if found is None:
             return None
         for old in _OPEN.values():
             old.close()
         _OPEN.clear()
-        _OPEN[key] = Register(path, found[0], columns, settings, start_week)
+        _OPEN[key] = Register(path, *found, settings, start_week)
+    return _OPEN[key]
+
+
+def readable(path: Path) -> tuple[str, dict[str, tuple[str, str]], dict[str, tuple[str, str]]] | None:
+    """DuckDB's reader of a ydelser file, its columns' names and SQL types, and how the contract's three
+    columns are read (`_columns`); None when DuckDB cannot read the file as the loader does."""
+    found = _source(path)
+    columns = None if found is None else _columns(found[1])
+    return None if columns is None else (found[0], found[1], columns)
+
+
+def uses_duckdb(data_dir: Path, settings: Duckdb) -> Path | None:
+    """The data folder's ydelser file when it goes to DuckDB (the rule of `open_register`), else None."""
+    try:
+        path = find_table_file(data_dir, "ydelser")
+    except (DataError, OSError):
+        return None
+    return path if settings.bruges(rows_in_file(path)) and readable(path) is not None else None
+
+
+# The build's data check writes the compact table here, in the folder of the checked tables, with a record
+# of what it holds (`CHECKED_RECORD`); the kernels open it read-only (`open_checked`).
+CHECKED_DATABASE, CHECKED_RECORD = "ydelser.duckdb", "ydelser.duckdb.json"
+
+
+def open_checked(directory: Path, settings: Duckdb, start_week: dt.date) -> Register | None:
+    """The compact ydelser table the build's data check made in `directory`, opened read-only; None when the
+    check measured ydelser in memory (then `directory` holds it as a checked Arrow file)."""
+    import json
+
+    database = Path(directory) / CHECKED_DATABASE
+    if not database.is_file():
+        return None
+    stat = database.stat()
+    key = (str(database.resolve()), stat.st_size, stat.st_mtime_ns, settings, start_week)
+    if key not in _OPEN:
+        record = json.loads((Path(directory) / CHECKED_RECORD).read_text(encoding="utf-8"))
+        for old in _OPEN.values():
+            old.close()
+        _OPEN.clear()
+        register = Register(Path(record["fil"]), "", {}, {}, settings, start_week, database=database, read_only=True)
+        register.made = {record["noegle"]: record["tabel"]}
+        _OPEN[key] = register
+        note_load("duckdb-kontrolleret", "ydelser", database)
     return _OPEN[key]

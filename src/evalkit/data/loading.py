@@ -364,6 +364,12 @@ def _code(col: Column, text: pd.Series) -> pd.Series:
     return text.str.lower().map(canonical).fillna(text).where(text != "")
 
 
+CPR_MESSAGE = (
+    "Værdier ligner CPR-numre, og personnumre må ikke indgå: id'erne skal pseudonymiseres og andre personnumre "
+    "fjernes, før data lægges i mappen. Værdierne vises ikke her."
+)
+BEYOND_MESSAGE = "Datoen ligger urimeligt langt fra forsøgsperioden."
+
 _EXPECTED = {
     "date": "en dato (ÅÅÅÅ-MM-DD, DD-MM-ÅÅÅÅ eller DD.MM.ÅÅÅÅ)",
     "week": "en uge (mandagens dato eller ÅÅÅÅ-Wuu)",
@@ -391,7 +397,7 @@ class _CellParser:
         if col.kind in ("date", "week") and pd.api.types.is_datetime64_any_dtype(cells):
             self.unparsed[col.name] = np.zeros(len(cells), bool)
             value, beyond = _to_ns(_as_datetime(cells))
-            self._bad(col.name, beyond, "Datoen ligger urimeligt langt fra forsøgsperioden.")
+            self._bad(col.name, beyond, BEYOND_MESSAGE)
             return value
         return self.parse(col, _as_text(cells))
 
@@ -414,7 +420,7 @@ class _CellParser:
         parser = {"date": _parse_date, "week": _parse_week, "month": _parse_month}[col.kind]
         value, beyond = _to_ns(parser(text))
         self._bad(col.name, present & value.isna() & ~beyond, f"Forventede {_EXPECTED[col.kind]}.")
-        self._bad(col.name, beyond, "Datoen ligger urimeligt langt fra forsøgsperioden.")
+        self._bad(col.name, beyond, BEYOND_MESSAGE)
         return value
 
 
@@ -443,8 +449,7 @@ def parse_table(table: Table, raw: RawTable) -> tuple[TypedTable | None, list[Pr
             problems,
             str(name),
             looks_like_cpr(frame[name].reset_index(drop=True)),
-            "Værdier ligner CPR-numre, og personnumre må ikke indgå: id'erne skal pseudonymiseres og andre "
-            "personnumre fjernes, før data lægges i mappen. Værdierne vises ikke her.",
+            CPR_MESSAGE,
         )
     parser = _CellParser(raw, source, problems)
     columns = {}
@@ -499,20 +504,41 @@ def _data_dir(data_dir: str | Path) -> Path:
 
 
 def check_tables(
-    data_dir: str | Path, names: list[str] | tuple[str, ...] | None = None, config: Config | str | Path | None = None
+    data_dir: str | Path, names: list[str] | tuple[str, ...] | None = None, config: Config | str | Path | None = None,
+    register_dir: Path | None = None,
 ) -> Report:
     """Read, parse and check the named tables (all seven by default) against every rule of the contract.
 
     `config` is the trial configuration (a `Config` or its file; the project's `forsoeg.yml` by default):
-    its start date and periods are part of the rules.
+    its start date and periods are part of the rules. A ydelser that goes to DuckDB (`data.duckdb_over_raekker`)
+    is checked there, out of core, with the same rules and messages (`evalkit.data.duckdb_tjek`), and is not
+    among the report's tables but its `registers`; with `register_dir`, its compact DuckDB table is kept
+    there for the measurements (a build's temporary folder), else nothing of it is kept.
     """
     data_dir = _data_dir(data_dir)
     config = _config(config)
-    typed, problems = _parse_tables(data_dir, tables_read(list(TABLES if names is None else names)), config)
-    problems += validate(typed, config)
+    wanted = tables_read(list(TABLES if names is None else names))
+    large = None
+    if "ydelser" in wanted:
+        from evalkit.data.duckdb_panel import uses_duckdb  # duckdb: only when ydelser is checked
+
+        large = uses_duckdb(data_dir, config.duckdb)
+    typed, problems = _parse_tables(data_dir, [n for n in wanted if large is None or n != "ydelser"], config)
+    registers, found = {}, []
+    if large is not None:
+        from evalkit.data import duckdb_tjek
+
+        try:
+            found, registers["ydelser"] = duckdb_tjek.check(large, typed.get("borgere"), config, register_dir)
+            note_load("regler-duckdb", "ydelser", large)
+        except duckdb_tjek.NotReadable:  # DuckDB found what it cannot read as the loader does: in memory
+            more, problems_more = _parse_tables(data_dir, ["ydelser"], config)
+            typed.update(more)
+            problems += problems_more
+    problems += validate(typed, config) + found
     for name, table in typed.items():
         note_load("regler", name, table.source.path)
-    return Report(data_dir, {name: _finish(t) for name, t in typed.items()}, problems)
+    return Report(data_dir, {name: _finish(t) for name, t in typed.items()}, problems, registers)
 
 
 def read_checked(data_dir: str | Path, names: list[str] | tuple[str, ...], config: Config) -> dict[str, pd.DataFrame]:

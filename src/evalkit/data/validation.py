@@ -24,9 +24,9 @@ anything.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
@@ -118,6 +118,13 @@ class Report:
     data_dir: Path
     tables: dict[str, pd.DataFrame]
     problems: list[Problem]
+    # the tables checked in DuckDB instead of loaded (`evalkit.data.duckdb_tjek.Checked`), by name
+    registers: dict[str, Any] = field(default_factory=dict)
+
+    def rows(self) -> dict[str, int]:
+        """The rows of every checked table, by name, in the contract's order."""
+        rows = {name: len(frame) for name, frame in self.tables.items()} | {n: r.rows for n, r in self.registers.items()}
+        return {name: rows[name] for name in sorted(rows, key=list(TABLES).index)}
 
     @property
     def errors(self) -> list[Problem]:
@@ -158,6 +165,7 @@ class Rule:
     column: str | None
     message: str  # may contain {eksempler}: the failing values, never a CPR-like one
     level: str = ERROR
+    tag: str = ""  # what the rule checks, for a check outside pandera that gives the same message
 
 
 class _Schema:
@@ -175,18 +183,20 @@ class _Schema:
         self.rules[key] = rule
         return {"name": key, "error": key}
 
-    def values(self, column: str, message: str, test: Callable[[pd.Series], pd.Series], level: str = ERROR) -> None:
+    def values(self, column: str, message: str, test: Callable[[pd.Series], pd.Series], level: str = ERROR,
+               tag: str = "") -> None:
         """A check on the non-missing values of one column."""
-        self.column_checks[column].append(pa.Check(test, **self._key(Rule(column, message, level))))
+        self.column_checks[column].append(pa.Check(test, **self._key(Rule(column, message, level, tag))))
 
-    def allowed(self, column: str, values, message: str, level: str = ERROR) -> None:
+    def allowed(self, column: str, values, message: str, level: str = ERROR, tag: str = "") -> None:
         """pandera's isin, tested once per distinct value (millions of rows hold a few thousand ids)."""
         allowed = pd.Index(list(values))
-        self.values(column, message, lambda v: per_value(v, lambda u: u.isin(allowed), bool), level)
+        self.values(column, message, lambda v: per_value(v, lambda u: u.isin(allowed), bool), level, tag)
 
-    def rows(self, column: str | None, message: str, test: Callable[[pd.DataFrame], pd.Series | bool], level: str = ERROR) -> None:
+    def rows(self, column: str | None, message: str, test: Callable[[pd.DataFrame], pd.Series | bool], level: str = ERROR,
+             tag: str = "") -> None:
         """A check across the columns of each row (a boolean Series), or of the whole table (a bool)."""
-        self.frame_checks.append(pa.Check(test, **self._key(Rule(column, message, level)), ignore_na=False))
+        self.frame_checks.append(pa.Check(test, **self._key(Rule(column, message, level, tag)), ignore_na=False))
 
     def build(self) -> pa.DataFrameSchema:
         columns = {
@@ -244,7 +254,7 @@ def _contract_rules(s: _Schema, ctx: _Context) -> None:
     for col in s.table.columns:
         if col.codes:
             allowed = ", ".join(col.codes)
-            s.allowed(col.name, col.codes, f"Ukendt kode ({{eksempler}}); de tilladte koder er {allowed}.")
+            s.allowed(col.name, col.codes, f"Ukendt kode ({{eksempler}}); de tilladte koder er {allowed}.", tag="kode")
         if col.kind == "integer":
             s.values(col.name, "Værdien skal være et helt tal.", lambda v: v % 1 == 0)
         if col.minimum is not None:
@@ -255,7 +265,7 @@ def _contract_rules(s: _Schema, ctx: _Context) -> None:
             s.values(col.name, "Værdien skal være større end 0.", lambda v: v > 0)
         if col.kind == "week":
             s.values(col.name, "Datoen er ikke en mandag; en uge angives med mandagens dato eller som ÅÅÅÅ-Wuu.",
-                     _is_monday)
+                     _is_monday, tag="mandag")
         if col.kind in ("date", "week", "month") and not col.history:
             s.values(
                 col.name,
@@ -263,15 +273,17 @@ def _contract_rules(s: _Schema, ctx: _Context) -> None:
                 f"og {_iso(ctx.latest)} ({YEARS_AROUND_TRIAL} år før startdatoen til {YEARS_AROUND_TRIAL} år efter "
                 "konfigurationens sidste dato).",
                 lambda v: v.between(ctx.earliest, ctx.latest),
+                tag="periode",
             )
     if s.table.references_borgere and ctx.known_ids is not None:
-        s.allowed("borger_id", ctx.known_ids, "borger_id findes ikke i borgere.")
+        s.allowed("borger_id", ctx.known_ids, "borger_id findes ikke i borgere.", tag="reference")
     if s.table.key:
         key = list(s.table.key)
         s.rows(
             ", ".join(key),
             f"Nøglen ({' og '.join(key)}) forekommer i mere end én række; hver værdi må kun optræde én gang.",
             lambda df: df[key].isna().any(axis=1) | ~df.duplicated(subset=key, keep=False),
+            tag="noegle",
         )
 
 
@@ -324,6 +336,7 @@ def _ydelser_rules(s: _Schema, ctx: _Context) -> None:
         f"Der mangler en eller flere uger lige før denne række. Fra startugen ({_iso(ctx.start_week)}) skal hver "
         "borger have en række for hver uge frem til sin sidste uge.",
         lambda df: ~_after_gap(df, ctx.start_week),
+        tag="huller",
     )
 
 
@@ -435,7 +448,12 @@ def _start_week(borgere: TypedTable, ydelser: TypedTable, ctx: _Context) -> list
     present = set(frame.loc[in_start_week, "borger_id"].dropna())
     unknown_week = set(frame.loc[uge.isna(), "borger_id"].dropna())  # reported already; where it lies is unknown
     ids = borgere.frame["borger_id"].dropna()
-    missing = ids[~ids.isin(present | unknown_week)].unique()
+    return start_week_problems(ydelser.source.path, ids[~ids.isin(present | unknown_week)].unique(), ctx)
+
+
+def start_week_problems(path: Path, missing, ctx: _Context) -> list[Problem]:
+    """The problem of the citizens (`missing`, their ids in borgere's order) without a ydelser row in the
+    start week, if any."""
     if not len(missing):
         return []
     examples = _examples(pd.Series(missing[:MAX_EXAMPLES]))
@@ -446,7 +464,7 @@ def _start_week(borgere: TypedTable, ydelser: TypedTable, ctx: _Context) -> list
         f"{', ...' if len(missing) > MAX_EXAMPLES else ''}. Hver borger skal have en række for hver uge fra "
         "startugen til sin sidste uge."
     )
-    return [Problem(ydelser.source.path, "uge", (), message)]
+    return [Problem(path, "uge", (), message)]
 
 
 def validate(typed: dict[str, TypedTable], config: Config) -> list[Problem]:
