@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -110,6 +111,18 @@ def _csv_text(frame: pd.DataFrame, danish: bool) -> str:
         elif pd.api.types.is_float_dtype(out[col]) and danish:
             out[col] = out[col].map(lambda v: f"{v:.2f}".replace(".", ","))
     return out.to_csv(index=False, sep=";" if danish else ",")
+
+
+def config_with(directory: Path, **settings: object) -> Path:
+    """A copy of forsoeg.yml in `directory` whose `key: value` lines are set to `settings`; a key whose line
+    is not in the file exactly once fails the test (rather than leaving the setting silently unchanged)."""
+    text = (ROOT / "forsoeg.yml").read_text(encoding="utf-8")
+    for key, value in settings.items():
+        text, found = re.subn(rf"(?m)^(\s*{key}):[^#\n]*", rf"\g<1>: {value}", text)
+        assert found == 1, f"{key} is in forsoeg.yml {found} times"
+    path = directory / "forsoeg.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def snapshot(directory: Path) -> dict[str, bytes]:

@@ -18,13 +18,13 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import EXAMPLE, ROOT, mondays, small_tables, write_tables
+from conftest import EXAMPLE, ROOT, config_with, mondays, small_tables, write_tables
 from test_properties import NoRender, handmade_tables, simulated
 
 from evalkit.bygning import notebook
 from evalkit.bygning.build import build
 from evalkit.bygning.udgivelse import cache_dir, intern_dir
-from evalkit.config import Duckdb, load_config
+from evalkit.config import DEFAULT_DUCKDB_ROWS, Duckdb, load_config
 from evalkit.data import duckdb_panel, kontrolleret, panel
 from evalkit.data.loading import load_tables
 from evalkit.data.simulering.storskala import panel as large_panel
@@ -165,9 +165,7 @@ def test_duckdb_gives_the_in_memory_answers_per_citizen(datasets, name):
 def test_duckdb_gives_the_same_results_as_in_memory(datasets, name, tmp_path):
     """What the notebooks compute from `notebook.start`, once with the panel in memory and once in DuckDB."""
     data = datasets[name]
-    config_path = tmp_path / "forsoeg.yml"
-    config_path.write_text((ROOT / "forsoeg.yml").read_text(encoding="utf-8").replace(
-        "duckdb_over_raekker: 20000000", "duckdb_over_raekker: 0"), encoding="utf-8")
+    config_path = config_with(tmp_path, duckdb_over_raekker=0)
     runs = {}
     for engine, path in (("hukommelse", ROOT / "forsoeg.yml"), ("duckdb", config_path)):
         run = notebook.start("slut", str(data), str(tmp_path / engine), str(path), varighed.TABLES)
@@ -180,9 +178,7 @@ def test_the_example_builds_the_same_resultater_json_on_duckdb(tmp_path):
     """The whole build (every notebook on its kernel) with the panel in DuckDB: the same resultater.json,
     published and internal, but for the configuration file's hash in the provenance (and so the hash of the
     compared phase's file)."""
-    config_path = tmp_path / "forsoeg.yml"
-    config_path.write_text((ROOT / "forsoeg.yml").read_text(encoding="utf-8").replace(
-        "duckdb_over_raekker: 20000000", "duckdb_over_raekker: 0"), encoding="utf-8")
+    config_path = config_with(tmp_path, duckdb_over_raekker=0)
     folders = set(Path(tempfile.gettempdir()).glob(f"{duckdb_panel.FOLDER_PREFIX}*"))
     outputs, loads = {}, {}
     for engine, path in (("hukommelse", None), ("duckdb", config_path)):
@@ -360,7 +356,7 @@ def test_bad_duckdb_settings_are_refused_in_danish(tmp_path, key, value, message
 
 
 def test_duckdb_settings_default_and_read(tmp_path):
-    assert CONFIG.duckdb == Duckdb(over_raekker=20_000_000, hukommelse_gb=4.0, traade=None)
+    assert CONFIG.duckdb == Duckdb(over_raekker=DEFAULT_DUCKDB_ROWS, hukommelse_gb=4.0, traade=None)
     data = yaml.safe_load((ROOT / "forsoeg.yml").read_text(encoding="utf-8"))
     data["data"] = {"maks_filstoerrelse_mb": 10, "duckdb_over_raekker": 0, "duckdb_traade": 3}
     path = tmp_path / "forsoeg.yml"

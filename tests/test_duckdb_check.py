@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT, small_tables, write_tables
+from conftest import ROOT, config_with, small_tables, write_tables
 
 from evalkit.data import duckdb_panel, duckdb_tjek, kontrolleret
 from evalkit.data.loading import check_tables
@@ -18,10 +18,7 @@ from evalkit.data.validation import Problem
 
 
 def _config(directory: Path, threshold: int = 0) -> Path:
-    path = directory / "forsoeg.yml"
-    path.write_text((ROOT / "forsoeg.yml").read_text(encoding="utf-8").replace(
-        "duckdb_over_raekker: 20000000", f"duckdb_over_raekker: {threshold}"), encoding="utf-8")
-    return path
+    return config_with(directory, duckdb_over_raekker=threshold)
 
 
 def _key(problem: Problem) -> tuple:

@@ -21,7 +21,7 @@ WEEKS_PER_YEAR = 52  # a yearly amount per week: / 52; a monthly one: × 12 / 52
 # memory (benchmarks/datakontrol.py), so a file at the limit fits a machine with 16 to 24 GB.
 DEFAULT_FILE_SIZE_LIMIT_MB = 1000
 # Above this many rows in ydelser the panel measurements run in DuckDB over the file (data.duckdb_over_raekker).
-DEFAULT_DUCKDB_ROWS = 20_000_000
+DEFAULT_DUCKDB_ROWS = 10_000_000
 DEFAULT_DUCKDB_MEMORY_GB = 4.0
 PER_WEEK = {"uge": 1.0, "maaned": 12 / WEEKS_PER_YEAR, "aar": 1 / WEEKS_PER_YEAR}
 # The outcomes an analysis plan can name: the binary outcomes compared between the groups (data contract,
