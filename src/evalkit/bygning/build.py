@@ -340,26 +340,31 @@ class _Build:
     # --- the steps --------------------------------------------------------------------------------------
     def _tasks(self, faser: list[str]) -> list[scheduler.Task]:
         """Per phase: the measurement notebooks, the summary (after them and after the phase it compares
-        with), the merged results, and the document when the phase is to be published."""
+        with), the merged results, and the document when the phase is to be published. The measurement
+        notebooks of all phases come first, longest first (`pipeline.LONGEST_FIRST`)."""
         check = Step("datatjek", "data", "datatjek", "alle")
-        tasks = [scheduler.Task(check, self._check_data, decisive=True, aside=True)]
-        for fase_key in self.config.with_comparisons(faser):  # a compared phase is computed, not published
+        measurements: list[tuple[tuple[int, int], scheduler.Task]] = []
+        tasks = []
+        for order, fase_key in enumerate(self.config.with_comparisons(faser)):  # a compared phase is computed, not published
             fase = self.config.fase(fase_key)
             jobs = pipeline.plan(self.project / "notebooks", [fase_key], self.data_dir, self.config_path,
                                  self.build_dir, self.checked_dir)
             measured = tuple(f"{fase_key}/{job.notebook}" for job in jobs if job.notebook != pipeline.SUMMARY)
             for job in jobs:
-                after = (check.key,)  # a measurement reads the checked tables
+                step = Step(f"{fase_key}/{job.notebook}", "notesbog", job.notebook, fase_key)
                 if job.notebook == pipeline.SUMMARY:  # its provenance needs the check's time stamp
                     after = (check.key, *measured, *((f"{fase.sammenlign_med}/resultater",) if fase.sammenlign_med else ()))
-                step = Step(f"{fase_key}/{job.notebook}", "notesbog", job.notebook, fase_key)
-                tasks.append(scheduler.Task(step, partial(self._notebook, job, fase), after))
+                    tasks.append(scheduler.Task(step, partial(self._notebook, job, fase), after))
+                else:  # a measurement reads the checked tables
+                    task = scheduler.Task(step, partial(self._notebook, job, fase), (check.key,))
+                    measurements.append(((pipeline.LONGEST_FIRST.index(job.notebook), order), task))
             merged = Step(f"{fase_key}/resultater", "resultater", "resultater.json", fase_key)
             tasks.append(scheduler.Task(merged, partial(self._merge, fase, jobs), (*measured, f"{fase_key}/{pipeline.SUMMARY}")))
             if fase_key in faser:
                 document = Step(f"{fase_key}/dokument", "dokument", fase.dokument, fase_key)
                 tasks.append(scheduler.Task(document, partial(self._render, fase), (merged.key,)))
-        return tasks
+        ordered = [task for _key, task in sorted(measurements, key=lambda pair: pair[0])]
+        return [scheduler.Task(check, self._check_data, decisive=True, aside=True), *ordered, *tasks]
 
     def _decide(self, step: str, parts: dict[str, Any], worker: scheduler.Worker) -> Decision:
         decision = self.cache.decide(step, {**parts, "kode": self.code})

@@ -26,6 +26,13 @@ from evalkit.errors import BuildError, EvalkitError
 if TYPE_CHECKING:
     from evalkit.bygning.kernel import WarmKernel
 
+# The measurement notebooks from the longest-running to the shortest (byg.log of builds of the example data
+# and of the 110.000-citizen panel): a build starts them in this order, every phase's run of one notebook
+# before the next notebook, so that the longest runs start first on the workers and the short ones fill
+# in at the end (longest processing time first). Only the order in which they run depends on it.
+LONGEST_FIRST = ("varighed", "afgange", "baseline", "virksomhedsplaceringer", "langtidsgruppen", "personale",
+                 "samtaler", "planer")
+
 SUMMARY = "sammenfatning"  # runs after a phase's measurement notebooks and reads their results
 LOCK_FILE = "analyseplan-laast.json"  # the analysis plan locked before this build (`carry_lock`)
 
