@@ -228,7 +228,8 @@ def test_a_free_worker_takes_the_first_listed_of_the_ready_steps():
             return RAN
         return action
 
-    tasks = [scheduler.Task(_step("first"), work("first", 0.3)), scheduler.Task(_step("summary"), work("summary"), after=("first",))]
+    tasks = [scheduler.Task(_step("first"), work("first", 0.3)),
+             scheduler.Task(_step("summary"), work("summary"), after=("first",))]
     tasks += [scheduler.Task(_step(f"later{i}"), work(f"later{i}")) for i in range(3)]
     scheduler.run(tasks, 1, progress.Progress(), lambda _line: None)
     assert order == ["first", "summary", "later0", "later1", "later2"]
@@ -243,7 +244,8 @@ def test_the_build_lists_the_longest_notebooks_first_and_each_phase_s_results_af
 
     build = object.__new__(_Build)
     build.project, build.config_path, build.data_dir = paths.project_root(), paths.default_config(), paths.default_data()
-    build.config, build.build_dir, build.checked_dir = load_config(build.config_path), tmp_path, tmp_path / "kontrolleret"
+    build.config = load_config(build.config_path)
+    build.build_dir, build.checked_dir = tmp_path, tmp_path / "kontrolleret"
     keys = [task.step.key for task in build._tasks(["midtvejs", "slut"])]
     longest, *others = pipeline.LONGEST_FIRST
     chain = [pipeline.SUMMARY, "resultater", "dokument"]

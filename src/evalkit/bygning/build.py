@@ -349,7 +349,8 @@ class _Build:
         check = Step("datatjek", "data", "datatjek", "alle")
         measurements: list[tuple[tuple[int, int, int], scheduler.Task]] = []
         after_phase: dict[str, list[scheduler.Task]] = {}
-        for order, fase_key in enumerate(self.config.with_comparisons(faser)):  # a compared phase is computed, not published
+        # a compared phase is computed, not published
+        for order, fase_key in enumerate(self.config.with_comparisons(faser)):
             fase = self.config.fase(fase_key)
             jobs = pipeline.plan(self.project / "notebooks", [fase_key], self.data_dir, self.config_path,
                                  self.build_dir, self.checked_dir)
@@ -419,8 +420,8 @@ class _Build:
         comparing phase's summary wait for, do not. Only when a notebook runs: its results must be merged."""
         with self.import_lock:
             if self.merge_imports is None:
-                self.merge_imports = threading.Thread(target=importlib.import_module, args=("evalkit.bygning.diskretion",),
-                                                      name="evalkit-import")
+                self.merge_imports = threading.Thread(target=importlib.import_module, name="evalkit-import",
+                                                      args=("evalkit.bygning.diskretion",))
                 self.merge_imports.start()
 
     def _merge(self, fase: Fase, jobs: list[pipeline.Job], worker: scheduler.Worker) -> str:

@@ -181,7 +181,8 @@ def adjusted_comparisons(outcomes: Mapping[K, pd.Series], borgere: pd.DataFrame,
     if covariates is None:
         return dict.fromkeys(outcomes)
     treated = (borgere.set_index("borger_id").loc[index, "gruppe"] == "forsoeg").astype(int)
-    return {key: adjusted_difference(y.astype(int), treated, covariates, alpha=config.alpha) for key, y in outcomes.items()}
+    return {key: adjusted_difference(y.astype(int), treated, covariates, alpha=config.alpha)
+            for key, y in outcomes.items()}
 
 
 def cox(

@@ -32,7 +32,7 @@
 
 Speed: statsmodels' `PHReg` builds its risk sets (which rows fail, enter and leave at each distinct event
 time) with a Python loop over the rows, which on 110.000 citizens took most of a model's time. `_RiskSets`
-builds the same index arrays, element for element, with numpy (`tests/test_statistik.py` compares every
+builds the same index arrays, element for element, with numpy (`tests/test_konkurrerende.py` compares every
 attribute with statsmodels' own), so the fits, and every published number, are unchanged. `cox_checked`
 fits the unadjusted model once for both its hazard ratio and its proportional hazards check.
 
@@ -142,7 +142,7 @@ class _RiskSets(PHSurvivalTime):
     the same steps with numpy instead of per-row Python (the first event's and entry's filters, and the
     rows that fail, enter and leave the risk set at each distinct event time)."""
 
-    def __init__(self, time, status, exog, strata=None, entry=None, offset=None):  # noqa: D107
+    def __init__(self, time, status, exog, strata=None, entry=None, offset=None):
         if strata is None:
             strata = np.zeros(len(time), dtype=np.int32)
         if entry is None:
