@@ -216,6 +216,44 @@ def test_the_scheduler_runs_independent_steps_at_once_and_respects_dependencies(
     assert most[0] == 2 and order[-1] == "c"
 
 
+def test_a_free_worker_takes_the_first_listed_of_the_ready_steps():
+    """A step that becomes ready later but is listed earlier (a phase's summary) runs before steps that
+    waited longer (the next phase's notebooks)."""
+    order = []
+
+    def work(name: str, seconds: float = 0.05):
+        def action(_worker):
+            time.sleep(seconds)
+            order.append(name)
+            return RAN
+        return action
+
+    tasks = [scheduler.Task(_step("first"), work("first", 0.3)),
+             scheduler.Task(_step("summary"), work("summary"), after=("first",))]
+    tasks += [scheduler.Task(_step(f"later{i}"), work(f"later{i}")) for i in range(3)]
+    scheduler.run(tasks, 1, progress.Progress(), lambda _line: None)
+    assert order == ["first", "summary", "later0", "later1", "later2"]
+
+
+def test_the_build_lists_the_longest_notebooks_first_and_each_phase_s_results_after_its_notebooks(tmp_path):
+    """The longest notebook of every phase first, then phase after phase the others longest first, each
+    phase's summary, results and document right after its last notebook (`pipeline.running_order`)."""
+    from evalkit import maaleparametre, paths
+    from evalkit.bygning.build import _Build
+    from evalkit.config import load_config
+
+    build = object.__new__(_Build)
+    build.project, build.config_path, build.data_dir = paths.project_root(), paths.default_config(), paths.default_data()
+    build.config = load_config(build.config_path)
+    build.build_dir, build.checked_dir = tmp_path, tmp_path / "kontrolleret"
+    keys = [task.step.key for task in build._tasks(["midtvejs", "slut"])]
+    longest, *others = pipeline.LONGEST_FIRST
+    chain = [pipeline.SUMMARY, "resultater", "dokument"]
+    assert keys == ["datatjek", f"midtvejs/{longest}", f"slut/{longest}", *(f"midtvejs/{n}" for n in others),
+                    *(f"midtvejs/{n}" for n in chain), *(f"slut/{n}" for n in others), *(f"slut/{n}" for n in chain)]
+    assert set(others) | {longest} == set(maaleparametre.NAMES)
+
+
 def test_the_first_failure_stops_the_build_and_is_raised():
     started = []
 

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 from conftest import panel
 from scipy.stats import rankdata
+from statsmodels.duration import hazard_regression
 
 from evalkit.bygning.resultater import published
 from evalkit.config import Periode
@@ -289,3 +290,62 @@ def test_curves_are_drawn_in_steps_of_at_least_the_threshold_in_whole_per_cent()
     drawn_events = [fit.cause_events[(fit.times > a) & (fit.times <= b)].sum() for a, b in zip(times[:-2], times[1:-1])]
     assert all(n >= 5 for n in drawn_events) and values[0] == 0 and times[-1] == 10
     assert np.all(np.round(values, 2) == values) and np.all(lower <= values) and np.all(values <= upper)
+
+
+def _same_risk_sets(ours, theirs) -> None:
+    """Every attribute of two `PHSurvivalTime`s equal, arrays element for element and of the same dtype."""
+    assert set(vars(ours)) == set(vars(theirs))
+    for name, value in vars(theirs).items():
+        mine = getattr(ours, name)
+        if isinstance(value, list) and value and isinstance(value[0], list):  # per stratum, per event time
+            assert [len(x) for x in mine] == [len(x) for x in value], name
+            for a, b in zip(mine, value):
+                for x, y in zip(a, b):
+                    assert x.dtype == y.dtype and np.array_equal(x, y), name
+        elif isinstance(value, list) and value and isinstance(value[0], np.ndarray):
+            assert len(mine) == len(value), name
+            for x, y in zip(mine, value):
+                assert x.dtype == y.dtype and x.shape == y.shape and np.array_equal(x, y), name
+        else:
+            assert np.array_equal(np.asarray(mine), np.asarray(value)), name
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_risk_sets_are_statsmodels_own(seed):
+    """`overlevelse._RiskSets` builds statsmodels' PHSurvivalTime without its row loops: the same attributes,
+    with ties, strata, late entry and offsets; and a model fitted on them gives bit for bit the same fit."""
+    from statsmodels.duration.hazard_regression import PHReg, PHSurvivalTime
+
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(3, 80))
+    time = rng.integers(0, 9, n).astype(float)
+    status = (rng.random(n) < rng.uniform(0.2, 0.9)).astype(int)
+    status[0] = 1
+    exog = np.column_stack([rng.integers(0, 2, n), rng.normal(size=n)]).astype(float)
+    strata = rng.integers(0, 3, n) if seed % 3 == 0 else None
+    entry = np.minimum(time, rng.integers(0, 4, n)).astype(float) if seed % 2 == 0 else None
+    offset = rng.normal(size=n) if seed % 5 == 0 else None
+    _same_risk_sets(overlevelse._RiskSets(time, status, exog, strata, entry, offset),
+                    PHSurvivalTime(time, status, exog, strata, entry, offset))
+    if 0 < status.sum() < n and len(np.unique(exog[:, 0])) == 2:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            try:
+                theirs = PHReg(time, exog, status=status, ties="efron").fit()
+            except np.linalg.LinAlgError:
+                return
+            ours = overlevelse._phreg(time, exog, status).fit()
+        assert np.array_equal(ours.params, theirs.params, equal_nan=True)
+        assert np.array_equal(ours.bse, theirs.bse, equal_nan=True)
+    assert hazard_regression.PHSurvivalTime is PHSurvivalTime  # statsmodels' own class is back in place
+
+
+def test_one_fit_gives_the_hazard_ratio_and_the_check():
+    rng = np.random.default_rng(3)
+    n = 300
+    time = rng.integers(1, 30, n).astype(float)
+    event = (rng.random(n) < 0.7).astype(int)
+    treated = rng.integers(0, 2, n)
+    fit, p = overlevelse.cox_checked(time, event, treated)
+    assert fit == overlevelse.cox(time, event, treated)
+    assert p == overlevelse.schoenfeld_p(time, event, treated) and p is not None

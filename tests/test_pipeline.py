@@ -122,3 +122,10 @@ def test_a_figures_finding_goes_in_front_of_its_alt_text_and_leaves_the_output(t
     assert cleaned.outputs[0].metadata == {}
     pipeline.clean_executed(path)  # a second clean changes nothing
     assert nbformat.read(path, as_version=4).cells[0].source == cleaned.source
+
+
+def test_every_measurement_notebook_has_its_place_in_the_running_order():
+    """The build starts the measurement notebooks longest first (`pipeline.LONGEST_FIRST`): every one, once."""
+    from evalkit import maaleparametre
+
+    assert sorted(pipeline.LONGEST_FIRST) == sorted(maaleparametre.NAMES)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import importlib
 import json
 import logging
 import os
@@ -196,6 +197,7 @@ class _Build:
     cache: Cache = field(init=False)
     render_lock: threading.Lock = field(default_factory=threading.Lock)  # one render at a time
     checked_lock: threading.Lock = field(default_factory=threading.Lock)  # one writer of the checked tables
+    import_lock: threading.Lock = field(default_factory=threading.Lock)  # one start of `_import_for_merge`
 
     def __post_init__(self) -> None:
         self.published = False
@@ -203,6 +205,7 @@ class _Build:
         self.code = code_fingerprint()
         self._digests: dict[Path, str] = {}
         self.checked: set[str] = set()  # the tables in `checked_dir`
+        self.merge_imports: threading.Thread | None = None
 
     def digest(self, path: Path) -> str:
         """SHA-256 of an input file (data, configuration, notebook), computed once per build: ydelser is
@@ -358,26 +361,39 @@ class _Build:
     # --- the steps --------------------------------------------------------------------------------------
     def _tasks(self, faser: list[str]) -> list[scheduler.Task]:
         """Per phase: the measurement notebooks, the summary (after them and after the phase it compares
-        with), the merged results, and the document when the phase is to be published."""
+        with), the merged results, and the document when the phase is to be published. Listed in the order
+        the scheduler prefers them in: the measurement notebooks of all phases in `pipeline.running_order`,
+        each phase's summary, results and document right after its last measurement notebook."""
         check = Step("datatjek", "data", "datatjek", "alle")
-        tasks = [scheduler.Task(check, self._check_data, decisive=True, aside=True)]
-        for fase_key in self.config.with_comparisons(faser):  # a compared phase is computed, not published
+        measurements: list[tuple[tuple[int, int, int], scheduler.Task]] = []
+        after_phase: dict[str, list[scheduler.Task]] = {}
+        # a compared phase is computed, not published
+        for order, fase_key in enumerate(self.config.with_comparisons(faser)):
             fase = self.config.fase(fase_key)
             jobs = pipeline.plan(self.project / "notebooks", [fase_key], self.data_dir, self.config_path,
                                  self.build_dir, self.checked_dir)
             measured = tuple(f"{fase_key}/{job.notebook}" for job in jobs if job.notebook != pipeline.SUMMARY)
+            tasks = after_phase.setdefault(fase_key, [])
             for job in jobs:
-                after = (check.key,)  # a measurement reads the checked tables
+                step = Step(f"{fase_key}/{job.notebook}", "notesbog", job.notebook, fase_key)
                 if job.notebook == pipeline.SUMMARY:  # its provenance needs the check's time stamp
                     after = (check.key, *measured, *((f"{fase.sammenlign_med}/resultater",) if fase.sammenlign_med else ()))
-                step = Step(f"{fase_key}/{job.notebook}", "notesbog", job.notebook, fase_key)
-                tasks.append(scheduler.Task(step, partial(self._notebook, job, fase), after))
+                    tasks.append(scheduler.Task(step, partial(self._notebook, job, fase), after))
+                else:  # a measurement reads the checked tables
+                    task = scheduler.Task(step, partial(self._notebook, job, fase), (check.key,))
+                    measurements.append((pipeline.running_order(job.notebook, order), task))
             merged = Step(f"{fase_key}/resultater", "resultater", "resultater.json", fase_key)
             tasks.append(scheduler.Task(merged, partial(self._merge, fase, jobs), (*measured, f"{fase_key}/{pipeline.SUMMARY}")))
             if fase_key in faser:
                 document = Step(f"{fase_key}/dokument", "dokument", fase.dokument, fase_key)
                 tasks.append(scheduler.Task(document, partial(self._render, fase), (merged.key,)))
-        return tasks
+        ordered = [scheduler.Task(check, self._check_data, decisive=True, aside=True)]
+        measurements.sort(key=lambda pair: pair[0])
+        for i, (_key, task) in enumerate(measurements):
+            ordered.append(task)
+            if all(later.step.fase != task.step.fase for _key, later in measurements[i + 1:]):  # the phase's last
+                ordered += after_phase.pop(task.step.fase)
+        return ordered + [task for tasks in after_phase.values() for task in tasks]  # phases without measurements
 
     def _decide(self, step: str, parts: dict[str, Any], worker: scheduler.Worker) -> Decision:
         decision = self.cache.decide(step, {**parts, "kode": self.code})
@@ -411,9 +427,20 @@ class _Build:
             self.cache.restore(decision, job.output_dir)
             return REUSED
         worker.executing()
+        self._import_for_merge()
         self._execute(job, worker)
         self.cache.store(decision, {p.name: p for p in job.outputs})
         return RAN
+
+    def _import_for_merge(self) -> None:
+        """Import what merging a phase's results loads (`evalkit.bygning.diskretion`: statsmodels and scipy, 1–2
+        s) on a thread of its own while the notebooks run, so that the merges, which the documents and the
+        comparing phase's summary wait for, do not. Only when a notebook runs: its results must be merged."""
+        with self.import_lock:
+            if self.merge_imports is None:
+                self.merge_imports = threading.Thread(target=importlib.import_module, name="evalkit-import",
+                                                      args=("evalkit.bygning.diskretion",))
+                self.merge_imports.start()
 
     def _merge(self, fase: Fase, jobs: list[pipeline.Job], worker: scheduler.Worker) -> str:
         fragments = [resultater.fragment_path(self.build_dir / fase.noegle, provenance.FRAGMENT)]

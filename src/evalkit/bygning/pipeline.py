@@ -26,6 +26,21 @@ from evalkit.errors import BuildError, EvalkitError
 if TYPE_CHECKING:
     from evalkit.bygning.kernel import WarmKernel
 
+# The measurement notebooks from the longest-running to the shortest (byg.log of builds of the example data
+# and of the 110.000-citizen panel). A build starts the longest one of every phase first, then each phase's
+# others in this order, phase after phase: the longest runs do not end up last on one worker, and the first
+# phase's notebooks end early, so that its summary and results are made while the later phase's still run
+# (the later phase's summary reads them). Only the order in which the notebooks run depends on it.
+LONGEST_FIRST = ("varighed", "afgange", "baseline", "virksomhedsplaceringer", "langtidsgruppen", "personale",
+                 "samtaler", "planer")
+
+
+def running_order(notebook: str, phase: int) -> tuple[int, int, int]:
+    """The sort key of measurement notebook `notebook` of the `phase`-th phase (see `LONGEST_FIRST`)."""
+    rank = LONGEST_FIRST.index(notebook)
+    return (rank > 0, phase, rank)
+
+
 SUMMARY = "sammenfatning"  # runs after a phase's measurement notebooks and reads their results
 LOCK_FILE = "analyseplan-laast.json"  # the analysis plan locked before this build (`carry_lock`)
 

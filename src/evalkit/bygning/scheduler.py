@@ -1,6 +1,9 @@
 """Running a build's steps in parallel, as far as their dependencies allow.
 
-A step runs as soon as the steps it reads from are done, on one of `workers` threads. Each thread owns
+A step runs as soon as the steps it reads from are done, on one of `workers` threads. The main thread hands
+a step to a thread only when one is free, and then the first listed of the steps that are ready, so that
+the build's order counts (it lists the longest notebooks first and a phase's summary before the next
+phase's notebooks, see `evalkit.bygning.build`). Each thread owns
 at most one warm kernel (`evalkit.bygning.kernel`), started the first time that thread must execute a notebook,
 so a build whose notebooks all come from the cache starts none. A step that notebooks wait for and that
 knows they will run (the data check of changed data) has the idle threads start their kernels meanwhile
@@ -136,7 +139,7 @@ def _work(worker: Worker, inbox: queue.Queue, events: queue.Queue, halt: threadi
 
 def run(tasks: list[Task], workers: int, progress: Progress, log: Callable[[str], None],
         kernel_log: Path | None = None) -> None:
-    """Run `tasks` (in list order as far as dependencies allow) on `workers` threads; raise the first error."""
+    """Run `tasks` (of those ready, the first listed first) on `workers` threads; raise the first error."""
     keys = {t.step.key for t in tasks}
     for task in tasks:
         missing = set(task.after) - keys
@@ -154,15 +157,23 @@ def run(tasks: list[Task], workers: int, progress: Progress, log: Callable[[str]
     for thread, _ in threads:
         thread.start()
 
-    waiting, done, running = list(tasks), set(), 0
+    waiting, ready, done, running, free = list(tasks), [], set(), 0, len(pool)
+    position = {id(t): i for i, t in enumerate(tasks)}
     error: BaseException | None = None
     try:
-        while (waiting and error is None) or running:
+        while ((waiting or ready) and error is None) or running:
             if error is None:
                 for task in [t for t in waiting if set(t.after) <= done]:
                     waiting.remove(task)
-                    (aside if task.aside else inbox).put(task)
-                    running += 1
+                    if task.aside:
+                        aside.put(task)
+                        running += 1
+                    else:
+                        ready.append(task)
+                ready.sort(key=lambda t: position[id(t)])
+                while ready and free:
+                    inbox.put(ready.pop(0))
+                    running, free = running + 1, free - 1
             try:
                 kind, task, payload = events.get(timeout=_POLL)
             except queue.Empty:
@@ -177,19 +188,19 @@ def run(tasks: list[Task], workers: int, progress: Progress, log: Callable[[str]
                 log(payload)
                 progress.message(payload)
             elif kind == "dropped":
-                running -= 1
+                running, free = running - 1, free + (not task.aside)
             elif kind == "started":
                 progress.started(task.step)
             elif kind == "executing":
                 progress.executing(task.step)
             elif kind == "finished":
-                running -= 1
+                running, free = running - 1, free + (not task.aside)
                 state, elapsed = payload
                 done.add(task.step.key)
                 log(f"{task.step.label}: {state} ({elapsed:.1f} s)")
                 progress.finished(task.step, state, elapsed)
             else:  # failed
-                running -= 1
+                running, free = running - 1, free + (not task.aside)
                 progress.finished(task.step, FAILED, 0.0)
                 if error is None:
                     for worker in pool:  # the other notebooks' results would be thrown away

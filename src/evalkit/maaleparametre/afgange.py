@@ -24,7 +24,7 @@ from evalkit.data import panel
 from evalkit.maaleparametre.faelles import EXIT_LABELS as LABELS
 from evalkit.maaleparametre.faelles import (
     STILL_ON_KH,
-    adjusted_comparison,
+    adjusted_comparisons,
     count_id,
     find_exits,  # noqa: F401 (every exit, for tests and the naive reference)
     outcome,
@@ -122,7 +122,7 @@ def compute(data: dict[str, pd.DataFrame], config: Config, fase: Fase) -> Afgang
         lag_weeks=config.opfoelgning_uger,
         n={g: int((borgere["gruppe"] == g).sum()) for g in GROUPS},
         antal={g: {o: int(counts.loc[g, o]) for o in OUTCOMES} for g in GROUPS},
-        justeret={o: adjusted_comparison(udfald == o, borgere, config) for o in OUTCOMES if o != STILL_ON_KH},
+        justeret=adjusted_comparisons({o: udfald == o for o in OUTCOMES if o != STILL_ON_KH}, borgere, config),
         diskretionsgraense=config.diskretionsgraense,
         dokument_plan=config.diskretion_plan,
         alpha=config.alpha,

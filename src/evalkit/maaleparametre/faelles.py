@@ -166,11 +166,23 @@ def adjusted_comparison(y: pd.Series, borgere: pd.DataFrame, config: Config) -> 
     """The difference forsøg − kontrol in a 0/1 outcome (`y`, indexed by borger_id) adjusted for the
     baseline variables: a linear probability model with HC2 robust standard errors. None when the
     citizens table lacks the baseline columns (a partial table, as in small unit tests)."""
-    covariates = adjustment_covariates(borgere, config, y.index)
+    return adjusted_comparisons({None: y}, borgere, config)[None]
+
+
+def adjusted_comparisons(outcomes: Mapping[K, pd.Series], borgere: pd.DataFrame, config: Config) -> dict[K, dict | None]:
+    """`adjusted_comparison` of several outcomes of the same citizens (the same index), with the covariates
+    and the groups looked up once."""
+    if not outcomes:
+        return {}
+    index = next(iter(outcomes.values())).index
+    if not all(y.index.equals(index) for y in outcomes.values()):
+        raise ValueError("the outcomes must share their citizens")
+    covariates = adjustment_covariates(borgere, config, index)
     if covariates is None:
-        return None
-    treated = (borgere.set_index("borger_id").loc[y.index, "gruppe"] == "forsoeg").astype(int)
-    return adjusted_difference(y.astype(int), treated, covariates, alpha=config.alpha)
+        return dict.fromkeys(outcomes)
+    treated = (borgere.set_index("borger_id").loc[index, "gruppe"] == "forsoeg").astype(int)
+    return {key: adjusted_difference(y.astype(int), treated, covariates, alpha=config.alpha)
+            for key, y in outcomes.items()}
 
 
 def cox(
@@ -178,6 +190,14 @@ def cox(
 ) -> dict[str, Any]:
     """`statistik.overlevelse.cox` as resultater.json holds it: {'hr', 'ci_nedre', 'ci_oevre', 'p', 'metode'}."""
     return metode.described(overlevelse.cox(time, event, treated, covariates, alpha=alpha), metode.COX)
+
+
+def cox_checked(
+    time: np.ndarray, event: np.ndarray, treated: np.ndarray, covariates: pd.DataFrame | None = None, alpha: float = 0.05
+) -> tuple[dict[str, Any], float | None]:
+    """`cox` and the proportional hazards check of the same fitted model (`statistik.overlevelse.cox_checked`)."""
+    fit, p = overlevelse.cox_checked(time, event, treated, covariates, alpha=alpha)
+    return metode.described(fit, metode.COX), p
 
 
 # ---------------------------------------------------------------- the document's disclosure control

@@ -57,6 +57,7 @@ from evalkit.maaleparametre.faelles import (
     count_id,
     covariates_text,
     cox,
+    cox_checked,
     finite,
     with_document,
 )
@@ -263,6 +264,7 @@ def _first_exit(times: pd.DataFrame, borgere: pd.DataFrame, config: Config, peri
         area[g], var[g] = overlevelse.rmst(km[g], tau)
     treated = (analysed["gruppe"] == "forsoeg").astype(int).to_numpy()
     covariates = adjustment_covariates(borgere, config, analysed.index)
+    hr, schoenfeld = cox_checked(analysed["uger"], analysed["afgang"], treated, alpha=config.alpha)
     return FoersteAfgang(
         startuge=start,
         slutuge=end,
@@ -276,11 +278,11 @@ def _first_exit(times: pd.DataFrame, borgere: pd.DataFrame, config: Config, peri
         rmst=area,
         rmst_var=var,
         logrank_p=overlevelse.logrank_p(analysed["uger"], analysed["afgang"], treated) if len(set(treated)) == 2 else None,
-        hr=cox(analysed["uger"], analysed["afgang"], treated, alpha=config.alpha),
+        hr=hr,
         hr_justeret=None
         if covariates is None
         else cox(analysed["uger"], analysed["afgang"], treated, covariates, alpha=config.alpha),
-        schoenfeld_p=overlevelse.schoenfeld_p(analysed["uger"], analysed["afgang"], treated),
+        schoenfeld_p=schoenfeld,
         konkurrerende=competing_risks(analysed, treated, covariates, config.alpha),
         diskretionsgraense=config.diskretionsgraense,
         dokument_plan=config.diskretion_plan,
@@ -311,9 +313,8 @@ def competing_risks(
         afgange[d] = {g: int(event[trial == g].sum()) for g in GROUPS}
         incidens[d] = {g: konkurrerende.cumulative_incidence(time[trial == g], causes[trial == g], code)
                        if (trial == g).any() else None for g in GROUPS}
-        hr[d] = cox(time, event, treated, alpha=alpha)
+        hr[d], schoenfeld[d] = cox_checked(time, event, treated, alpha=alpha)
         adjusted[d] = None if covariates is None else cox(time, event, treated, covariates, alpha=alpha)
-        schoenfeld[d] = overlevelse.schoenfeld_p(time, event, treated)
     return Konkurrerende(afgange=afgange, incidens=incidens, hr=hr, hr_justeret=adjusted, schoenfeld_p=schoenfeld)
 
 

@@ -17,8 +17,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
+from statsmodels.tools.tools import add_constant
 
 from evalkit.statistik.tal import finite_or_none as _finite
 
@@ -111,12 +112,12 @@ def adjusted_difference(
         result.update(forskel=raw, ikke_estimeret=NO_VARIATION)
         return result
 
-    design = sm.add_constant(pd.concat([group.rename("treated"), x], axis=1), has_constant="add")
+    design = add_constant(pd.concat([group.rename("treated"), x], axis=1), has_constant="add")
     if not _identified(design, "treated"):
         result.update(forskel=raw, ikke_estimeret=COLLINEAR)
         return result
     with np.errstate(divide="ignore", invalid="ignore"):  # HC2 divides by 1 − leverage, which may be 0
-        fit = sm.OLS(outcome, design).fit(cov_type="HC2")
+        fit = OLS(outcome, design).fit(cov_type="HC2")
         low, upp = fit.conf_int(alpha=alpha).loc["treated"]
         values = [_finite(v) for v in (fit.params["treated"], low, upp, fit.pvalues["treated"])]
     if any(v is None for v in values) or fit.df_resid < 1:
