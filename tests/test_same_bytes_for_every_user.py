@@ -56,3 +56,14 @@ def test_the_commit_is_recorded_when_another_user_owns_the_checkout(tmp_path):
         os.lchown(path, 65534, 65534)  # nobody
     assert git_state(repo) == {"git_commit": head, "git_aendret": False}
     shutil.rmtree(repo)
+
+
+def test_the_kernels_use_one_blas_thread_whatever_the_machine_or_the_environment_says(monkeypatch):
+    """A product's last bits depend on how many BLAS threads split it, so a build's kernels get one thread,
+    also when the user's environment asks for more."""
+    from evalkit.bygning.kernel import ProjectKernelSpecManager
+
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "8")
+    monkeypatch.setenv("OMP_NUM_THREADS", "8")
+    env = ProjectKernelSpecManager().get_kernel_spec("evalkit").env
+    assert env["OPENBLAS_NUM_THREADS"] == env["OMP_NUM_THREADS"] == env["MKL_NUM_THREADS"] == "1"

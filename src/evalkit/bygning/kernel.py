@@ -77,21 +77,20 @@ class ProjectKernelManager(AsyncKernelManager):
             return await super()._async_launch_kernel(kernel_cmd, stderr=stderr, **kw)
 
 
-# How long an idle OpenBLAS thread spins for work before it sleeps: 2**n cycles (OpenBLAS' default n = 28, about
-# 0.1 s). Two kernels run at once on a build's cores, so a kernel's spinning threads took the cores the other
-# kernel's work needed (a Schoenfeld test's 130 small products on the 110.000-citizen panel: 9 s instead of 2 s
-# with two at once). 4 lets them sleep at once. Only the waiting changes: the threads split the work as before,
-# so every number is the same to the last bit (tested on the example data and the panel); a value in the
-# build's own environment is kept.
-BLAS_THREAD_TIMEOUT = "4"
+# One BLAS thread per kernel. A product's bits depend on how many threads split it, so with the machine's
+# default (a thread per core) 13 values of `varighed` on the 110.000-citizen panel (Schoenfeld p-values, the
+# Welch interval) differed in their last digits between a 1-core and a 2-core machine; with one thread the
+# same inputs give the same numbers on every machine. Two kernels run at once, so the cores are used anyway,
+# and no idle BLAS thread spins on the core the other kernel needs. Set whatever the environment says.
+ONE_THREAD = {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
 
 
 def _kernel_env(kernel_log: Path | None) -> dict[str, str]:
-    """What a build's kernels get besides the build's environment: idle OpenBLAS threads that sleep instead
-    of spinning (`BLAS_THREAD_TIMEOUT`); with `kernel_log`, matplotlib's configuration and font cache in the
-    build's log directory, so no user's matplotlibrc changes a figure and an unwritable HOME puts no warning
-    with a temporary path into a notebook."""
-    env = {"OPENBLAS_THREAD_TIMEOUT": os.environ.get("OPENBLAS_THREAD_TIMEOUT", BLAS_THREAD_TIMEOUT)}
+    """What a build's kernels get besides the build's environment: one BLAS thread (`ONE_THREAD`); with
+    `kernel_log`, matplotlib's configuration and font cache in the build's log directory, so no user's
+    matplotlibrc changes a figure and an unwritable HOME puts no warning with a temporary path into a
+    notebook."""
+    env = dict(ONE_THREAD)
     if kernel_log is not None:
         env["MPLCONFIGDIR"] = str(Path(kernel_log).parent / "matplotlib")
     return env
